@@ -50,7 +50,9 @@ class GeoDataError(ValueError):
         self.problems: list[Problem] = list(problems)
         if not self.problems:
             raise ValueError("GeoDataError needs at least one problem")
-        head = f"{len(self.problems)} problem(s) found" if len(self.problems) > 1 else "invalid input"
+        head = (
+            f"{len(self.problems)} problem(s) found" if len(self.problems) > 1 else "invalid input"
+        )
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
