@@ -1,0 +1,721 @@
+"""Folium map building blocks for the workbench (pure folium: no Streamlit import).
+
+Every layer goes into its own :class:`folium.FeatureGroup` so the layer control can toggle it;
+call :func:`finish_map` last (it adds the layer control and, offline, points the assets at the
+local copies). All text that comes from data (names, sources, notes, labels) is HTML-escaped
+before it reaches the map, because Leaflet tooltips, popups and the layer control insert it
+as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.errors import GeoDataError, Problem
+from geo.offline import localize_assets
+
+#: Map centre between Kazakhstan and Kyrgyzstan (lat, lon) and the opening zoom.
+CENTER_LATLON = (45.5, 70.0)
+ZOOM_START = 5
+#: Plain background used when there are no tiles (offline or tiles=None).
+NO_TILES_BACKGROUND = "#dfe8ef"
+DEFAULT_TILES = "CartoDB positron"
+
+SCHEMES = ("quantiles", "natural_breaks", "equal_interval")
+NO_DATA_COLOUR = "#d9d9d9"
+NO_DATA_PATTERN_ID = "corridor-nodata-hatch"
+
+#: ColorBrewer YlGnBu, by number of classes.
+PALETTES: dict[int, list[str]] = {
+    1: ["#41b6c4"],
+    2: ["#a1dab4", "#225ea8"],
+    3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
+    4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
+    5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
+    6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
+    7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
+}
+MAX_CLASSES = max(PALETTES)
+
+#: Colour per corridor name (a segment takes the colour of the first corridor it belongs to).
+CORRIDOR_COLOURS: dict[str, str] = {
+    "Middle Corridor": "#1b9e77",
+    "Bedel": "#d95f02",
+    "Torugart": "#7570b3",
+    "Irkeshtam": "#e7298a",
+    "Almaty-Bishkek": "#66a61e",
+    "Khorgos": "#e6ab02",
+    "Dostyk": "#a6761d",
+}
+OTHER_CORRIDOR_COLOUR = "#555555"
+#: SVG dash pattern per transport mode (None: solid).
+MODE_DASH: dict[str, str | None] = {"road": None, "rail": "10 6", "ferry": "2 8"}
+
+CHECKPOINT_STATUS_COLOURS = {"open": "#1a9641", "seasonal": "#fdae61", "planned": "#7b7b7b"}
+HUB_ICONS = {
+    "dry-port": "fa-warehouse",
+    "sea-port": "fa-anchor",
+    "logistics-complex": "fa-boxes-stacked",
+    "rail-terminal": "fa-train",
+}
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def esc(value: Any) -> str:
+    """HTML-escape any value for tooltips, popups and labels (``None`` -> empty string)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def fmt_number(value: float) -> str:
+    """Short human formatting: thousands separators, 1 decimal from 1, 3 significant below."""
+    v = float(value)
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    if abs(v) >= 1:
+        return f"{v:,.1f}"
+    return f"{v:.3g}"
+
+
+# --------------------------------------------------------------------------- base map
+
+
+_STYLE = Template(
+    """
+{% macro header(this, kwargs) %}
+<style>
+  .leaflet-container { background: {{ this.background }}; }
+  .corridor-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; border-radius: 4px;
+    font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 240px; }
+  .corridor-legend .swatch { display: inline-block; width: 14px; height: 12px;
+    margin-right: 6px; vertical-align: middle; border: 1px solid #888; }
+  .corridor-legend .nodata { background: repeating-linear-gradient(45deg, #d9d9d9 0 3px,
+    #9e9e9e 3px 4px); }
+  .corridor-marker { border-radius: 50%; border: 2px solid #fff; color: #fff;
+    text-align: center; box-shadow: 0 0 3px rgba(0,0,0,0.6); font-size: 11px; }
+</style>
+{% endmacro %}
+{% macro html(this, kwargs) %}
+<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
+  <pattern id="{{ this.pattern_id }}" patternUnits="userSpaceOnUse" width="6" height="6"
+      patternTransform="rotate(45)">
+    <rect width="6" height="6" fill="{{ this.nodata }}"></rect>
+    <line x1="0" y1="0" x2="0" y2="6" stroke="#8c8c8c" stroke-width="2"></line>
+  </pattern></defs></svg>
+{% endmacro %}
+"""
+)
+
+
+class _MapStyle(MacroElement):
+    """Page CSS (background, legend, markers) and the SVG hatch pattern for "no data"."""
+
+    _template = _STYLE
+
+    def __init__(self, background: str) -> None:
+        super().__init__()
+        self._name = "CorridorMapStyle"
+        self.background = background
+        self.pattern_id = NO_DATA_PATTERN_ID
+        self.nodata = NO_DATA_COLOUR
+
+
+def base_map(offline: bool = False, tiles: str | None = DEFAULT_TILES) -> folium.Map:
+    """A map centred on Kazakhstan and Kyrgyzstan with a scale bar and a measure tool.
+
+    Parameters
+    ----------
+    offline : bool
+        No tiles at all (a plain background): vector layers still draw. Call
+        :func:`finish_map` with ``offline=True`` so the assets come from ``static/vendor``.
+    tiles : str or None
+        A folium/xyzservices tile name, or ``None`` for the plain background. Ignored offline.
+
+    Returns
+    -------
+    folium.Map
+    """
+    use_tiles = None if offline else tiles
+    m = folium.Map(
+        location=CENTER_LATLON,
+        zoom_start=ZOOM_START,
+        tiles=use_tiles,
+        control_scale=True,
+        prefer_canvas=False,
+        min_zoom=3,
+        max_zoom=12,
+    )
+    m.get_root().add_child(_MapStyle(NO_TILES_BACKGROUND))
+    folium.plugins.MeasureControl(
+        position="topleft",
+        primary_length_unit="kilometers",
+        secondary_length_unit="miles",
+        primary_area_unit="sqkilometers",
+        secondary_area_unit=None,
+    ).add_to(m)
+    return m
+
+
+def finish_map(m: folium.Map, offline: bool = False) -> folium.Map:
+    """Add the layer control (last, so it lists every group) and localise assets offline."""
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    if offline:
+        localize_assets(m)
+    return m
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _geometry_json(geom: Any, tolerance_deg: float) -> dict[str, Any]:
+    if tolerance_deg > 0:
+        geom = shapely.simplify(geom, tolerance_deg, preserve_topology=True)
+    geom = shapely.set_precision(geom, 1e-4)
+    return json.loads(shapely.to_geojson(geom))
+
+
+def _collection(
+    gdf: gpd.GeoDataFrame, props: Iterable[Mapping[str, Any]], tolerance_deg: float = 0.0
+) -> dict[str, Any]:
+    """A FeatureCollection of ``gdf``'s geometries with the given (already escaped) props."""
+    feats = []
+    for i, (geom, p) in enumerate(zip(gdf.geometry, props, strict=True)):
+        if geom is None or geom.is_empty:
+            continue
+        feats.append(
+            {
+                "type": "Feature",
+                "id": str(i),
+                "properties": dict(p),
+                "geometry": _geometry_json(geom, tolerance_deg),
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _tip(rows: Iterable[tuple[str, Any]], title: Any = None) -> str:
+    """Tooltip/popup HTML: escaped bold title then escaped ``label: value`` lines."""
+    parts = [f"<b>{esc(title)}</b>"] if title is not None else []
+    parts += [f"{esc(k)}: {esc(v)}" for k, v in rows if v not in (None, "", [])]
+    return "<br>".join(parts)
+
+
+def _require_columns(gdf: pd.DataFrame, cols: Iterable[str], source: str) -> None:
+    missing = [c for c in cols if c not in gdf.columns]
+    if missing:
+        raise GeoDataError(
+            [Problem(source, "", f"missing column {c!r}") for c in missing]
+        )
+
+
+# --------------------------------------------------------------------------- choropleth
+
+
+@dataclass
+class LegendInfo:
+    """What the choropleth legend shows (also handed back to the page).
+
+    Attributes
+    ----------
+    title, unit, scheme : str
+        Indicator label, its unit and the classification scheme used.
+    lower : float or None
+        Lowest value (start of the first class).
+    bins : list of float
+        Upper bound of each class, from mapclassify.
+    colours, labels : list of str
+        Fill colour and ``"a - b"`` label of each class.
+    counts : list of int
+        Regions per class.
+    n_no_data : int
+        Regions drawn hatched as "no data".
+    """
+
+    title: str
+    unit: str
+    scheme: str
+    lower: float | None = None
+    bins: list[float] = field(default_factory=list)
+    colours: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    n_no_data: int = 0
+
+    def to_html(self) -> str:
+        """The legend's (escaped) HTML."""
+        rows = [f"<b>{esc(self.title)}</b>", f"<i>{esc(self.unit)}</i>"]
+        for colour, label, n in zip(self.colours, self.labels, self.counts, strict=True):
+            rows.append(
+                f'<span class="swatch" style="background:{colour}"></span>'
+                f"{esc(label)} ({n})"
+            )
+        rows.append(f'<span class="swatch nodata"></span>no data ({self.n_no_data})')
+        scheme = esc(self.scheme.replace("_", " "))
+        rows.append(f'<span style="color:#666">classes: {scheme}</span>')
+        return "<br>".join(rows)
+
+
+class Legend(MacroElement):
+    """A Leaflet control (bottom right) holding the legend HTML."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomright"});
+{{ this.get_name() }}.onAdd = function (map) {
+    var div = L.DomUtil.create("div", "corridor-legend");
+    div.innerHTML = {{ this.legend_html|tojson }};
+    return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, legend_html: str) -> None:
+        super().__init__()
+        self._name = "CorridorLegend"
+        self.legend_html = legend_html
+
+
+def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Class index of each value and the class upper bounds, from mapclassify.
+
+    Parameters
+    ----------
+    values : array of float
+        No NaN.
+    scheme : str
+        ``quantiles`` (mapclassify.Quantiles), ``natural_breaks`` (mapclassify.FisherJenks,
+        the exact Jenks optimum, deterministic) or ``equal_interval`` (mapclassify.EqualInterval).
+    k : int
+        Wanted classes, capped by the number of distinct values and :data:`MAX_CLASSES`.
+
+    Returns
+    -------
+    (yb, bins) : arrays
+    """
+    if scheme not in SCHEMES:
+        raise GeoDataError(
+            Problem("classification", repr(scheme), f"unknown scheme; expected one of {SCHEMES}")
+        )
+    y = np.asarray(values, dtype=float)
+    n_distinct = len(np.unique(y))
+    k = max(1, min(int(k), n_distinct, MAX_CLASSES))
+    if k == 1:
+        return np.zeros(len(y), dtype=int), np.array([y.max()])
+    cls = {
+        "quantiles": mapclassify.Quantiles,
+        "natural_breaks": mapclassify.FisherJenks,
+        "equal_interval": mapclassify.EqualInterval,
+    }[scheme]
+    c = cls(y, k=k)
+    return np.asarray(c.yb, dtype=int), np.asarray(c.bins, dtype=float)
+
+
+def add_choropleth(
+    m: folium.Map,
+    oblasts_gdf: gpd.GeoDataFrame,
+    values_df: pd.DataFrame,
+    *,
+    indicator_label: str,
+    unit: str,
+    scheme: str = "quantiles",
+    k: int = 5,
+    name: str = "Oblasts",
+    tolerance_deg: float = 0.0,
+) -> LegendInfo:
+    """Colour the oblasts by an indicator; regions without a value are hatched "no data".
+
+    Parameters
+    ----------
+    m : folium.Map
+    oblasts_gdf : GeoDataFrame
+        The ``oblasts`` layer (``code``, ``name_en`` columns).
+    values_df : DataFrame
+        One row per region: ``region`` (ISO 3166-2 code) and ``value``; optional ``source``,
+        ``year``, ``period``, ``note``. Rows with a NaN value count as no data.
+    indicator_label, unit : str
+        Shown in the legend and the tooltips.
+    scheme : str
+        ``quantiles``, ``natural_breaks`` or ``equal_interval``.
+    k : int
+        Number of classes (fewer if there are fewer distinct values).
+    name : str
+        Layer-control name of the group.
+    tolerance_deg : float
+        Optional simplification of the drawn geometry, in degrees (0: as shipped).
+
+    Returns
+    -------
+    LegendInfo
+        Also drawn in the map as a legend control.
+    """
+    _require_columns(oblasts_gdf, ["code", "name_en"], "oblasts layer")
+    _require_columns(values_df, ["region", "value"], "indicator values")
+    vals = values_df.dropna(subset=["value"]).drop_duplicates("region", keep="last")
+    vals = vals.set_index("region")
+    codes = list(oblasts_gdf["code"])
+    has = [c in vals.index for c in codes]
+    legend = LegendInfo(title=indicator_label, unit=unit, scheme=scheme)
+
+    colour_of: dict[str, str] = {}
+    if any(has):
+        y = vals.loc[[c for c, h in zip(codes, has, strict=True) if h], "value"].to_numpy(float)
+        yb, bins = classify(y, scheme, k)
+        palette = PALETTES[len(bins)]
+        with_data = [c for c, h in zip(codes, has, strict=True) if h]
+        colour_of = {c: palette[b] for c, b in zip(with_data, yb, strict=True)}
+        lows = [float(y.min()), *[float(b) for b in bins[:-1]]]
+        legend.lower = float(y.min())
+        legend.bins = [float(b) for b in bins]
+        legend.colours = list(palette)
+        legend.labels = [f"{fmt_number(lo)} - {fmt_number(hi)}" for lo, hi in zip(lows, bins,
+                                                                                strict=True)]
+        legend.counts = [int((yb == i).sum()) for i in range(len(bins))]
+    legend.n_no_data = len(codes) - sum(has)
+
+    props = []
+    for code, nm in zip(codes, oblasts_gdf["name_en"], strict=True):
+        if code in vals.index:
+            row = vals.loc[code]
+            value = f"{fmt_number(row['value'])} {unit}"
+            extra = [
+                ("period", _period(row)),
+                ("source", row.get("source")),
+                ("note", row.get("note")),
+            ]
+        else:
+            value, extra = "no data", []
+        props.append(
+            {
+                "code": code,
+                "fill": colour_of.get(code, f"url(#{NO_DATA_PATTERN_ID})"),
+                "tip": _tip([(indicator_label, value), *extra], title=f"{nm} ({code})"),
+            }
+        )
+    data = _collection(oblasts_gdf, props, tolerance_deg)
+    fg = folium.FeatureGroup(name=esc(name), show=True)
+    folium.GeoJson(
+        data,
+        name=esc(name),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.8,
+            "color": "#4d4d4d",
+            "weight": 1,
+            "className": "corridor-oblast",
+        },
+        highlight_function=lambda f: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(fg)
+    fg.add_to(m)
+    Legend(legend.to_html()).add_to(m)
+    return legend
+
+
+def _period(row: pd.Series) -> str | None:
+    year, period = row.get("year"), row.get("period")
+    if year is None or (isinstance(year, float) and math.isnan(year)):
+        return None
+    y = str(int(year)) if isinstance(year, int | float | np.integer) else str(year)
+    return y if period in (None, "year") or pd.isna(period) else f"{y} {period}"
+
+
+# --------------------------------------------------------------------------- context
+
+
+def add_context(
+    m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Neighbours", tolerance_deg: float = 0.0
+) -> folium.FeatureGroup:
+    """Neighbouring countries/regions as light grey, non-interactive-looking polygons."""
+    _require_columns(gdf, ["code", "name_en"], "context layer")
+    props = [
+        {"tip": _tip([], title=f"{nm} ({code})")}
+        for code, nm in zip(gdf["code"], gdf["name_en"], strict=True)
+    ]
+    fg = folium.FeatureGroup(name=esc(name), show=True)
+    folium.GeoJson(
+        _collection(gdf, props, tolerance_deg),
+        style_function=lambda f: {
+            "fillColor": "#f0f0f0",
+            "fillOpacity": 0.6,
+            "color": "#9e9e9e",
+            "weight": 0.8,
+            "className": "corridor-context",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    ).add_to(fg)
+    fg.add_to(m)
+    return fg
+
+
+# --------------------------------------------------------------------------- points
+
+
+def _months(months: Any) -> str | None:
+    if months is None or len(months) == 0:
+        return None
+    return ", ".join(_MONTHS[int(i) - 1] for i in months)
+
+
+def _div_marker(
+    lat: float, lon: float, colour: str, icon: str, css: str, size: int
+) -> folium.Marker:
+    html_ = (
+        f'<div class="corridor-marker {css}" style="background:{colour};width:{size}px;'
+        f'height:{size}px;line-height:{size - 4}px"><i class="fa-solid {icon}"></i></div>'
+    )
+    return folium.Marker(
+        location=(lat, lon),
+        icon=folium.DivIcon(
+            html=html_,
+            icon_size=(size, size),
+            icon_anchor=(size // 2, size // 2),
+            class_name=css,
+        ),
+    )
+
+
+def checkpoint_popup(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """Escaped popup HTML of one checkpoint (pair, status, season, crossing time, sources)."""
+    pair = row.get("pair_id")
+    pair_txt = f"{names.get(pair, pair)} ({pair})" if pair else None
+    ct = row.get("crossing_time_h")
+    ct_txt = None
+    if ct is not None and not (isinstance(ct, float) and math.isnan(ct)):
+        ct_txt = f"{fmt_number(ct)} h"
+        if row.get("crossing_time_source"):
+            ct_txt += f" ({row['crossing_time_source']})"
+    modes = row.get("modes")
+    return _tip(
+        [
+            ("local name", row.get("name_local")),
+            ("border", row.get("border")),
+            ("pair", pair_txt),
+            ("kind", row.get("kind")),
+            ("modes", ", ".join(modes) if modes is not None else None),
+            ("status", row.get("status")),
+            ("season", row.get("season")),
+            ("closed", _months(row.get("closed_months"))),
+            ("weekend closed", "yes" if row.get("weekend_closed") else None),
+            ("cargo only", "yes" if row.get("cargo_only") else None),
+            ("crossing time", ct_txt),
+            ("source", row.get("source")),
+            ("coordinates", row.get("coord_source")),
+        ],
+        title=row.get("name_en"),
+    )
+
+
+def add_checkpoints(
+    m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Border checkpoints"
+) -> folium.FeatureGroup:
+    """Border posts, passes and inland ports: a marker coloured by status, with a popup."""
+    _require_columns(gdf, ["id", "name_en", "status"], "checkpoints layer")
+    names = dict(zip(gdf["id"], gdf["name_en"], strict=True))
+    fg = folium.FeatureGroup(name=esc(name), show=True)
+    for _, row in gdf.iterrows():
+        pt = row.geometry
+        colour = CHECKPOINT_STATUS_COLOURS.get(row["status"], "#444444")
+        mk = _div_marker(pt.y, pt.x, colour, "fa-road-barrier", "corridor-checkpoint", 20)
+        mk.add_child(folium.Popup(checkpoint_popup(row.to_dict(), names), max_width=320))
+        mk.add_child(folium.Tooltip(esc(row["name_en"])))
+        mk.add_to(fg)
+    fg.add_to(m)
+    return fg
+
+
+def add_hubs(
+    m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Logistics hubs"
+) -> folium.FeatureGroup:
+    """Dry ports, sea ports, terminals: a marker by kind, with a popup."""
+    _require_columns(gdf, ["id", "name_en", "kind", "status"], "hubs layer")
+    fg = folium.FeatureGroup(name=esc(name), show=True)
+    for _, row in gdf.iterrows():
+        pt = row.geometry
+        icon = HUB_ICONS.get(row["kind"], "fa-circle")
+        colour = "#08519c" if row["status"] == "operating" else "#6baed6"
+        mk = _div_marker(pt.y, pt.x, colour, icon, "corridor-hub", 22)
+        popup = _tip(
+            [
+                ("kind", row.get("kind")),
+                ("status", row.get("status")),
+                ("note", row.get("note")),
+                ("source", row.get("source")),
+                ("coordinates", row.get("coord_source")),
+            ],
+            title=row["name_en"],
+        )
+        mk.add_child(folium.Popup(popup, max_width=320))
+        mk.add_child(folium.Tooltip(esc(row["name_en"])))
+        mk.add_to(fg)
+    fg.add_to(m)
+    return fg
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def corridor_style(mode: str, corridors: Any) -> dict[str, Any]:
+    """Leaflet path style of a corridor segment: colour by corridor, dashes by mode."""
+    first = next(iter(corridors), None) if corridors is not None else None
+    style: dict[str, Any] = {
+        "color": CORRIDOR_COLOURS.get(first, OTHER_CORRIDOR_COLOUR),
+        "weight": 3 if mode != "ferry" else 2,
+        "opacity": 0.9,
+        "className": f"corridor-segment corridor-{mode}",
+    }
+    dash = MODE_DASH.get(mode)
+    if dash:
+        style["dashArray"] = dash
+    return style
+
+
+def add_corridors(
+    m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Corridors"
+) -> folium.FeatureGroup:
+    """Corridor segments: colour by corridor, dash pattern by mode (road, rail, ferry)."""
+    _require_columns(gdf, ["id", "mode", "corridors", "length_km"], "corridors layer")
+    props = []
+    for _, row in gdf.iterrows():
+        corridors = list(row["corridors"]) if row["corridors"] is not None else []
+        length = f"{fmt_number(row['length_km'])} km ({row.get('length_kind', '')})"
+        props.append(
+            {
+                "style": corridor_style(row["mode"], corridors),
+                "tip": _tip(
+                    [
+                        ("corridors", ", ".join(corridors)),
+                        ("mode", row["mode"]),
+                        ("class", row.get("road_class")),
+                        ("length", length),
+                        ("closed", _months(row.get("closed_months"))),
+                        ("max elevation", _num_unit(row.get("max_elevation_m"), "m")),
+                        ("source", row.get("source")),
+                    ],
+                    title=f"{row.get('from_id', '')} - {row.get('to_id', '')}",
+                ),
+            }
+        )
+    fg = folium.FeatureGroup(name=esc(name), show=True)
+    folium.GeoJson(
+        _collection(gdf, props),
+        style_function=lambda f: f["properties"]["style"],
+        highlight_function=lambda f: {"weight": 6},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(fg)
+    fg.add_to(m)
+    return fg
+
+
+def _num_unit(v: Any, unit: str) -> str | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return f"{fmt_number(v)} {unit}"
+
+
+def _offset_arc(
+    a: tuple[float, float], b: tuple[float, float], bend: float = 0.15, n: int = 24
+) -> list[tuple[float, float]]:
+    """Points (lat, lon) of a quadratic curve from ``a`` to ``b`` bowing to the right.
+
+    A->B and B->A bow to opposite sides, so both directions of a pair stay visible.
+    """
+    (lat1, lon1), (lat2, lon2) = a, b
+    dx, dy = lon2 - lon1, lat2 - lat1
+    mid_lon, mid_lat = (lon1 + lon2) / 2, (lat1 + lat2) / 2
+    # right-hand normal of the direction of travel
+    c_lon, c_lat = mid_lon + dy * bend, mid_lat - dx * bend
+    pts = []
+    for i in range(n + 1):
+        t = i / n
+        lon = (1 - t) ** 2 * lon1 + 2 * (1 - t) * t * c_lon + t**2 * lon2
+        lat = (1 - t) ** 2 * lat1 + 2 * (1 - t) * t * c_lat + t**2 * lat2
+        pts.append((lat, lon))
+    return pts
+
+
+def add_flow_lines(
+    m: folium.Map,
+    flows: pd.DataFrame,
+    *,
+    name: str = "Trade flows",
+    max_width_px: float = 14.0,
+    colour: str = "#b2182b",
+) -> folium.FeatureGroup:
+    """Bilateral trade flows as curved lines, width by value, the two directions offset.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        Columns ``origin``, ``dest`` (labels), ``origin_lat``, ``origin_lon``, ``dest_lat``,
+        ``dest_lon``, ``value``, ``unit``, ``year``; optional ``period``, ``source``.
+    max_width_px : float
+        Width of the largest flow; widths scale with the square root of the value.
+    """
+    _require_columns(
+        flows,
+        ["origin", "dest", "origin_lat", "origin_lon", "dest_lat", "dest_lon", "value", "unit",
+         "year"],
+        "trade flows",
+    )
+    fg = folium.FeatureGroup(name=esc(name), show=True)
+    vmax = float(flows["value"].abs().max()) if len(flows) else 0.0
+    for _, r in flows.iterrows():
+        width = 1.5 + (max_width_px - 1.5) * math.sqrt(abs(r["value"]) / vmax) if vmax else 2.0
+        tip = _tip(
+            [
+                ("value", f"{fmt_number(r['value'])} {r['unit']}"),
+                ("year", _period(r)),
+                ("source", r.get("source")),
+            ],
+            title=f"{r['origin']} \u2192 {r['dest']}",
+        )
+        pts = _offset_arc((r["origin_lat"], r["origin_lon"]), (r["dest_lat"], r["dest_lon"]))
+        folium.PolyLine(
+            pts, color=colour, weight=width, opacity=0.75, tooltip=tip, className="corridor-flow"
+        ).add_to(fg)
+    fg.add_to(m)
+    return fg
+
+
+def add_route(
+    m: folium.Map, route_geojson: Mapping[str, Any], colour: str, label: str
+) -> folium.FeatureGroup:
+    """One computed route (a GeoJSON geometry, Feature or FeatureCollection) as a thick line.
+
+    The group is named ``label`` (escaped) in the layer control; the tooltip shows it too.
+    """
+    if not isinstance(route_geojson, Mapping) or "type" not in route_geojson:
+        raise GeoDataError(Problem("route", repr(label), "not a GeoJSON object"))
+    fg = folium.FeatureGroup(name=esc(label), show=True)
+    folium.GeoJson(
+        dict(route_geojson),
+        style_function=lambda f: {
+            "color": colour,
+            "weight": 6,
+            "opacity": 0.85,
+            "className": "corridor-route",
+        },
+        tooltip=esc(label),
+    ).add_to(fg)
+    fg.add_to(m)
+    return fg
