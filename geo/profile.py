@@ -1,0 +1,177 @@
+"""The routing profile: every speed, dwell, waiting and cost parameter in one place.
+
+A :class:`Profile` is immutable; derive a variant with :meth:`Profile.replace`
+(``DEFAULT_PROFILE.replace(speed_kph={"mountain": 30})``) or load overrides from a
+TOML file with :meth:`Profile.from_toml`. Figures with a published basis say so
+in :data:`PARAMETER_SOURCES`; the rest are stated assumptions, meant to be overridden.
+"""
+
+from __future__ import annotations
+
+import calendar
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from geo.errors import GeoDataError, Problem
+
+
+def _d(**kw: float) -> dict[str, float]:
+    return dict(kw)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Parameters that turn segment lengths into hours and US dollars per tonne.
+
+    Attributes
+    ----------
+    speed_kph : dict
+        Average truck or train speed by ``road_class`` (``highway``, ``urban``,
+        ``mountain``, ``border``, ``rail``).
+    ferry_crossing_h : float
+        Caspian ferry crossing including loading (18-24 h, up to 30 h published).
+    ferry_wait_h : float
+        Expected wait for a departure (no fixed timetable).
+    crossing_time_h : dict
+        Default time at a border post when the checkpoint layer has no figure,
+        by ``"<country>:<mode>"`` (CAREC CPMM national averages).
+    weekend_wait_h : float
+        Expected extra wait at a crossing shut on Saturday and Sunday, for a
+        truck arriving at a uniformly random hour: 48/168 of arrivals wait 24 h on
+        average, about 6.9 h.
+    holiday_closed_days : dict
+        Days a weekend-closed KG-CN crossing is shut for Chinese holidays, by month.
+    cost_usd_per_tkm : dict
+        Haulage rate per mode (``road``, ``rail``, ``ferry``), USD per tonne-km.
+    ferry_fee_usd_per_t : float
+        Port and ferry charges per tonne on top of the per-km rate.
+    crossing_cost_usd : dict
+        Cost per truck per border crossing by country (CAREC TFI2).
+    payload_t : float
+        Tonnes per truck, to turn per-truck costs into per-tonne costs.
+    max_snap_km : float
+        A point further than this from every corridor is refused.
+    """
+
+    speed_kph: dict[str, float] = field(
+        default_factory=lambda: _d(
+            highway=65.0, urban=35.0, mountain=35.0, border=30.0, rail=40.0, sea=20.0
+        )
+    )
+    ferry_crossing_h: float = 21.0
+    ferry_wait_h: float = 24.0
+    crossing_time_h: dict[str, float] = field(
+        default_factory=lambda: {
+            "KZ:road": 4.2,
+            "KG:road": 1.3,
+            "CN:road": 2.0,
+            "KZ:rail": 69.7,
+            "KG:rail": 1.3,
+            "CN:rail": 24.0,
+        }
+    )
+    weekend_wait_h: float = 48 / 168 * 24
+    holiday_closed_days: dict[int, int] = field(default_factory=lambda: {1: 1, 5: 1, 10: 6})
+    cost_usd_per_tkm: dict[str, float] = field(
+        default_factory=lambda: _d(road=0.07, rail=0.04, ferry=0.10)
+    )
+    ferry_fee_usd_per_t: float = 15.0
+    crossing_cost_usd: dict[str, float] = field(
+        default_factory=lambda: _d(KZ=123.0, KG=116.0, CN=123.0)
+    )
+    payload_t: float = 20.0
+    max_snap_km: float = 25.0
+
+    def replace(self, **changes: Any) -> Profile:
+        """Return a copy with ``changes``; dict parameters are merged, not replaced."""
+        problems = []
+        names = {f.name for f in fields(self)}
+        merged: dict[str, Any] = {}
+        for key, value in changes.items():
+            if key not in names:
+                problems.append(
+                    Problem("profile", key, f"unknown parameter; one of {sorted(names)}")
+                )
+                continue
+            current = getattr(self, key)
+            if isinstance(current, dict):
+                if not isinstance(value, dict):
+                    problems.append(Problem("profile", key, "expects a table of values"))
+                    continue
+                merged[key] = {**current, **value}
+            else:
+                merged[key] = value
+        if problems:
+            raise GeoDataError(problems)
+        new = replace(self, **merged)
+        new.validate()
+        return new
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Profile:
+        """The default profile with the overrides in a TOML file."""
+        try:
+            data = tomllib.loads(Path(path).read_text())
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise GeoDataError(Problem(str(path), "", f"cannot read profile: {exc}")) from None
+        return DEFAULT_PROFILE.replace(**data)
+
+    def validate(self) -> None:
+        """Raise :class:`GeoDataError` listing every non-positive or missing parameter."""
+        problems = []
+        for key, value in asdict(self).items():
+            values = value.items() if isinstance(value, dict) else [("", value)]
+            for sub, v in values:
+                where = f"{key}.{sub}" if sub else key
+                if isinstance(v, bool) or not isinstance(v, (int, float)):
+                    problems.append(Problem("profile", where, f"must be a number, got {v!r}"))
+                elif v < 0 or (key in ("speed_kph", "payload_t", "max_snap_km") and v == 0):
+                    problems.append(Problem("profile", where, f"must be positive, got {v}"))
+        for cls_ in ("highway", "urban", "mountain", "border", "rail", "sea"):
+            if cls_ not in self.speed_kph:
+                problems.append(Problem("profile", f"speed_kph.{cls_}", "missing"))
+        if problems:
+            raise GeoDataError(problems)
+
+    def default_crossing_h(self, country: str, mode: str) -> float:
+        """National average time at a border post of ``country`` for ``mode``."""
+        return self.crossing_time_h.get(f"{country}:{mode}", self.crossing_time_h["KZ:road"])
+
+    def holiday_wait_h(self, month: int | None) -> float:
+        """Expected wait for Chinese-holiday closures when arriving at a random time of ``month``.
+
+        With ``d`` closed days in a month of ``D`` days, a uniform arrival hits the
+        closure with probability d/D and then waits d/2 days on average.
+        """
+        if month is None:
+            # average over the year
+            return sum(self.holiday_wait_h(m) for m in range(1, 13)) / 12
+        d = self.holiday_closed_days.get(month, 0)
+        days_in_month = calendar.monthrange(2025, month)[1]
+        return d * d / (2 * days_in_month) * 24
+
+
+DEFAULT_PROFILE = Profile()
+
+#: Where each default comes from; "assumption" marks an indicative figure with no published basis.
+PARAMETER_SOURCES: dict[str, str] = {
+    "speed_kph": "assumption: truck averages incl. stops (65 trunk road, 35 mountain and town, "
+    "30 on the border roads); rail 40 km/h is about 1,000 km a day, the KTZ container-train norm",
+    "ferry_crossing_h": "corridor-facts 3a: crossing 18-24 h incl. loading, up to 30 h "
+    "(sr-center.info; travelogues)",
+    "ferry_wait_h": "assumption: no fixed timetable (corridor-facts 3a), one day's wait",
+    "crossing_time_h": "CAREC CPMM 2023 national averages: KZ road 4.2 h, KG road 1.3 h, "
+    "KZ rail 69.7 h, KG rail 1.3 h (corridor-facts 4); CN road 2.0 h and CN rail 24 h are "
+    "assumptions (no published figure in the project's sources)",
+    "weekend_wait_h": "derived: Torugart and Irkeshtam shut Sat-Sun (corridor-facts 2b)",
+    "holiday_closed_days": "corridor-facts 2b: 1 Jan; 1 May (29 Apr-1 May 2023); 1-6 Oct "
+    "(Golden Week, 2019 and 2025)",
+    "cost_usd_per_tkm": "assumption: indicative haulage rates, override with your own quotes",
+    "ferry_fee_usd_per_t": "assumption: indicative port and ferry charges",
+    "crossing_cost_usd": "CAREC CPMM TFI2: KZ road $123 (2020), KG $116 (2023); CN assumed "
+    "equal to KZ (corridor-facts 4)",
+    "payload_t": "assumption: a 20 t truck load",
+    "max_snap_km": "assumption: farther than this from every corridor is not on the network",
+}
