@@ -103,10 +103,13 @@ class Profile:
                 merged[key] = {**current, **value}
             else:
                 merged[key] = value
+        new = replace(self, **merged)
+        try:
+            new.validate()
+        except GeoDataError as err:
+            problems += err.problems
         if problems:
             raise GeoDataError(problems)
-        new = replace(self, **merged)
-        new.validate()
         return new
 
     @classmethod
