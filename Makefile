@@ -70,8 +70,13 @@ $(SRC)/.done:
 layers: $(VENV)/.build-installed sources
 	$(PY) -m geo.build --sources $(SRC)
 
-bench: $(VENV)/.build-installed
-	$(PY) -m bench.run
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.test-installed
+	$(PY) -m pip install -q -e '.[bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(PY) -m bench.bench_routing
+	$(PY) -m bench.bench_app
 
 clean:
 	rm -rf $(VENV) $(CACHE)
