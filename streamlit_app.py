@@ -1,0 +1,297 @@
+"""Corridor workbench: Streamlit entry point (``streamlit run streamlit_app.py``).
+
+Thin on purpose: data comes from :mod:`geo.layers` / :mod:`geo.indicators` / :mod:`geo.stats`,
+maps from :mod:`geo.maps`. Every page body runs inside :func:`guarded`, so invalid data shows
+an ``st.error`` with the :class:`~geo.errors.GeoDataError` message, never a traceback.
+``CORRIDOR_OFFLINE=1`` draws the map without tiles and with locally served Leaflet assets.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import indicators, maps, offline, stats
+from geo.errors import GeoDataError
+from geo.layers import load_layer
+
+OFFLINE = offline.offline_requested()
+TOGGLEABLE = ("oblasts", "checkpoints", "corridors", "hubs", "context")
+LAYER_LABELS = {
+    "oblasts": "Oblasts (choropleth)",
+    "checkpoints": "Border checkpoints",
+    "corridors": "Corridors",
+    "hubs": "Logistics hubs",
+    "context": "Neighbouring countries",
+}
+SCHEME_LABELS = {
+    "quantiles": "Quantiles",
+    "natural_breaks": "Natural breaks (Fisher-Jenks)",
+    "equal_interval": "Equal interval",
+}
+LATEST = "latest"
+MAP_HEIGHT_PX = 620
+#: Display simplification of polygons (degrees, about 500 m): keeps the page payload small.
+POLYGON_TOLERANCE_DEG = 0.005
+
+
+# --------------------------------------------------------------------------- data (cached)
+
+
+@st.cache_resource(show_spinner=False)
+def layer(name: str) -> gpd.GeoDataFrame:
+    """A validated shipped layer (shared across sessions: treat as read-only)."""
+    return load_layer(name)
+
+
+@st.cache_data(show_spinner=False)
+def tidy_data() -> pd.DataFrame:
+    """All shipped tidy statistics."""
+    return indicators.load_data()
+
+
+@st.cache_data(show_spinner=False)
+def sources_table() -> pd.DataFrame:
+    """``data/sources.csv``."""
+    return indicators.load_sources()
+
+
+def guarded(body: Callable[[], None]) -> Callable[[], None]:
+    """Run a page body; show a GeoDataError as ``st.error`` instead of a traceback."""
+
+    @functools.wraps(body)
+    def run() -> None:
+        try:
+            body()
+        except GeoDataError as exc:
+            st.error(str(exc))
+
+    return run
+
+
+def query_choice(key: str, options: list[str], default: str) -> int:
+    """Index of the query-parameter value ``key`` in ``options`` (``default`` if absent/bad)."""
+    value = st.query_params.get(key, default)
+    if value not in options:
+        value = default if default in options else options[0]
+    return options.index(value)
+
+
+# --------------------------------------------------------------------------- map page
+
+
+def _load_layers(wanted: list[str]) -> dict[str, gpd.GeoDataFrame]:
+    """Load the wanted layers; each failure is shown, the others still draw."""
+    out = {}
+    for name in wanted:
+        try:
+            out[name] = layer(name)
+        except GeoDataError as exc:
+            st.error(f"Layer {name!r} could not be loaded.\n\n{exc}")
+    return out
+
+
+def _indicator_key(indicator: str, unit: str) -> str:
+    return f"{indicator} [{unit}]"
+
+
+def _indicator_choice(
+    df: pd.DataFrame, oblast_codes: set[str]
+) -> tuple[str, str, str, int | None]:
+    """Sidebar selectors: indicator and unit, year, scheme; synced to the URL query.
+
+    One choice is one (indicator, unit) pair, so regions reported in different units (tenge,
+    som) are never classed together.
+
+    Returns
+    -------
+    (indicator, unit, scheme, year) : year ``None`` means each region's latest year.
+    """
+    on_map = df[df["region"].isin(oblast_codes)]
+    avail = indicators.available_indicators(on_map)
+    avail = avail[avail["period"] == "year"].reset_index(drop=True)
+    if avail.empty:
+        raise GeoDataError("no yearly indicator has values for the oblasts on the map")
+    keys = [_indicator_key(i, u) for i, u in zip(avail["indicator"], avail["unit"], strict=True)]
+    choice = st.sidebar.selectbox(
+        "Indicator", keys, index=query_choice("indicator", keys, keys[0]), key="indicator",
+        help="indicator [unit]; the ones covering most regions first",
+    )
+    row = avail.iloc[keys.index(choice)]
+    year_opts = [LATEST, *[str(y) for y in sorted(row["years"], reverse=True)]]
+    year_txt = st.sidebar.selectbox(
+        "Year", year_opts, index=query_choice("year", year_opts, LATEST), key="year",
+        help="'latest' takes each region's most recent year",
+    )
+    scheme = st.sidebar.selectbox(
+        "Classification", list(SCHEME_LABELS), format_func=SCHEME_LABELS.__getitem__,
+        index=query_choice("scheme", list(SCHEME_LABELS), "quantiles"), key="scheme",
+    )
+    st.query_params.update({"indicator": choice, "year": year_txt, "scheme": scheme})
+    year = None if year_txt == LATEST else int(year_txt)
+    return row["indicator"], row["unit"], scheme, year
+
+
+def build_map(
+    gdfs: dict[str, gpd.GeoDataFrame], values: pd.DataFrame | None, *, label: str, unit: str,
+    scheme: str,
+) -> tuple[object, maps.LegendInfo | None]:
+    """The folium map of the chosen layers (in drawing order) and the legend info."""
+    m = maps.base_map(offline=OFFLINE)
+    legend = None
+    if "context" in gdfs:
+        maps.add_context(m, gdfs["context"], tolerance_deg=POLYGON_TOLERANCE_DEG)
+    if "oblasts" in gdfs and values is not None:
+        legend = maps.add_choropleth(
+            m, gdfs["oblasts"], values, indicator_label=label, unit=unit, scheme=scheme,
+            tolerance_deg=POLYGON_TOLERANCE_DEG,
+        )
+    if "corridors" in gdfs:
+        maps.add_corridors(m, gdfs["corridors"])
+    if "hubs" in gdfs:
+        maps.add_hubs(m, gdfs["hubs"])
+    if "checkpoints" in gdfs:
+        maps.add_checkpoints(m, gdfs["checkpoints"])
+    if "oblasts" in gdfs:
+        (x0, y0, x1, y1) = gdfs["oblasts"].total_bounds
+        m.fit_bounds([[y0, x0], [y1, x1]])
+    maps.finish_map(m, offline=OFFLINE)
+    return m, legend
+
+
+def _clicked_region(oblasts: gpd.GeoDataFrame, clicked: dict | None) -> pd.Series | None:
+    if not clicked or clicked.get("lat") is None:
+        return None
+    pt = shapely.Point(clicked["lng"], clicked["lat"])
+    hit = oblasts[oblasts.geometry.covers(pt)]
+    return None if hit.empty else hit.iloc[0]
+
+
+def _region_details(region: pd.Series, df: pd.DataFrame, indicator: str) -> None:
+    """Time series of the clicked region and the sources behind it."""
+    st.subheader(f"{region['name_en']} ({region['code']})")
+    rows = df[df["region"] == region["code"]]
+    if rows.empty:
+        st.info("No statistics for this region in the shipped data.")
+        return
+    series = rows[(rows["indicator"] == indicator) & (rows["period"] == "year")]
+    if len(series) > 1:
+        st.line_chart(series.groupby("year")["value"].first(), x_label="year",
+                      y_label=f"{indicator} ({series['unit'].iloc[0]})")
+    st.dataframe(
+        rows[["indicator", "year", "period", "value", "unit", "source", "note"]]
+        .sort_values(["indicator", "year"]),
+        hide_index=True, use_container_width=True,
+    )
+    src = sources_table()
+    keys = set(rows["source"])
+    st.caption("Sources")
+    st.dataframe(src[src["key"].isin(keys)], hide_index=True, use_container_width=True)
+
+
+@guarded
+def map_page() -> None:
+    st.query_params["page"] = "map"
+    st.title("Corridor map")
+    if OFFLINE and not offline.offline_assets_available():
+        missing = ", ".join(offline.missing_assets())
+        raise GeoDataError(f"offline mode needs the map assets (run `make assets`); missing: "
+                           f"{missing}")
+    st.sidebar.header("Layers")
+    shown = [
+        n for n in TOGGLEABLE
+        if st.sidebar.checkbox(LAYER_LABELS[n], value=True, key=f"show_{n}")
+    ]
+    gdfs = _load_layers(shown)
+    df = tidy_data()
+    values, label, unit, indicator = None, "", "", ""
+    if "oblasts" in gdfs:
+        codes = set(gdfs["oblasts"]["code"])
+        indicator, unit, scheme, year = _indicator_choice(df, codes)
+        same_unit = df[(df["unit"] == unit) & df["region"].isin(codes)]
+        values = indicators.indicator_table(same_unit, indicator, year)
+        label = indicator.replace("_", " ")
+    else:
+        scheme = "quantiles"
+    m, legend = build_map(gdfs, values, label=label, unit=unit, scheme=scheme)
+    out = st_folium(
+        m, key="corridor_map", height=MAP_HEIGHT_PX, use_container_width=True,
+        returned_objects=["last_object_clicked"],
+    )
+    if legend is not None:
+        st.caption(
+            f"{legend.title} ({legend.unit}), {SCHEME_LABELS[legend.scheme].lower()}: "
+            + "; ".join(legend.labels) + f"; no data: {legend.n_no_data} region(s)"
+        )
+    st.caption("Basemap: none (offline mode)" if OFFLINE else "Basemap: CARTO, OpenStreetMap")
+    if "oblasts" in gdfs:
+        region = _clicked_region(gdfs["oblasts"], (out or {}).get("last_object_clicked"))
+        if region is None:
+            st.info("Click a region on the map to see its time series and sources.")
+        else:
+            _region_details(region, df, indicator)
+
+
+# --------------------------------------------------------------------------- other pages
+
+
+@guarded
+def routes_page() -> None:
+    st.query_params["page"] = "routes"
+    st.title("Routes")
+    st.info("Route planning between places, checkpoints and hubs comes here.")
+    seg = layer("corridors")
+    st.dataframe(
+        pd.DataFrame(seg.drop(columns="geometry")), hide_index=True, use_container_width=True
+    )
+
+
+@guarded
+def trade_page() -> None:
+    st.query_params["page"] = "trade"
+    st.title("Kazakhstan - Kyrgyzstan trade")
+    df = tidy_data()
+    st.subheader("Trade balance (million USD)")
+    st.dataframe(stats.trade_balance(df), hide_index=True, use_container_width=True)
+    st.subheader("Talas: investment vs exports to Kazakhstan")
+    st.write(str(stats.talas_correlation(df)))
+
+
+@guarded
+def data_page() -> None:
+    st.query_params["page"] = "data"
+    st.title("Data & sources")
+    df = tidy_data()
+    st.subheader("Indicators")
+    st.dataframe(indicators.available_indicators(df), hide_index=True, use_container_width=True)
+    st.subheader("Sources")
+    st.dataframe(sources_table(), hide_index=True, use_container_width=True)
+
+
+PAGES = {
+    "map": (map_page, "Map", ":material/map:"),
+    "routes": (routes_page, "Routes", ":material/route:"),
+    "trade": (trade_page, "Trade", ":material/bar_chart:"),
+    "data": (data_page, "Data & sources", ":material/table:"),
+}
+
+
+def main() -> None:
+    # no page_icon: a Material favicon is fetched from a font CDN (breaks offline use)
+    st.set_page_config(page_title="Corridor workbench", layout="wide")
+    start = st.query_params.get("page", "map")
+    start = start if start in PAGES else "map"
+    pages = [
+        st.Page(fn, title=title, icon=icon, url_path=key, default=(key == start))
+        for key, (fn, title, icon) in PAGES.items()
+    ]
+    st.navigation(pages).run()
+
+
+main()

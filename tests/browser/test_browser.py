@@ -1,0 +1,75 @@
+"""End-to-end: the Map page in headless Chromium, offline (no tiles, local Leaflet assets)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOAD_TIMEOUT_MS = 60_000
+
+
+def feature_count(name: str) -> int:
+    """Number of features in a shipped layer file."""
+    data = json.loads((REPO / "layers" / f"{name}.geojson").read_text(encoding="utf-8"))
+    return len(data["features"])
+
+
+@pytest.fixture()
+def map_frame(page, app_url):
+    """The Map page loaded, with its st_folium iframe drawn; yields (page, frame locator)."""
+    page.goto(f"{app_url}/?page=map", wait_until="domcontentloaded")
+    page.wait_for_selector(MAP_IFRAME, timeout=LOAD_TIMEOUT_MS)
+    frame = page.frame_locator(MAP_IFRAME)
+    frame.locator("path.corridor-oblast").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    frame.locator(".leaflet-marker-icon.corridor-checkpoint").first.wait_for(
+        timeout=LOAD_TIMEOUT_MS
+    )
+    return page, frame
+
+
+def test_map_draws_every_region_and_checkpoint_offline(map_frame, artifacts):
+    page, frame = map_frame
+    regions = frame.locator("path.leaflet-interactive.corridor-oblast")
+    assert regions.count() == feature_count("oblasts")
+    markers = frame.locator(".leaflet-marker-icon.corridor-checkpoint")
+    assert markers.count() == feature_count("checkpoints")
+    # no tiles at all, and nothing fetched from outside the app
+    assert frame.locator("img.leaflet-tile").count() == 0
+    assert page.external_requests == []
+    # legend with its unit, and the measure tool, are in the map
+    legend = frame.locator(".corridor-legend")
+    assert legend.count() == 1
+    assert "no data" in legend.inner_text()
+    assert frame.locator(".leaflet-control-measure").count() == 1
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "map_offline.png"), full_page=True)
+
+
+def test_leaflet_and_plugins_come_from_the_app(map_frame):
+    _, frame = map_frame
+    srcs = frame.locator("script[src]").evaluate_all("els => els.map(e => e.src)")
+    leaflet = [s for s in srcs if s.endswith("/leaflet.js")]
+    assert leaflet and all("/app/static/vendor/" in s for s in leaflet)
+    assert any("leaflet-measure" in s for s in srcs)
+    assert not [s for s in srcs if "static/vendor" not in s and "/component/" not in s]
+    # Font Awesome's webfont really loaded (icons in markers), from the vendor folder
+    loaded = frame.locator("body").evaluate(
+        "() => document.fonts.check('900 12px \"Font Awesome 6 Free\"')"
+    )
+    assert loaded
+
+
+def test_hiding_a_layer_removes_it(map_frame):
+    page, _ = map_frame
+    page.get_by_text("Border checkpoints", exact=True).first.click()
+    frame = page.frame_locator(MAP_IFRAME)
+    frame.locator("path.corridor-oblast").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_timeout(1500)
+    assert frame.locator(".leaflet-marker-icon.corridor-checkpoint").count() == 0
+    assert page.external_requests == []
