@@ -163,11 +163,12 @@ def test_fuzzed_layers_raise_only_geodataerror(tmp_path, name, data):
     paths = [p for p in _paths(doc) if p and len(p) < 7]
     for _ in range(data.draw(st.integers(1, 3))):
         path = data.draw(st.sampled_from(paths))
-        target = doc
-        for key in path[:-1]:
-            target = target[key]
-        try:
-            target[path[-1]] = data.draw(_JSONISH)
+        value = data.draw(_JSONISH)
+        try:  # an earlier mutation may have replaced part of this path
+            target = doc
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
         except (TypeError, IndexError, KeyError):
             continue
     p = _write(tmp_path, doc, f"{name}.geojson")
