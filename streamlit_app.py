@@ -229,7 +229,8 @@ def map_page() -> None:
             f"{legend.title} ({legend.unit}), {SCHEME_LABELS[legend.scheme].lower()}: "
             + "; ".join(legend.labels) + f"; no data: {legend.n_no_data} region(s)"
         )
-    st.caption("Basemap: none (offline mode)" if OFFLINE else "Basemap: CARTO, OpenStreetMap")
+    st.caption("Basemap: none (offline mode)" if OFFLINE
+               else "Basemap: © OpenStreetMap contributors")
     if "oblasts" in gdfs:
         region = _clicked_region(gdfs["oblasts"], (out or {}).get("last_object_clicked"))
         if region is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,7 @@ CENTER_LATLON = (45.5, 70.0)
 ZOOM_START = 5
 #: Plain background used when there are no tiles (offline or tiles=None).
 NO_TILES_BACKGROUND = "#dfe8ef"
-DEFAULT_TILES = "CartoDB positron"
+DEFAULT_TILES = "OpenStreetMap"
 
 SCHEMES = ("quantiles", "natural_breaks", "equal_interval")
 NO_DATA_COLOUR = "#d9d9d9"
@@ -326,7 +327,10 @@ def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.nd
         "natural_breaks": mapclassify.FisherJenks,
         "equal_interval": mapclassify.EqualInterval,
     }[scheme]
-    c = cls(y, k=k)
+    with warnings.catch_warnings():
+        # FisherJenks falls back to pure Python without numba: fine for a few dozen regions
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        c = cls(y, k=k)
     return np.asarray(c.yb, dtype=int), np.asarray(c.bins, dtype=float)
 
 
