@@ -100,14 +100,23 @@ HUB_COLUMNS: dict[str, str] = {
     "source": "str",
 }
 # Properties that may be null; every other property must have a value.
-OPTIONAL = {"region", "population", "geonameid", "name_local", "pair_id", "elevation_m",
-            "crossing_time_h", "crossing_time_source", "note"}
+OPTIONAL = {
+    "region",
+    "population",
+    "geonameid",
+    "name_local",
+    "pair_id",
+    "elevation_m",
+    "crossing_time_h",
+    "crossing_time_source",
+    "note",
+}
 
 COAST_TOLERANCE_KM = 2.0
 _GEOD = Geod(ellps="WGS84")
 
 GEONAMES_KEY = "geonames"
-NE_KEY = "natural-earth-admin0"
+NE_KEY = "ne_admin0"  # shared with geo.build.polygons
 
 
 @dataclass
@@ -243,9 +252,7 @@ def side_problem(
     return None
 
 
-def validate(
-    tables: dict[str, Table], outlines: dict[str, BaseGeometry]
-) -> list[Problem]:
+def validate(tables: dict[str, Table], outlines: dict[str, BaseGeometry]) -> list[Problem]:
     """Check ids, pairs, vocabularies, months and that every point lies in its country.
 
     Parameters
@@ -360,8 +367,17 @@ def to_gdf(rows: list[dict[str, Any]], columns: list[str]) -> gpd.GeoDataFrame:
     return gdf
 
 
-PLACE_PROPS = ["id", "name_en", "aliases", "country", "region", "population", "geonameid",
-               "coord_source", "source"]
+PLACE_PROPS = [
+    "id",
+    "name_en",
+    "aliases",
+    "country",
+    "region",
+    "population",
+    "geonameid",
+    "coord_source",
+    "source",
+]
 CHECKPOINT_PROPS = [c for c in CHECKPOINT_COLUMNS if c not in ("lat", "lon")]
 HUB_PROPS = [c for c in HUB_COLUMNS if c not in ("lat", "lon")]
 
@@ -412,25 +428,25 @@ def build(sources_dir: Path, out_dir: Path, tables_dir: Path | None = None) -> l
     geonames = Source(
         key=GEONAMES_KEY,
         title="GeoNames cities with population >= 500 (cities500)",
-        package=f"pypi:{gn_wheel.name.split('-py')[0].replace('-', '==', 1)}",
+        package=f"pypi:{gn_wheel.name.split('-py')[0].replace('-', '==', 1).replace('_', '-')}",
         licence="CC BY 4.0",
         attribution="GeoNames (geonames.org), CC BY 4.0",
         file=GEONAMES_FILE,
         sha256=sha256_of(gn_wheel),
     )
-    ne = Source(
+    ne = Source(  # same record as geo.build.polygons writes under this key
         key=NE_KEY,
-        title="Natural Earth 10m admin-0 countries (used to check each point's side)",
-        package=f"pypi:{ne_wheel.name.split('-py')[0].replace('-', '==', 1)}",
-        licence="public domain",
-        attribution="Natural Earth",
-        file=NE_FILE,
+        title="Natural Earth 5.1.1 10m admin-0 countries (German point of view)",
+        package=f"pypi:{ne_wheel.name.split('-py')[0].replace('-', '==', 1).replace('_', '-')}",
+        licence="data public domain (Natural Earth); module LGPL",
+        attribution="Made with Natural Earth",
+        file=f"{NE_FILE}!ne_10m_admin_0_countries_deu.shp",
         sha256=sha256_of(ne_wheel),
     )
 
     def authored(name: str) -> Source:
         return Source(
-            key=f"authored-{name}",
+            key=f"authored_{name}",
             title=f"Authored, cited {name} table (layers/sources/{name}.csv)",
             package="authored",
             licence="MIT (this project); cited facts belong to their sources",
@@ -443,14 +459,33 @@ def build(sources_dir: Path, out_dir: Path, tables_dir: Path | None = None) -> l
     out_dir.mkdir(parents=True, exist_ok=True)
     built: list[BuiltFile] = []
     specs = [
-        ("places", PLACE_PROPS, [geonames, authored("places"), ne],
-         ["coordinates and population from GeoNames cities500 by geonameid; rows without "
-          "a geonameid use authored, cited lat/lon", check]),
-        ("checkpoints", CHECKPOINT_PROPS, [authored("checkpoints"), ne],
-         ["authored table: pairs, status, season from corridor-facts.md rows, coordinates "
-          "cited per feature (coord_source)", "checked pair_id is symmetric", check]),
-        ("hubs", HUB_PROPS, [authored("hubs"), ne],
-         ["authored table, coordinates cited per feature (coord_source)", check]),
+        (
+            "places",
+            PLACE_PROPS,
+            [geonames, authored("places"), ne],
+            [
+                "coordinates and population from GeoNames cities500 by geonameid; rows without "
+                "a geonameid use authored, cited lat/lon",
+                check,
+            ],
+        ),
+        (
+            "checkpoints",
+            CHECKPOINT_PROPS,
+            [authored("checkpoints"), ne],
+            [
+                "authored table: pairs, status, season from corridor-facts.md rows, coordinates "
+                "cited per feature (coord_source)",
+                "checked pair_id is symmetric",
+                check,
+            ],
+        ),
+        (
+            "hubs",
+            HUB_PROPS,
+            [authored("hubs"), ne],
+            ["authored table, coordinates cited per feature (coord_source)", check],
+        ),
     ]
     for name, props, sources, steps in specs:
         rows = tables[name].rows
