@@ -187,12 +187,12 @@ def _region_details(region: pd.Series, df: pd.DataFrame, indicator: str) -> None
     st.dataframe(
         rows[["indicator", "year", "period", "value", "unit", "source", "note"]]
         .sort_values(["indicator", "year"]),
-        hide_index=True, use_container_width=True,
+        hide_index=True, width="stretch",
     )
     src = sources_table()
     keys = set(rows["source"])
     st.caption("Sources")
-    st.dataframe(src[src["key"].isin(keys)], hide_index=True, use_container_width=True)
+    st.dataframe(src[src["key"].isin(keys)], hide_index=True, width="stretch")
 
 
 @guarded
@@ -249,7 +249,7 @@ def routes_page() -> None:
     st.info("Route planning between places, checkpoints and hubs comes here.")
     seg = layer("corridors")
     st.dataframe(
-        pd.DataFrame(seg.drop(columns="geometry")), hide_index=True, use_container_width=True
+        pd.DataFrame(seg.drop(columns="geometry")), hide_index=True, width="stretch"
     )
 
 
@@ -259,7 +259,7 @@ def trade_page() -> None:
     st.title("Kazakhstan - Kyrgyzstan trade")
     df = tidy_data()
     st.subheader("Trade balance (million USD)")
-    st.dataframe(stats.trade_balance(df), hide_index=True, use_container_width=True)
+    st.dataframe(stats.trade_balance(df), hide_index=True, width="stretch")
     st.subheader("Talas: investment vs exports to Kazakhstan")
     st.write(str(stats.talas_correlation(df)))
 
@@ -270,9 +270,9 @@ def data_page() -> None:
     st.title("Data & sources")
     df = tidy_data()
     st.subheader("Indicators")
-    st.dataframe(indicators.available_indicators(df), hide_index=True, use_container_width=True)
+    st.dataframe(indicators.available_indicators(df), hide_index=True, width="stretch")
     st.subheader("Sources")
-    st.dataframe(sources_table(), hide_index=True, use_container_width=True)
+    st.dataframe(sources_table(), hide_index=True, width="stretch")
 
 
 PAGES = {
