@@ -1,0 +1,281 @@
+"""Tests for geo.build.corridors and the shipped layers/corridors.geojson (fast: no routing)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from pyproj import Geod
+
+from geo.build import corridors as cb
+from geo.errors import GeoDataError
+
+LAYERS = Path(__file__).resolve().parents[1] / "layers"
+GEOD = Geod(ellps="WGS84")
+
+# Segments whose published length may differ from the drawn geometry by more than 25 %, and why.
+KNOWN_LENGTH_EXCEPTIONS: dict[str, str] = {}
+
+
+def _fc(name: str) -> dict:
+    return json.loads((LAYERS / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def segments() -> list[dict]:
+    return _fc("corridors.geojson")["features"]
+
+
+@pytest.fixture(scope="module")
+def points() -> dict[str, tuple[float, float]]:
+    out: dict[str, tuple[float, float]] = {}
+    for name in ("places.geojson", "checkpoints.geojson", "hubs.geojson"):
+        for f in _fc(name)["features"]:
+            lon, lat = f["geometry"]["coordinates"][:2]
+            out[f["properties"]["id"]] = (lat, lon)
+    return out
+
+
+@pytest.fixture(scope="module")
+def graph(segments: list[dict]) -> nx.MultiGraph:
+    g = nx.MultiGraph()
+    for f in segments:
+        p = f["properties"]
+        g.add_edge(p["from_id"], p["to_id"], key=p["id"], **p)
+    return g
+
+
+def _km(coords: list[list[float]]) -> float:
+    return GEOD.line_length([c[0] for c in coords], [c[1] for c in coords]) / 1000.0
+
+
+def _straight_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return cb.haversine_km(a, b)
+
+
+# ----------------------------------------------------------------------------- shipped layer
+
+
+def test_properties_follow_the_contract(segments: list[dict]) -> None:
+    ids = [f["properties"]["id"] for f in segments]
+    assert len(ids) == len(set(ids))
+    for f in segments:
+        p = f["properties"]
+        assert f["geometry"]["type"] == "LineString"
+        assert p["mode"] in cb.MODES
+        assert p["road_class"] in cb.ROAD_CLASSES
+        assert set(p["corridors"]) <= cb.CORRIDORS
+        assert all(isinstance(m, int) and 1 <= m <= 12 for m in p["closed_months"])
+        assert p["length_kind"] in ("published", "geodesic")
+        assert isinstance(p["length_km"], (int, float)) and p["length_km"] > 0
+        if p["length_kind"] == "published":
+            assert p["length_source"], p["id"]
+        assert p["geometry_source"] and p["source"]
+
+
+def test_every_endpoint_is_a_known_point(segments: list[dict], points: dict) -> None:
+    missing = {
+        (f["properties"]["id"], end)
+        for f in segments
+        for end in (f["properties"]["from_id"], f["properties"]["to_id"])
+        if end not in points
+    }
+    assert not missing
+
+
+def test_geometries_start_and_end_at_their_endpoints(segments: list[dict], points: dict) -> None:
+    bad = []
+    for f in segments:
+        p, c = f["properties"], f["geometry"]["coordinates"]
+        start, end = (c[0][1], c[0][0]), (c[-1][1], c[-1][0])
+        if cb.haversine_km(start, points[p["from_id"]]) > 0.5:
+            bad.append((p["id"], "start"))
+        if cb.haversine_km(end, points[p["to_id"]]) > 0.5:
+            bad.append((p["id"], "end"))
+    assert not bad
+
+
+def test_mountain_segments_are_not_straight_lines(segments: list[dict], points: dict) -> None:
+    bad = []
+    for f in segments:
+        p, c = f["properties"], f["geometry"]["coordinates"]
+        straight = _straight_km(points[p["from_id"]], points[p["to_id"]])
+        too_straight = len(c) <= 2 or _km(c) <= straight * 1.02
+        if p["road_class"] == "mountain" and straight > 50 and too_straight:
+            bad.append(p["id"])
+    assert not bad
+
+
+def test_long_segments_have_intermediate_vertices(segments: list[dict], points: dict) -> None:
+    # a segment over 100 km drawn as one straight line would cut across whatever lies between
+    bad = [
+        f["properties"]["id"]
+        for f in segments
+        if len(f["geometry"]["coordinates"]) <= 2
+        and _straight_km(points[f["properties"]["from_id"]], points[f["properties"]["to_id"]]) > 100
+        and f["properties"]["id"] not in {"aktogay--ayagoz"}  # steppe rail, network disconnected
+    ]
+    assert not bad
+
+
+def test_named_corridors_are_present(segments: list[dict]) -> None:
+    present = {c for f in segments for c in f["properties"]["corridors"]}
+    for name in ("Middle Corridor", "Bedel", "Torugart", "Irkeshtam", "Almaty-Bishkek"):
+        assert name in present
+
+
+def test_caspian_ferry_aktau_alat(segments: list[dict]) -> None:
+    ferries = {
+        frozenset((f["properties"]["from_id"], f["properties"]["to_id"])): f["properties"]
+        for f in segments
+        if f["properties"]["mode"] == "ferry"
+    }
+    p = ferries[frozenset(("aktau-port", "alat-port"))]
+    assert p["road_class"] == "sea"
+    assert "Middle Corridor" in p["corridors"]
+    # marnet gives Aktau-Baku 468 km; Alat lies south of Baku
+    assert 400 < p["length_km"] < 650
+
+
+def test_network_is_connected(graph: nx.MultiGraph) -> None:
+    assert nx.is_connected(graph)
+    for target in ("kashgar", "aksu", "almaty", "alat-port", "urumqi", "kars", "poti-port"):
+        assert nx.has_path(graph, "bishkek", target), target
+
+
+def _without(graph: nx.MultiGraph, corridor: str) -> nx.MultiGraph:
+    g = graph.copy()
+    for u, v, k, d in list(g.edges(keys=True, data=True)):
+        if corridor in d["corridors"]:
+            g.remove_edge(u, v, k)
+    return g
+
+
+def test_each_china_gateway_alone_links_bishkek_to_xinjiang(graph: nx.MultiGraph) -> None:
+    # Torugart and Irkeshtam each reach Kashgar; Bedel reaches Aksu; not only via Kazakhstan
+    kg_cn = graph.copy()
+    for u, v, k, d in list(kg_cn.edges(keys=True, data=True)):
+        if set(d["corridors"]) & {"Khorgos", "Dostyk"} or d["mode"] == "rail":
+            kg_cn.remove_edge(u, v, k)
+    for gate, target in (("Torugart", "kashgar"), ("Irkeshtam", "kashgar"), ("Bedel", "aksu")):
+        others = {"Torugart", "Irkeshtam", "Bedel"} - {gate}
+        g = kg_cn
+        for o in others:
+            g = _without(g, o)
+        path = nx.shortest_path(g, "bishkek", target)
+        assert any(f"{gate.lower()}" in n for n in path), (gate, path)
+
+
+def test_pair_segments_are_border_class(graph: nx.MultiGraph) -> None:
+    pairs = {}
+    with open(LAYERS / "sources" / "checkpoints.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row.get("pair_id"):
+                pairs[row["id"]] = row["pair_id"]
+    for u, v, d in graph.edges(data=True):
+        if pairs.get(u) == v:
+            assert d["road_class"] == "border", d["id"]
+
+
+def test_published_lengths_match_geometry(segments: list[dict]) -> None:
+    bad = {}
+    for f in segments:
+        p = f["properties"]
+        if p["length_kind"] != "published" or p["id"] in KNOWN_LENGTH_EXCEPTIONS:
+            continue
+        geo = _km(f["geometry"]["coordinates"])
+        if abs(geo - p["length_km"]) / p["length_km"] > cb.MISMATCH_MAX:
+            bad[p["id"]] = (p["length_km"], round(geo))
+    assert not bad
+
+
+def test_published_chain_checks(segments: list[dict]) -> None:
+    km = {f["properties"]["id"]: _km(f["geometry"]["coordinates"]) for f in segments}
+    for name, chain, published, _src in cb.ROUTE_CHECKS:
+        got = sum(km[s] for s in chain)
+        assert abs(got - published) / published <= cb.MISMATCH_MAX, (name, got, published)
+
+
+def test_passes_carry_their_elevation(segments: list[dict]) -> None:
+    elev = {f["properties"]["id"]: f["properties"]["max_elevation_m"] for f in segments}
+    assert elev["at-bashy--torugart-kg"] == 3752
+    assert elev["osh--sary-tash"] == 3615
+    assert elev["barskoon--bedel-kg"] == 4284
+
+
+def test_layer_size_is_small() -> None:
+    assert (LAYERS / "corridors.geojson").stat().st_size < 350_000
+
+
+# ----------------------------------------------------------------------------- builder units
+
+PTS = {"a": (43.0, 76.0), "b": (42.8, 74.6), "c": (42.5, 75.0)}
+
+
+def _row(**kw: str) -> dict[str, str]:
+    base = dict.fromkeys(cb.COLUMNS, "")
+    base.update(id="a--b", from_id="a", to_id="b", mode="road", road_class="highway", source="test")
+    base.update(kw)
+    return base
+
+
+def test_validate_accepts_a_good_row() -> None:
+    cb.validate([_row(waypoints="c;42.9 75.5", corridors="Bedel", closed_months="1;12")], PTS)
+
+
+def test_validate_lists_every_problem() -> None:
+    rows = [
+        _row(to_id="nowhere", mode="bus"),
+        _row(road_class="track", corridors="Silk Road", closed_months="13"),
+        _row(id="x", waypoints="ghost;91 10", length_km_published="12"),
+    ]
+    with pytest.raises(GeoDataError) as e:
+        cb.validate(rows, PTS)
+    text = str(e.value)
+    for needle in (
+        "nowhere",
+        "'bus'",
+        "duplicate id",
+        "'track'",
+        "Silk Road",
+        "'13'",
+        "'ghost'",
+        "out of range",
+        "without length_source",
+    ):
+        assert needle in text, needle
+    assert len(e.value.problems) >= 9
+
+
+def test_validate_rejects_a_ferry_without_sea_class() -> None:
+    with pytest.raises(GeoDataError, match="sea"):
+        cb.validate([_row(mode="ferry", road_class="highway")], PTS)
+
+
+def test_pin_ends_and_simplify_keep_exact_endpoints() -> None:
+    a, b = (43.0, 76.0), (42.0, 75.0)
+    line = [(43.001, 76.001), (42.7, 75.8), (42.5, 75.5), (42.2, 75.2)]
+    pinned = cb.pin_ends(line, a, b)
+    assert pinned[0] == a and pinned[-1] == b
+    simple = cb.simplify(pinned, 0.5)
+    assert simple[0] == a and simple[-1] == b and len(simple) < len(pinned)
+
+
+def test_trim_start_cuts_the_path_at_the_foot_of_the_point() -> None:
+    # network path runs west-east; the point lies beside its second edge, past the first node
+    path = [(42.0, 74.0), (42.0, 75.0), (42.0, 76.0)]
+    out = cb._trim_start((42.01, 75.5), path)
+    assert math.isclose(out[0][1], 75.5, abs_tol=1e-6) and out[1:] == [(42.0, 76.0)]
+
+
+def test_parse_waypoint() -> None:
+    assert cb.parse_waypoint("c", PTS) == PTS["c"]
+    assert cb.parse_waypoint("41.5 78.25", PTS) == (41.5, 78.25)
+    with pytest.raises(KeyError):
+        cb.parse_waypoint("nowhere", PTS)
+    with pytest.raises(ValueError):
+        cb.parse_waypoint("41.5 78.25 3", PTS)
