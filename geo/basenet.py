@@ -345,8 +345,10 @@ class BaseNetwork:
         c = math.cos(la)
         _, i = self.tree.query((c * math.cos(lo), c * math.sin(lo), math.sin(la)))
         i = int(i)
-        d = float(haversine_km(lat, lon, self.lat[i], self.lon[i]))
-        return Snap(i, d)
+        # scalar haversine (numpy ufuncs on scalars would cost more than the query)
+        la2, lo2 = math.radians(float(self.lat[i])), math.radians(float(self.lon[i]))
+        h = math.sin((la2 - la) / 2) ** 2 + c * math.cos(la2) * math.sin((lo2 - lo) / 2) ** 2
+        return Snap(i, 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(h, 1.0))))
 
     def _snap_all(self, points: Sequence[tuple[float, float]], source: str) -> list[Snap]:
         problems: list[Problem] = []

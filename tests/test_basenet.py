@@ -118,7 +118,9 @@ def test_fast_kernel_gives_identical_distances(net):
 
 
 def test_pandana_weights_survive_its_integer_truncation():
-    km = np.array([1.233, 0.852, 0.0, 6.784, 1210.45])
+    # fixture lengths whose km * 1000 falls just short of the whole metre
+    km = np.array([2.002, 4.076, 1.001, 4.092, 0.0, 1210.45])
+    assert (np.floor(km * 1000) < np.round(km * 1000))[:4].all()
     assert (np.floor(_pandana_weights(km) * 1000) == np.round(km * 1000)).all()
 
 
