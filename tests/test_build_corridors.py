@@ -10,6 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from pyproj import Geod
+from shapely.geometry import LineString
 
 from geo.build import corridors as cb
 from geo.errors import GeoDataError
@@ -119,6 +120,30 @@ def test_long_segments_have_intermediate_vertices(segments: list[dict], points: 
         and _straight_km(points[f["properties"]["from_id"]], points[f["properties"]["to_id"]]) > 100
         and f["properties"]["id"] not in {"aktogay--ayagoz"}  # steppe rail, network disconnected
     ]
+    assert not bad
+
+
+# Segments allowed to leave the country both their ends are in, and why.
+LEAVES_COUNTRY_EXCEPTIONS = {
+    "jalal-abad--osh": "the M41 hugs the Uzbek border; the Natural Earth 10m KG outline is "
+    "generalised and puts Kara-Suu just outside Kyrgyzstan",
+}
+
+
+def test_domestic_segments_stay_in_their_country(segments: list[dict]) -> None:
+    # e.g. Kordai-Taraz must not take the shorter road through Bishkek without a border crossing
+    countries = cb.load_countries(LAYERS)
+    area = {k: g.simplify(0.002).buffer(cb.COUNTRY_TOL_DEG + 0.01) for k, g in countries.items()}
+    bad = []
+    for f in segments:
+        p, c = f["properties"], f["geometry"]["coordinates"]
+        if p["road_class"] == "border" or p["id"] in LEAVES_COUNTRY_EXCEPTIONS:
+            continue
+        start = cb.country_of((c[0][1], c[0][0]), countries)
+        if start is None or start != cb.country_of((c[-1][1], c[-1][0]), countries):
+            continue
+        if not area[start].contains(LineString(c)):
+            bad.append(p["id"])
     assert not bad
 
 

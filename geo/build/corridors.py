@@ -24,7 +24,7 @@ from typing import Any
 
 import geopandas as gpd
 from pyproj import Geod
-from shapely.geometry import LineString
+from shapely.geometry import LineString, Point
 
 from geo.build.common import BuiltFile, Source, find_source, sha256_of, write_geojson
 from geo.errors import GeoDataError, Problem
@@ -65,6 +65,7 @@ DETOUR_MAX = 1.6  # network path longer than this times the straight line: use t
 EDGE_MAX_KM = {"mountain": 20.0, "border": 20.0}  # a longer network edge cuts across mountains
 JOIN_TOL_KM = 0.05  # a geometry end farther than this from its endpoint gets the point prepended
 SIMPLIFY_DEG = 0.005
+COUNTRY_TOL_DEG = 0.02  # about 2 km: generalised borders, roads along border rivers
 MISMATCH_MAX = 0.25  # published vs geometric length
 
 GEOD = Geod(ellps="WGS84")
@@ -203,6 +204,35 @@ def load_endpoints(layers_dir: Path) -> dict[str, tuple[float, float]]:
     return points
 
 
+def load_countries(layers_dir: Path) -> dict[str, Any]:
+    """Country outlines ``{ISO alpha-2: shapely geometry}`` from the oblasts and context layers.
+
+    KZ and KG are the union of their oblasts; other countries come from ``context.geojson``.
+    Returns an empty dict when the polygon layers are not built yet (the check is then skipped).
+    """
+    layers_dir = Path(layers_dir)
+    out: dict[str, Any] = {}
+    ob, ctx = layers_dir / "oblasts.geojson", layers_dir / "context.geojson"
+    if ob.exists():
+        gdf = gpd.read_file(ob)
+        for code, part in gdf.groupby("country"):
+            out[str(code)] = part.geometry.union_all().buffer(0)
+    if ctx.exists():
+        gdf = gpd.read_file(ctx)
+        for _, r in gdf[gdf["kind"] == "country"].iterrows():
+            out.setdefault(str(r["code"]), r.geometry.buffer(0))
+    return out
+
+
+def country_of(point: tuple[float, float], countries: dict[str, Any]) -> str | None:
+    """ISO code of the country outline containing (lat, lon), or None."""
+    pt = Point(point[1], point[0])
+    for code, geom in countries.items():
+        if geom.contains(pt):
+            return code
+    return None
+
+
 def parse_waypoint(token: str, points: dict[str, tuple[float, float]]) -> tuple[float, float]:
     """Turn a waypoint token (a point id or ``"lat lon"``) into (lat, lon).
 
@@ -331,7 +361,11 @@ def _dedupe(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def network_leg(
-    graph: Any, a: tuple[float, float], b: tuple[float, float], road_class: str
+    graph: Any,
+    a: tuple[float, float],
+    b: tuple[float, float],
+    road_class: str,
+    inside: tuple[str, Any] | None = None,
 ) -> tuple[Leg | None, str]:
     """Route one leg on an scgraph GeoGraph; return (leg, "") or (None, reason for rejection)."""
     straight = haversine_km(a, b)
@@ -364,6 +398,10 @@ def network_leg(
         longest = max(haversine_km(p, q) for p, q in itertools.pairwise(inner))
         if longest > EDGE_MAX_KM[road_class]:
             return None, f"network edge of {longest:.0f} km"
+    if inside is not None:
+        code, area = inside
+        if not area.contains(LineString([(lon, lat) for lat, lon in [a, *inner, b]])):
+            return None, f"network path leaves {code}"
     return Leg([a, *inner, b], "network"), ""
 
 
@@ -482,14 +520,29 @@ def _wheel_file(path: Path, inner: str) -> str:
         return next(n for n in zf.namelist() if n.endswith(inner))
 
 
+_BUFFERED: dict[str, Any] = {}
+
+
 def route_segment(
     row: dict[str, str],
     points: dict[str, tuple[float, float]],
     graphs: dict[str, Any],
     marnet: Any,
+    countries: dict[str, Any] | None = None,
 ) -> tuple[list[tuple[float, float]], str]:
-    """Route one segment leg by leg; return its vertices and a ``geometry_source`` text."""
+    """Route one segment leg by leg; return its vertices and a ``geometry_source`` text.
+
+    A segment whose two ends lie in the same country (and is not a border segment) only takes
+    network legs that stay inside that country (outline buffered by ``COUNTRY_TOL_DEG``).
+    """
     a, b = points[row["from_id"]], points[row["to_id"]]
+    inside = None
+    if countries and row["road_class"] != "border":
+        ca, cb_ = country_of(a, countries), country_of(b, countries)
+        if ca is not None and ca == cb_:
+            if ca not in _BUFFERED:
+                _BUFFERED[ca] = countries[ca].simplify(0.002).buffer(COUNTRY_TOL_DEG)
+            inside = (ca, _BUFFERED[ca])
     stops = [a, *(parse_waypoint(t, points) for t in _split(row["waypoints"])), b]
     legs: list[Leg] = []
     fallbacks: list[str] = []
@@ -501,7 +554,7 @@ def route_segment(
         elif row["road_class"] in ("border", "urban") and haversine_km(p, q) < 3:
             leg = Leg([p, q], "direct")
         else:
-            leg, why = network_leg(graphs[row["mode"]], p, q, row["road_class"])
+            leg, why = network_leg(graphs[row["mode"]], p, q, row["road_class"], inside)
             if leg is None:
                 leg = Leg([p, q], "waypoints")
                 fallbacks.append(why)
@@ -561,6 +614,7 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
     searoute_sd = find_source(sources_dir, "searoute-*.tar.gz")
     marnet = load_marnet(searoute_sd)
     graphs = {"road": world_highways_geograph, "rail": world_railways_geograph}
+    countries = load_countries(_points_dir(out_dir))
 
     records: list[dict[str, Any]] = []
     geoms: list[LineString] = []
@@ -570,7 +624,7 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
     methods: dict[str, list[str]] = {"network": [], "mixed": [], "waypoints": [], "other": []}
     lengths: dict[str, float] = {}
     for row in rows:
-        coords, gsrc = route_segment(row, points, graphs, marnet)
+        coords, gsrc = route_segment(row, points, graphs, marnet, countries)
         n_vertices_raw += len(coords)
         geo_km = line_km(coords)  # before simplification: the routed length
         lengths[row["id"]] = geo_km
@@ -585,6 +639,13 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
             else "other"
         )
         methods[key].append(row["id"])
+        if countries and row["road_class"] != "border":
+            ca = country_of(points[row["from_id"]], countries)
+            if ca is not None and ca == country_of(points[row["to_id"]], countries):
+                line = LineString([(lon, lat) for lat, lon in coords])
+                area = _BUFFERED.get(ca)
+                if area is not None and not area.contains(line):
+                    warnings.append(f"WARNING {row['id']}: geometry leaves {ca} (> 2 km)")
         pub = float(row["length_km_published"]) if row["length_km_published"] else None
         if pub is not None and abs(geo_km - pub) / pub > MISMATCH_MAX:
             warnings.append(
