@@ -1,0 +1,87 @@
+"""Streamlit pages of the corridor workbench (each module exposes ``render() -> None``).
+
+The pages only draw: every statistic comes from :mod:`geo.indicators` and :mod:`geo.stats`.
+This module holds the small display helpers the pages share: escaping user or data text
+before it reaches Markdown, and showing a :class:`~geo.errors.GeoDataError` as ``st.error``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from geo.errors import GeoDataError
+
+__all__ = ["escape_markdown", "guarded", "problem_lines", "show_error"]
+
+_LOG = logging.getLogger(__name__)
+
+# Characters that Markdown (CommonMark + GFM + Streamlit's directives such as ``:red[x]``,
+# ``$math$`` and raw HTML) could act on. Each is backslash-escaped, which CommonMark renders
+# as the literal character.
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>#|~$!+-=")
+
+
+def escape_markdown(text: object) -> str:
+    """Return ``text`` as Markdown that renders literally (no HTML, links, emphasis, math).
+
+    Parameters
+    ----------
+    text : object
+        Any value; converted with ``str``.
+
+    Returns
+    -------
+    str
+        The text with every Markdown-active character backslash-escaped and line breaks
+        turned into spaces (so a value cannot start a heading, list or table).
+    """
+    s = " ".join(str(text).splitlines())
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in s)
+
+
+def problem_lines(exc: GeoDataError) -> list[str]:
+    """One plain-text line per problem of ``exc`` (``source: where: reason``)."""
+    return [str(p) for p in exc.problems]
+
+
+def show_error(exc: GeoDataError, heading: str | None = None) -> None:
+    """Show ``exc`` as one ``st.error`` listing every problem, one per line, escaped.
+
+    Parameters
+    ----------
+    exc : GeoDataError
+    heading : str, optional
+        Plain text put above the list (escaped too). Default: the number of problems.
+    """
+    lines = problem_lines(exc)
+    n = len(lines)
+    head = heading if heading is not None else (
+        f"{n} problem(s) found" if n > 1 else "Invalid input"
+    )
+    body = "\n".join(f"- {escape_markdown(line)}" for line in lines)
+    st.error(f"**{escape_markdown(head)}**\n\n{body}")
+
+
+def guarded(body: Callable[[], None]) -> Callable[[], None]:
+    """Wrap a page body so no exception reaches the browser as a traceback.
+
+    A :class:`GeoDataError` is shown with :func:`show_error`; any other exception is logged
+    and shown as a one-line ``st.error`` naming its type.
+    """
+
+    @functools.wraps(body)
+    def run() -> None:
+        try:
+            body()
+        except GeoDataError as exc:
+            show_error(exc)
+        except Exception as exc:  # the page must never show a traceback
+            _LOG.exception("page %s failed", body.__qualname__)
+            st.error(f"This page could not be drawn ({type(exc).__name__}); "
+                     "the details are in the server log.")
+
+    return run

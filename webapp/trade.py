@@ -1,0 +1,335 @@
+"""Trade page: KZ-KG bilateral trade by source, where sources disagree, Talas, Zhetysu, macro.
+
+Every figure is a shipped, sourced row (:func:`geo.indicators.load_data`); balances,
+turnover gaps, the mirror comparison and the Talas correlation come from :mod:`geo.stats`.
+This module only selects rows and draws them.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from geo import indicators, stats
+from webapp import escape_markdown, guarded
+
+#: Years of the bilateral chart and table.
+YEAR_FROM, YEAR_TO = 2018, 2024
+DEFAULT_MIRROR_YEAR = 2023
+#: Sources selected by default: the article (text and Table 1) and the two mirror statistics.
+DEFAULT_SOURCES = ("article2025", "article2025_table1", "kg_nsc", "kz_mti")
+#: Zhetysu region (KZ-33): the 2024 first-half indicators of the regional table.
+ZHETYSU = ("KZ-33", 2024, "H1")
+#: Trade pairs on the macro-context table (everything but the KZ-KG flows).
+TRADE_PAIRS = (stats.KZ_TO_KG, stats.KG_TO_KZ)
+
+#: Chart measures: column of :func:`geo.stats.trade_balance` -> label.
+MEASURES = {
+    "kz_exports_musd": "KZ exports to KG",
+    "kg_exports_musd": "KG exports to KZ",
+    "balance_musd": "Balance (KZ exports - KG exports)",
+    "turnover_musd": "Turnover",
+}
+FLOW_LABELS = {stats.KZ_TO_KG: "KZ → KG", stats.KG_TO_KZ: "KG → KZ"}
+
+
+# --------------------------------------------------------------------------- data (cached)
+
+
+@st.cache_data(show_spinner=False)
+def tidy_data() -> pd.DataFrame:
+    """All shipped tidy statistics (validated against ``data/sources.csv``)."""
+    return indicators.load_data()
+
+
+@st.cache_data(show_spinner=False)
+def source_titles() -> dict[str, str]:
+    """``{source key: "publisher: title"}`` from ``data/sources.csv``."""
+    src = indicators.load_sources()
+    return {k: f"{r['publisher']}: {r['title']}" for k, r in src.iterrows()}
+
+
+@st.cache_data(show_spinner=False)
+def balance_table() -> pd.DataFrame:
+    """:func:`geo.stats.trade_balance` of the shipped data."""
+    return stats.trade_balance(tidy_data())
+
+
+@st.cache_data(show_spinner=False)
+def talas() -> stats.Correlation:
+    """:func:`geo.stats.talas_correlation` of the shipped Table 1."""
+    return stats.talas_correlation(tidy_data())
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _in_years(df: pd.DataFrame) -> pd.DataFrame:
+    return df[(df["year"] >= YEAR_FROM) & (df["year"] <= YEAR_TO)]
+
+
+def _chart_frame(tb: pd.DataFrame) -> pd.DataFrame:
+    """Long form of the trade-balance rows: one row per (year, period, source, measure)."""
+    long = tb.melt(
+        id_vars=["year", "period", "source", "partial", "kz_exports_range",
+                 "turnover_reported_musd"],
+        value_vars=list(MEASURES), var_name="measure", value_name="value_musd",
+    ).dropna(subset=["value_musd"])
+    long["measure"] = long["measure"].map(MEASURES)
+    long["period_label"] = long["period"].where(long["partial"], "")
+    basis = pd.Series("as reported", index=long.index)
+    basis[(long["measure"] == MEASURES["turnover_musd"])
+          & long["turnover_reported_musd"].isna()] = "sum of the two flows"
+    basis[(long["measure"] != MEASURES["kg_exports_musd"])
+          & long["kz_exports_range"].astype(bool)] = "uses the midpoint of the KZ exports range"
+    basis[long["measure"] == MEASURES["balance_musd"]] = (
+        "KZ exports minus KG exports (geo.stats.trade_balance)")
+    long["basis"] = basis
+    long["kind"] = long["partial"].map({True: "partial year", False: "whole year"})
+    return long.drop(columns=["turnover_reported_musd", "kz_exports_range"])
+
+
+def bilateral_chart(long: pd.DataFrame) -> alt.FacetChart:
+    """Grouped bars per year and source, one panel per measure; partial periods marked.
+
+    Partial periods (``Jan-Aug`` ...) are drawn lighter with a dashed outline and labelled
+    with their period above the bar.
+    """
+    partial = alt.datum.partial
+    base = alt.Chart().encode(
+        x=alt.X("year:O", title=None, scale=alt.Scale(domain=list(range(YEAR_FROM,
+                                                                          YEAR_TO + 1)))),
+        xOffset=alt.XOffset("source:N"),
+        y=alt.Y("value_musd:Q", title="million USD"),
+        color=alt.Color("source:N", title="Source"),
+    )
+    bars = base.mark_bar(strokeWidth=1.5).encode(
+        opacity=alt.condition(partial, alt.value(0.35), alt.value(1.0)),
+        stroke=alt.condition(partial, alt.value("#333333"), alt.value("transparent")),
+        strokeDash=alt.condition(partial, alt.value([4, 2]), alt.value([1, 0])),
+        tooltip=[
+            alt.Tooltip("year:O", title="Year"),
+            alt.Tooltip("period:N", title="Period"),
+            alt.Tooltip("kind:N", title="Coverage"),
+            alt.Tooltip("source:N", title="Source"),
+            alt.Tooltip("measure:N", title="Measure"),
+            alt.Tooltip("value_musd:Q", title="million USD", format=",.1f"),
+            alt.Tooltip("basis:N", title="Basis"),
+        ],
+    )
+    labels = base.transform_filter(partial).mark_text(
+        angle=270, align="left", baseline="middle", dx=3, fontSize=9, color="#333333",
+    ).encode(text="period_label:N")
+    return (
+        alt.layer(bars, labels, data=long)
+        .properties(height=170)
+        .facet(row=alt.Row("measure:N", title=None, sort=list(MEASURES.values()),
+                           header=alt.Header(labelAngle=0, labelAlign="left")))
+        .resolve_scale(y="independent")
+    )
+
+
+def _figures_table(df: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
+    rows = _in_years(df[df["region"].isin(TRADE_PAIRS) & df["source"].isin(chosen)])
+    out = rows.assign(flow=rows["region"].map(FLOW_LABELS))
+    cols = ["year", "period", "flow", "indicator", "value", "unit", "source", "note"]
+    return out.sort_values(["year", "period", "region", "indicator", "source"])[cols]
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _bilateral_section(df: pd.DataFrame, tb: pd.DataFrame, titles: dict[str, str]) -> None:
+    st.header(f"Bilateral trade {YEAR_FROM}-{YEAR_TO}")
+    st.caption(
+        "KZ exports to KG, KG exports to KZ, the balance and turnover, million USD, per year "
+        "and source. Mirror statistics differ by side (KG NSC vs KZ MTI): neither is 'the' "
+        "figure. Partial periods (lighter bars with a dashed outline, labelled e.g. Jan-Aug) "
+        "are not comparable with whole years. Turnover is the reported figure, else the sum "
+        "of the two flows (see the tooltip)."
+    )
+    tb = _in_years(tb)
+    available = sorted(set(tb["source"]))
+    default = [s for s in DEFAULT_SOURCES if s in available] or available
+    chosen = st.multiselect(
+        "Sources", available, default=default, key="trade_sources",
+        format_func=lambda k: f"{k} ({titles.get(k, 'unknown source')})",
+        help="The article (text and Table 1) vs the KG NSC and KZ MTI mirror statistics; "
+             "add official statements to see their figures.",
+    )
+    if not chosen:
+        st.info("Choose at least one source.")
+        return
+    long = _chart_frame(tb[tb["source"].isin(chosen)])
+    if long.empty:
+        st.info("The chosen sources give no KZ-KG trade figures for these years.")
+    else:
+        st.altair_chart(bilateral_chart(long), width="stretch")
+    st.subheader("Every figure")
+    st.caption("All KZ-KG trade rows of the chosen sources, with period, source and note.")
+    st.dataframe(
+        _figures_table(df, chosen), hide_index=True, width="stretch",
+        column_config={
+            "year": st.column_config.NumberColumn("year", format="%d"),
+            "value": st.column_config.NumberColumn("value", format="%.1f"),
+            "note": st.column_config.TextColumn("note", width="large"),
+        },
+    )
+    with st.expander("Derived: balance and turnover per year, period and source"):
+        st.dataframe(tb[tb["source"].isin(chosen)], hide_index=True, width="stretch")
+
+
+def _mirror_section(df: pd.DataFrame, tb: pd.DataFrame) -> None:
+    st.header("Where sources disagree")
+    years = sorted({int(y) for y in tb["year"]})
+    if not years:
+        st.info("No KZ-KG trade figures.")
+        return
+    index = years.index(DEFAULT_MIRROR_YEAR) if DEFAULT_MIRROR_YEAR in years else len(years) - 1
+    year = st.selectbox("Year", years, index=index, key="mirror_year")
+    mirror = stats.mirror_comparison(df, int(year))
+    n_disagree = int(mirror["disagrees"].sum())
+    if n_disagree:
+        st.warning(f"{n_disagree} of {len(mirror)} source rows for {year} differ by more than "
+                   f"{stats.DISAGREE_TOLERANCE:.0%} from another source's whole-year figure "
+                   "for the same flow.")
+    else:
+        st.success(f"No whole-year disagreement above {stats.DISAGREE_TOLERANCE:.0%} "
+                   f"for {year}.")
+    st.dataframe(
+        mirror, hide_index=True, width="stretch",
+        column_config={"year": st.column_config.NumberColumn("year", format="%d"),
+                       "note": st.column_config.TextColumn("note", width="large")},
+    )
+
+    st.subheader("The article's own inconsistencies")
+    art = tb[tb["source"] == "article2025"]
+    gaps = art[art["turnover_gap_musd"].notna() & (art["turnover_gap_musd"] != 0)]
+    if gaps.empty:
+        st.caption("No turnover gaps in the article's figures.")
+    else:
+        for r in gaps.itertuples():
+            when = f"{r.year}" if r.period == "year" else f"{r.year} ({r.period})"
+            st.markdown(
+                f"- **{escape_markdown(when)}**: reported turnover {r.turnover_reported_musd:,.1f}"
+                f" but KZ exports {r.kz_exports_musd:,.1f} + KG exports "
+                f"{r.kg_exports_musd:,.1f} = {r.turnover_sum_musd:,.1f} "
+                f"(gap {r.turnover_gap_musd:+,.1f} million USD)"
+            )
+    text = art[~art["partial"]].set_index("year")["kg_exports_musd"].rename("text")
+    table = tb[tb["source"] == stats.TABLE1_SOURCE].set_index("year")["kg_exports_musd"]
+    both = pd.concat([text, table.rename("table_1")], axis=1).dropna(how="all")
+    if not both.empty:
+        st.caption("KG exports to KZ, whole years, million USD: the article's text vs its "
+                   "Table 1 (the text's 2024 figure covers Jan-Nov only, so it is left out).")
+        st.dataframe(both.reset_index(), hide_index=True)
+
+
+def _talas_section(df: pd.DataFrame) -> None:
+    st.header("Talas: investment vs exports to Kazakhstan (the article's Table 1)")
+    inv_region, inv_ind = stats.TABLE1_INVESTMENT
+    exp_region, exp_ind = stats.TABLE1_EXPORTS
+    t1 = df[(df["source"] == stats.TABLE1_SOURCE) & (df["period"] == "year")]
+    inv = t1[(t1["region"] == inv_region) & (t1["indicator"] == inv_ind)]
+    exp = t1[(t1["region"] == exp_region) & (t1["indicator"] == exp_ind)]
+    pairs = pd.merge(
+        inv[["year", "value", "unit"]].rename(columns={"value": "investment", "unit": "inv_unit"}),
+        exp[["year", "value", "unit"]].rename(columns={"value": "exports", "unit": "exp_unit"}),
+        on="year",
+    )
+    corr = talas()
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Pearson r", f"{corr.r:.2f}")
+    c2.metric("p-value (two-sided)", f"{corr.p_value:.3f}")
+    c3.metric("n (years)", f"{corr.n}")
+    if not pairs.empty:
+        inv_unit = pairs["inv_unit"].iloc[0]
+        exp_unit = pairs["exp_unit"].iloc[0]
+        points = alt.Chart(pairs).mark_circle(size=90).encode(
+            x=alt.X("investment:Q", title=f"Talas foreign direct investment ({inv_unit})"),
+            y=alt.Y("exports:Q", title=f"KG exports to KZ ({exp_unit})"),
+            tooltip=["year:O", alt.Tooltip("investment:Q", format=",.1f"),
+                     alt.Tooltip("exports:Q", format=",.1f")],
+        )
+        labels = points.mark_text(align="left", dx=7, fontSize=10).encode(text="year:O")
+        line = points.transform_regression("investment", "exports").mark_line(
+            color="#c0392b", strokeDash=[5, 3])
+        st.altair_chart(alt.layer(points, labels, line).properties(height=320),
+                        width="stretch")
+    st.caption(
+        "Investment is in **thousand** USD: the article prints 'mln USD', but 36,581.4 "
+        "thousand is 36.6 million, so its investment column is off by a factor of 1,000 "
+        "(r does not change with the unit). The dashed line is the least-squares fit. "
+        f"With only n = {corr.n} years, r = {corr.r:.2f} has p = {corr.p_value:.3f}: "
+        "not significant at the 5 % level, and a correlation of two trending series is not "
+        "evidence that investment caused exports."
+    )
+
+
+_BOUNDS = {"_lower_bound": ("lower bound", "> "), "_upper_bound": ("upper bound", "< ")}
+_ACRONYMS = {"grp": "GRP", "fdi": "FDI", "gdp": "GDP"}
+
+
+def _metric_label(indicator: str) -> tuple[str, str]:
+    """A readable label for ``indicator`` and the value prefix of a bound (``"> "``)."""
+    suffix, prefix = "", ""
+    for end, (word, sign) in _BOUNDS.items():
+        if indicator.endswith(end):
+            indicator, suffix, prefix = indicator.removesuffix(end), f" ({word})", sign
+    words = [_ACRONYMS.get(w, w) for w in indicator.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] + suffix, prefix
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _zhetysu_section(df: pd.DataFrame, titles: dict[str, str]) -> None:
+    region, year, period = ZHETYSU
+    st.header(f"Zhetysu region ({region}), {period} {year}")
+    rows = df[(df["region"] == region) & (df["year"] == year) & (df["period"] == period)]
+    if rows.empty:
+        st.info("No Zhetysu figures for this period in the shipped data.")
+        return
+    cols = st.columns(min(len(rows), 4))
+    for i, r in enumerate(rows.itertuples()):
+        label, prefix = _metric_label(r.indicator)
+        cols[i % len(cols)].metric(
+            escape_markdown(f"{label} ({r.period} {r.year})"),
+            f"{prefix}{_number(r.value)} {r.unit}",
+            help=escape_markdown(f"Source {r.source}: {titles.get(r.source, '')}. {r.note}"),
+            border=True,
+        )
+    srcs = sorted(set(rows["source"]))
+    st.caption("Period: first half of the year (H1), not comparable with whole years. "
+               "Sources: " + "; ".join(escape_markdown(f"{s} ({titles.get(s, '')})")
+                                       for s in srcs))
+
+
+def _macro_section(df: pd.DataFrame) -> None:
+    macro = df[(df["dataset"] == "bilateral_trade") & ~df["region"].isin(TRADE_PAIRS)]
+    if macro.empty:
+        return
+    st.header("Macro context")
+    st.caption("Trade of the wider region (China-Kazakhstan, China-Kyrgyzstan, China-Central "
+               "Asia, Kazakhstan-Uzbekistan) as quoted; bounds are marked in the indicator.")
+    cols = ["region", "year", "period", "indicator", "value", "unit", "source", "note"]
+    st.dataframe(macro.sort_values(["year", "region", "indicator"])[cols], hide_index=True,
+                 width="stretch",
+                 column_config={"year": st.column_config.NumberColumn("year", format="%d")})
+
+
+@guarded
+def render() -> None:
+    """Draw the Trade page."""
+    st.title("Kazakhstan - Kyrgyzstan trade")
+    df = tidy_data()
+    titles = source_titles()
+    tb = balance_table()
+    _bilateral_section(df, tb, titles)
+    _mirror_section(df, tb)
+    _talas_section(df)
+    _zhetysu_section(df, titles)
+    _macro_section(df)
