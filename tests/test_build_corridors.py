@@ -218,11 +218,23 @@ def test_published_lengths_match_geometry(segments: list[dict]) -> None:
     assert not bad
 
 
+# Published chain distances the drawn geometry may miss by more than 25 %, and why.
+KNOWN_CHAIN_EXCEPTIONS = {
+    "Naryn-Torugart road": "the figure is a rounded 'Naryn is 200 km from the Chinese border'; "
+    "the At-Bashy-Torugart waypoint polyline has straight legs and under-measures the winding "
+    "road (Bishkek-Torugart as a whole is within 25 %)",
+}
+
+
 def test_published_chain_checks(segments: list[dict]) -> None:
     km = {f["properties"]["id"]: _km(f["geometry"]["coordinates"]) for f in segments}
+    bad = {}
     for name, chain, published, _src in cb.ROUTE_CHECKS:
         got = sum(km[s] for s in chain)
-        assert abs(got - published) / published <= cb.MISMATCH_MAX, (name, got, published)
+        off = abs(got - published) / published > cb.MISMATCH_MAX
+        if off != (name in KNOWN_CHAIN_EXCEPTIONS):
+            bad[name] = (round(got), published)
+    assert not bad
 
 
 def test_passes_carry_their_elevation(segments: list[dict]) -> None:
