@@ -266,18 +266,26 @@ def _check_request(by: str, month: int | None) -> list[Problem]:
 
 def _resolve_all(
     G: nx.MultiGraph, names: dict[str, Sequence[str]]
-) -> tuple[dict[str, list[str]], list[Problem]]:
+) -> tuple[dict[str, list[str]], list[GeoDataError]]:
     """Resolve several groups of names, collecting every unknown one."""
     out: dict[str, list[str]] = {}
-    problems: list[Problem] = []
+    errors: list[GeoDataError] = []
     for group, items in names.items():
         out[group] = []
         for item in items:
             try:
                 out[group].append(resolve(G, item, group))
             except GeoDataError as err:
-                problems.extend(err.problems)
-    return out, problems
+                errors.append(err)
+    return out, errors
+
+
+def _raise(problems: list[Problem], errors: list[GeoDataError]) -> None:
+    """Raise a lone name error as it is (keeping its suggestions), else one error listing all."""
+    if len(errors) == 1 and not problems:
+        raise errors[0]
+    if problems or errors:
+        raise GeoDataError([*problems, *(p for e in errors for p in e.problems)])
 
 
 def leg_wait_h(edge: dict[str, Any], month: int | None, profile: Profile) -> float:
@@ -380,9 +388,9 @@ def _explain(
     what = f"no route from {names[s]['name']} to {names[t]['name']}"
     if not nx.has_path(G, s, t):
         return f"{what}: they are not connected by any corridor"
-    free = _view(G, by, None)
+    free = _view(G, by, None, avoid, countries)
     if month is not None and nx.has_path(free, s, t):
-        open_view = _view(G, by, month)
+        open_view = _view(G, by, month, avoid, countries)
         if not nx.has_path(open_view, s, t):
             path = nx.shortest_path(free, s, t, weight="weight")
             shut = sorted(
@@ -452,10 +460,8 @@ def shortest_route(
         G,
         {"origin": [origin], "destination": [destination], "via": list(via), "avoid": list(avoid)},
     )
-    problems += more
     countries = frozenset(c.upper() for c in avoid_countries)
-    if problems:
-        raise GeoDataError(problems)
+    _raise(problems, more)
     stops = [*ids["origin"], *ids["via"], *ids["destination"]]
     avoid_ids = frozenset(ids["avoid"])
     clash = [
@@ -812,11 +818,9 @@ def distance_matrix(
     """
     problems = _check_request(by, month)
     ids, more = _resolve_all(G, {"places": list(places)})
-    problems += more
-    if not problems and len(ids["places"]) < 2:
+    if not more and len(ids["places"]) < 2:
         problems.append(Problem("places", "", "give at least two places"))
-    if problems:
-        raise GeoDataError(problems)
+    _raise(problems, more)
     H = _view(G, by, month)
     profile = _profile(G)
     rows = []
