@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -22,7 +23,9 @@ _LOG = logging.getLogger(__name__)
 # Characters that Markdown (CommonMark + GFM + Streamlit's directives such as ``:red[x]``,
 # ``$math$`` and raw HTML) could act on. Each is backslash-escaped, which CommonMark renders
 # as the literal character.
-_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>#|~$!+-=")
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>#|~$!")
+# At the start of a line these begin a list item ("- x", "+ x", "1. x", "1) x").
+_LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])")
 
 
 def escape_markdown(text: object) -> str:
@@ -40,7 +43,8 @@ def escape_markdown(text: object) -> str:
         turned into spaces (so a value cannot start a heading, list or table).
     """
     s = " ".join(str(text).splitlines())
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in s)
+    out = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in s)
+    return _LIST_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], out)
 
 
 def problem_lines(exc: GeoDataError) -> list[str]:

@@ -1,0 +1,298 @@
+"""The Trade and Data & sources pages (webapp/) under streamlit.testing, without a browser."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from geo import indicators, stats
+from webapp import data_sources, escape_markdown, trade
+
+TIMEOUT_S = 60
+HEADER = ",".join(indicators.COLUMNS)
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+# --------------------------------------------------------------------------- scripts
+
+
+def _trade_script():
+    from webapp import trade
+
+    trade.render()
+
+
+def _data_script():
+    from webapp import data_sources
+
+    data_sources.render()
+
+
+def _upload_script(data: bytes, name: str):
+    from webapp import data_sources
+
+    data_sources.show_upload(data, name)
+
+
+def _failing_script():
+    from geo.errors import GeoDataError, Problem
+    from webapp import guarded
+
+    @guarded
+    def page() -> None:
+        raise GeoDataError([Problem("x.csv", "line 2", "first"), Problem("x.csv", "", "second")])
+
+    page()
+
+
+def run(script, *args) -> AppTest:
+    at = AppTest.from_function(script, default_timeout=TIMEOUT_S, args=args or None).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    hits = [m.value for m in at.metric if m.label == label]
+    assert len(hits) == 1, [m.label for m in at.metric]
+    return hits[0]
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    assert frames, [list(d.value.columns) for d in at.dataframe]
+    return frames[0]
+
+
+def csv_bytes(*rows: str) -> bytes:
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+def rendered_text(at: AppTest) -> list[str]:
+    """Every Markdown-rendered string on the page (markdown, captions, alerts)."""
+    out = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    for kind in (at.error, at.warning, at.info, at.success):
+        out += [e.value for e in kind]
+    return out
+
+
+# --------------------------------------------------------------------------- trade page
+
+
+@pytest.fixture(scope="module")
+def trade_app() -> AppTest:
+    st.cache_data.clear()
+    return run(_trade_script)
+
+
+def test_trade_page_correlation_metrics(trade_app):
+    at = trade_app
+    assert not at.error
+    corr = stats.talas_correlation()
+    assert metric(at, "Pearson r") == "0.84" == f"{corr.r:.2f}"
+    assert metric(at, "n (years)") == "5"
+    assert metric(at, "p-value (two-sided)") == "0.075"
+    caption = " ".join(c.value for c in at.caption)
+    assert "thousand" in caption and "mln USD" in caption
+    assert "n = 5" in caption and "p = 0.075" in caption and "not significant at the 5 %" in caption
+
+
+def test_trade_page_bilateral_chart_and_table(trade_app):
+    at = trade_app
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2  # bilateral bars and the Talas scatter
+    spec = json.loads(charts[0].proto.spec)
+    assert "facet" in spec and spec["spec"]["layer"][0]["mark"]["type"] == "bar"
+    table = frame_with(at, "flow")
+    assert set(table["source"]) == set(trade.DEFAULT_SOURCES)
+    assert table["year"].between(2018, 2024).all()
+    assert {"period", "note", "unit"} <= set(table.columns)
+    # every figure of the default sources is in the table, e.g. KG NSC 2023 KZ exports 862.2
+    row = table[(table["source"] == "kg_nsc") & (table["year"] == 2023)
+                & (table["flow"] == "KZ → KG") & (table["indicator"] == "exports")]
+    assert row["value"].tolist() == [862.2]
+
+
+def test_bilateral_chart_marks_partial_periods():
+    tb = stats.trade_balance(indicators.load_data())
+    long = trade._chart_frame(tb)
+    jan_aug = long[(long["year"] == 2020) & (long["period"] == "Jan-Aug")]
+    assert len(jan_aug) == 4 and jan_aug["partial"].all()
+    assert set(jan_aug["period_label"]) == {"Jan-Aug"}
+    assert set(long.loc[~long["partial"], "period_label"]) == {""}
+    spec = trade.bilateral_chart(long).to_dict()
+    bar_enc = spec["spec"]["layer"][0]["encoding"]
+    assert bar_enc["opacity"]["condition"]["value"] < bar_enc["opacity"]["value"]
+    text_layer = spec["spec"]["layer"][1]
+    assert text_layer["encoding"]["text"]["field"] == "period_label"
+
+
+def test_trade_page_source_selector_filters_table():
+    at = run(_trade_script)
+    at.multiselect(key="trade_sources").set_value(["kz_mti"]).run()
+    assert not at.exception and not at.error
+    assert set(frame_with(at, "flow")["source"]) == {"kz_mti"}
+    at.multiselect(key="trade_sources").set_value([]).run()
+    assert "Choose at least one source." in [i.value for i in at.info]
+
+
+def test_trade_page_mirror_comparison_and_inconsistencies(trade_app):
+    at = trade_app
+    assert at.selectbox(key="mirror_year").value == 2023
+    mirror = frame_with(at, "disagrees")
+    assert set(mirror["year"]) == {2023}
+    assert mirror.set_index("source").loc["kz_mti", "disagrees"]
+    assert any("differ by more than 5%" in w.value for w in at.warning)
+    gaps = " ".join(m.value for m in at.markdown)
+    assert "gap -332.0" in gaps and "gap +445.5" in gaps  # 2023 and 2024 (Jan-Nov)
+    at.selectbox(key="mirror_year").set_value(2022).run()
+    assert not at.exception
+    assert set(frame_with(at, "disagrees")["year"]) == {2022}
+
+
+def test_trade_page_zhetysu_and_macro(trade_app):
+    at = trade_app
+    labels = [m.label for m in at.metric if "(H1 2024)" in m.label]
+    assert "GRP growth (H1 2024)" in labels and len(labels) >= 5
+    assert metric(at, "Average wage (lower bound) (H1 2024)") == "> 330 USD per month"
+    macro = frame_with(at, "region")
+    assert {"CN-KZ", "CN-KG", "KZ-UZ"} <= set(macro["region"])
+    assert not macro["region"].isin(["KZ-KG", "KG-KZ"]).any()
+
+
+# --------------------------------------------------------------------------- data page
+
+
+def test_data_page_downloads_and_attributions():
+    at = run(_data_script)
+    assert not at.error
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Template CSV" in labels and "Sources table (sources.csv)" in labels
+    assert {f"{s}.csv" for s in indicators.tidy_files()} <= set(labels)
+    text = " ".join(m.value for m in at.markdown)
+    for credit, _word in data_sources.REQUIRED_CREDITS:
+        assert escape_markdown(credit) in text
+    manifest = json.loads(indicators.LAYERS_DIR.joinpath("manifest.json").read_text())
+    layers = frame_with(at, "attribution")
+    assert set(layers["key"]) == set(manifest["sources"])
+    risky = [w.value for w in at.warning if "PROVENANCE RISK" in w.value]
+    assert len(risky) == 1 and "plotly" in risky[0]
+    srcs = frame_with(at, "citation")
+    assert set(srcs["key"]) == set(indicators.load_sources().index)
+
+
+def test_data_page_uploader_good_then_bad():
+    at = run(_data_script)
+    assert [i.value for i in at.info] == ["No file uploaded."]
+    at.file_uploader[0].set_value(
+        ("mine.csv", csv_bytes("KZ-31,2024,year,population,1222593,persons,kz_bns,"), "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    assert "mine.csv is valid: 1 row(s)" in at.success[0].value
+    stored = at.session_state["uploaded_indicators"]
+    assert stored["region"].tolist() == ["KZ-31"] and stored["value"].tolist() == [1222593.0]
+    at.file_uploader[0].set_value(
+        ("bad.csv", csv_bytes("KZ-31,2024,year,population,lots,persons,kz_bns,"), "text/csv"))
+    at.run()
+    assert not at.exception and not at.success
+    assert "line 2, column 'value'" in at.error[0].value
+    assert "uploaded_indicators" not in at.session_state  # the stale upload is dropped
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (csv_bytes("KZ-31,2024,year,population,12x,persons,kz_bns,"),
+         ["line 2, column 'value'", "'12x' is not a number"]),
+        (csv_bytes("KZ-3l,2024,year,population,5,persons,kz_bns,"),
+         ["line 2, column 'region'", "unknown region code 'KZ-3l'", "did you mean 'KZ-31'"]),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x00", ["not UTF-8 text"]),
+        (b"", ["the file is empty"]),
+    ],
+    ids=["non-numeric", "unknown-region", "binary", "empty"],
+)
+def test_show_upload_bad_csv(data, expected):
+    at = run(_upload_script, data, "upload.csv")
+    assert len(at.error) == 1 and not at.success
+    msg = at.error[0].value
+    assert msg.startswith("**upload.csv was not loaded")
+    for part in expected:
+        assert part in msg, msg
+    assert "uploaded_indicators" not in at.session_state
+
+
+def test_show_upload_lists_every_problem():
+    data = csv_bytes(
+        "KZ-31,2024,year,population,abc,persons,kz_bns,",
+        "KZ-99,20x4,year,population,5,persons,kz_bns,",
+        "KZ-19,2024,Jan-Foo,population,-3,persons,kz_bns,",
+    )
+    at = run(_upload_script, data, "many.csv")
+    msg = at.error[0].value
+    items = [ln for ln in msg.splitlines() if ln.startswith("- ")]
+    assert len(items) == 5, msg
+    for where in ("line 2, column 'value'", "line 3, column 'region'", "line 3, column 'year'",
+                  "line 4, column 'period'", "line 4, column 'value'"):
+        assert any(where in it for it in items), where
+
+
+def test_show_upload_good_csv_summary():
+    data = csv_bytes("KZ-31,2024,year,population,5,persons,kz_bns,a",
+                     "KG-T,2023,year,population,7,persons,kz_bns,b")
+    at = run(_upload_script, data, "good.csv")
+    assert not at.error
+    assert "It can be mapped" in at.success[0].value
+    assert metric(at, "Rows") == "2" and metric(at, "Regions") == "2"
+    assert metric(at, "Indicators") == "1" and metric(at, "Years") == "2023-2024"
+    assert len(at.session_state["uploaded_indicators"]) == 2
+
+
+def test_upload_text_is_never_html():
+    good = csv_bytes(f"KZ-31,2024,year,population,5,persons,kz_bns,{XSS}")
+    bad = csv_bytes(f"{XSS},2024,year,population,5,persons,kz_bns,")
+    for data, name in ((good, "ok.csv"), (bad, "x.csv"), (good, XSS)):
+        at = run(_upload_script, data, name)
+        assert not at.get("html")
+        assert all(not m.proto.allow_html for m in at.markdown)
+        assert all(XSS not in t for t in rendered_text(at)), rendered_text(at)
+    # the bad file's error shows the code literally (escaped), the good file's note is data
+    at = run(_upload_script, bad, "x.csv")
+    assert escape_markdown(XSS) in at.error[0].value
+    at = run(_upload_script, good, "ok.csv")
+    assert XSS in frame_with(at, "note")["note"].tolist()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def test_guarded_shows_every_problem_instead_of_a_traceback():
+    at = run(_failing_script)
+    msg = at.error[0].value
+    assert "2 problem(s) found" in msg
+    assert "- x.csv: line 2: first" in msg and "- x.csv: second" in msg
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("<b>x</b>", "\\<b\\>x\\</b\\>"),
+        ("[a](http://e)", "\\[a\\](http://e)"),
+        ("a_b*c*", "a\\_b\\*c\\*"),
+        ("- item", "\\- item"),
+        ("1. item", "1\\. item"),
+        ("two\n# lines", "two \\# lines"),
+        ("KZ-31 $x$ :red[y]", "KZ-31 \\$x\\$ :red\\[y\\]"),
+    ],
+)
+def test_escape_markdown(raw, escaped):
+    assert escape_markdown(raw) == escaped
