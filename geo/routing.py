@@ -324,7 +324,7 @@ def _view(
     profile = _profile(G)
     H = nx.Graph()
     H.add_nodes_from(
-        n
+        (n, {"pair_id": d.get("pair_id")})
         for n, d in G.nodes(data=True)
         if n not in avoid_nodes and d["country"] not in avoid_countries
     )
@@ -408,9 +408,32 @@ def _explain(
     return f"{what}: the only connections are planned crossings"
 
 
+def _through_crossings(G: nx.MultiGraph, H: nx.Graph, stops: list[str]) -> list[str]:
+    """Make a via checkpoint mean "cross the border here".
+
+    A via point that is a border post with a pair becomes the two posts, in the
+    order the route meets them (the post nearer the previous stop first), so the
+    route cannot touch the post and turn back.
+    """
+    out = [stops[0]]
+    for via in stops[1:-1]:
+        pair = G.nodes[via].get("pair_id")
+        if pair is None or pair not in H or pair in stops:
+            out.append(via)
+            continue
+        prev = out[-1]
+        near = nx.single_source_dijkstra_path_length(H, prev, weight="weight")
+        first, second = sorted((via, pair), key=lambda n: near.get(n, math.inf))
+        out += [first, second]
+    out.append(stops[-1])
+    return out
+
+
 def _path(H: nx.Graph, s: str, t: str) -> list[str]:
     if s == t:
         return [s]
+    if H.has_edge(s, t) and H.nodes[s].get("pair_id") == t:
+        return [s, t]  # a via crossing: take the crossing itself
     return nx.bidirectional_dijkstra(H, s, t, weight="weight")[1]
 
 
@@ -435,7 +458,8 @@ def shortest_route(
     origin, destination : str
         Place names, ids or aliases.
     via : sequence of str
-        Places to pass through, in order.
+        Places to pass through, in order. A border post means crossing the
+        border there (both posts of the pair are visited).
     by : {"time", "distance", "cost"}
         What to minimise.
     month : int, optional
@@ -470,6 +494,7 @@ def shortest_route(
     if clash:
         raise NoRouteError(f"cannot both pass through and avoid {', '.join(clash)}")
     H = _view(G, by, month, avoid_ids, countries)
+    stops = _through_crossings(G, H, stops)
     legs: list[Leg] = []
     for s, t in pairwise(stops):
         try:

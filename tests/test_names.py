@@ -53,7 +53,7 @@ def test_unknown_name_suggests_close_matches(index):
 
 
 def test_unknown_name_without_matches(index):
-    with pytest.raises(UnknownPlaceError, match="unknown place$"):
+    with pytest.raises(UnknownPlaceError, match=r"unknown place$"):
         index.resolve("Zzzzzz")
 
 

@@ -123,7 +123,7 @@ KEGEN_WINTER = [11, 12, 1, 2, 3, 4]
 
 
 @pytest.fixture(scope="module")
-def G_2019():
+def G_2019():  # noqa: N802
     layers = load_network_layers()
     cor = layers["corridors"].copy()
     cor.at["kegen--karkyra", "closed_months"] = KEGEN_WINTER
@@ -167,6 +167,9 @@ def test_preset_comparisons(G, name):
     for (label, via), r in zip(alternatives, results, strict=True):
         assert not isinstance(r, NoRouteError), f"{name} {label}: {r}"
         assert via[0] in r.nodes
+        # a via border post means crossing there, not touching it and turning back
+        assert [c for c in r.crossings if G.nodes[via[0]]["name"] in c], (label, r.crossings)
+        assert len(r.nodes) == len(set(r.nodes)), f"{label} doubles back: {r.nodes}"
     assert {
         "length_km",
         "time_h",
