@@ -316,3 +316,40 @@ def test_parse_waypoint() -> None:
         cb.parse_waypoint("nowhere", PTS)
     with pytest.raises(ValueError):
         cb.parse_waypoint("41.5 78.25 3", PTS)
+
+
+def _line_geograph():
+    """A west-east road of four nodes along 42 N with 0.5 degree spacing (scgraph GeoGraph)."""
+    from scgraph.geograph import GeoGraph
+
+    nodes = [[42.0, 74.0], [42.0, 74.5], [42.0, 75.0], [42.0, 75.5]]
+    d = cb.haversine_km((42.0, 74.0), (42.0, 74.5))
+    graph = [{1: d}, {0: d, 2: d}, {1: d, 3: d}, {2: d}]
+    return GeoGraph(graph=graph, nodes=nodes)
+
+
+def test_network_leg_follows_the_network_and_pins_nothing_itself() -> None:
+    leg, why = cb.network_leg(_line_geograph(), (42.02, 74.1), (42.01, 75.4), "highway")
+    assert leg is not None and why == ""
+    assert leg.coords[0] == (42.02, 74.1) and leg.coords[-1] == (42.01, 75.4)
+    assert (42.0, 74.5) in leg.coords and (42.0, 75.0) in leg.coords
+
+
+def test_network_leg_rejects_a_far_snap() -> None:
+    leg, why = cb.network_leg(_line_geograph(), (42.5, 74.1), (42.01, 75.4), "highway")
+    assert leg is None and why.startswith("snap")
+
+
+def test_network_leg_rejects_long_edges_on_mountain_roads_only() -> None:
+    g = _line_geograph()  # edges are about 41 km long
+    assert cb.network_leg(g, (42.0, 74.0), (42.0, 75.5), "highway")[0] is not None
+    leg, why = cb.network_leg(g, (42.0, 74.0), (42.0, 75.5), "mountain")
+    assert leg is None and "edge" in why
+
+
+def test_network_leg_rejects_leaving_the_country() -> None:
+    from shapely.geometry import box
+
+    inside = ("KZ", box(73.9, 41.9, 74.8, 42.1))  # the path runs on to 75.5 E
+    leg, why = cb.network_leg(_line_geograph(), (42.0, 74.0), (42.0, 75.5), "highway", inside)
+    assert leg is None and "leaves KZ" in why
