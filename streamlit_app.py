@@ -12,9 +12,11 @@ import functools
 from collections.abc import Callable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
+from PIL import Image
 from streamlit_folium import st_folium
 
 from geo import indicators, maps, offline, stats
@@ -159,8 +161,7 @@ def build_map(
     if "checkpoints" in gdfs:
         maps.add_checkpoints(m, gdfs["checkpoints"])
     if "oblasts" in gdfs:
-        (x0, y0, x1, y1) = gdfs["oblasts"].total_bounds
-        m.fit_bounds([[y0, x0], [y1, x1]])
+        maps.fit_to(m, gdfs["oblasts"])
     maps.finish_map(m, offline=OFFLINE)
     return m, legend
 
@@ -283,9 +284,21 @@ PAGES = {
 }
 
 
+@st.cache_resource(show_spinner=False)
+def favicon() -> Image.Image:
+    """A 32x32 RGB favicon drawn in code: a dark teal tile crossed by a light route line."""
+    img = np.zeros((32, 32, 3), dtype=np.uint8)
+    img[:] = (12, 76, 94)
+    idx = np.arange(4, 28)
+    for w in (-1, 0, 1):
+        img[idx, np.clip(idx + w, 0, 31)] = (255, 196, 60)
+    return Image.fromarray(img)
+
+
 def main() -> None:
-    # no page_icon: a Material favicon is fetched from a font CDN (breaks offline use)
-    st.set_page_config(page_title="Corridor workbench", layout="wide")
+    # The favicon is an image served by the app: a Material or emoji icon would make the
+    # browser fetch it from a font CDN, which fails offline.
+    st.set_page_config(page_title="Corridor workbench", page_icon=favicon(), layout="wide")
     start = st.query_params.get("page", "map")
     start = start if start in PAGES else "map"
     pages = [

@@ -174,9 +174,21 @@ def base_map(offline: bool = False, tiles: str | None = DEFAULT_TILES) -> folium
     return m
 
 
+def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame) -> folium.Map:
+    """Centre ``m`` on ``gdf`` and fit the view to its bounds.
+
+    The centre is set too (not only ``fitBounds``) because a map drawn in an iframe may be
+    fitted before the iframe has its final size.
+    """
+    x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
+    m.location = [(y0 + y1) / 2, (x0 + x1) / 2]
+    m.fit_bounds([[y0, x0], [y1, x1]])
+    return m
+
+
 def finish_map(m: folium.Map, offline: bool = False) -> folium.Map:
     """Add the layer control (last, so it lists every group) and localise assets offline."""
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
     if offline:
         localize_assets(m)
     return m
@@ -274,12 +286,12 @@ class LegendInfo:
 
 
 class Legend(MacroElement):
-    """A Leaflet control (bottom right) holding the legend HTML."""
+    """A Leaflet control (bottom left, over the Caspian side) holding the legend HTML."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.control({position: "bottomright"});
+var {{ this.get_name() }} = L.control({position: "bottomleft"});
 {{ this.get_name() }}.onAdd = function (map) {
     var div = L.DomUtil.create("div", "corridor-legend");
     div.innerHTML = {{ this.legend_html|tojson }};

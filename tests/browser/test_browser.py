@@ -42,6 +42,7 @@ def test_map_draws_every_region_and_checkpoint_offline(map_frame, artifacts):
     # no tiles at all, and nothing fetched from outside the app
     assert frame.locator("img.leaflet-tile").count() == 0
     assert page.external_requests == []
+    assert page.locator('[data-testid="stException"]').count() == 0
     # legend with its unit, and the measure tool, are in the map
     legend = frame.locator(".corridor-legend")
     assert legend.count() == 1
