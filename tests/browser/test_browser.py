@@ -74,3 +74,26 @@ def test_hiding_a_layer_removes_it(map_frame):
     page.wait_for_timeout(1500)
     assert frame.locator(".leaflet-marker-icon.corridor-checkpoint").count() == 0
     assert page.external_requests == []
+
+
+def test_clicking_a_region_opens_its_details(map_frame, artifacts):
+    """A real mouse click inside Naryn shows its statistics and sources below the map."""
+    from geo.layers import load_layer
+
+    page, frame = map_frame
+    region = load_layer("oblasts").loc["KG-N"]
+    pt = region.geometry.representative_point()
+    inner = frame.locator("#map_div").evaluate(
+        "(el, ll) => { const p = window.map.latLngToContainerPoint(ll); return [p.x, p.y]; }",
+        [pt.y, pt.x],
+    )
+    box = page.locator(MAP_IFRAME).bounding_box()
+    map_box = frame.locator("#map_div").bounding_box()
+    assert box is not None and map_box is not None
+    page.mouse.click(map_box["x"] + inner[0], map_box["y"] + inner[1])
+    heading = page.get_by_text(f"{region['name_en']} ({region['code']})")
+    heading.wait_for(timeout=LOAD_TIMEOUT_MS)
+    assert page.get_by_text("Sources", exact=True).count() >= 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "map_region_clicked.png"), full_page=True)
