@@ -109,6 +109,7 @@ _STYLE = Template(
     margin-right: 6px; vertical-align: middle; border: 1px solid #888; }
   .corridor-legend .nodata { background: repeating-linear-gradient(45deg, #d9d9d9 0 3px,
     #9e9e9e 3px 4px); }
+  .leaflet-tooltip { white-space: normal; width: max-content; max-width: 320px; }
   .corridor-marker { border-radius: 50%; border: 2px solid #fff; color: #fff;
     text-align: center; box-shadow: 0 0 3px rgba(0,0,0,0.6); font-size: 11px; }
 </style>
@@ -614,21 +615,25 @@ def add_corridors(
     for _, row in gdf.iterrows():
         corridors = list(row["corridors"]) if row["corridors"] is not None else []
         length = f"{fmt_number(row['length_km'])} km ({row.get('length_kind', '')})"
+        title = f"{row.get('from_id', '')} - {row.get('to_id', '')}"
+        short = [
+            ("corridors", ", ".join(corridors)),
+            ("mode", row["mode"]),
+            ("length", length),
+            ("closed", _months(row.get("closed_months"))),
+        ]
+        detail = [
+            ("class", row.get("road_class")),
+            ("max elevation", _num_unit(row.get("max_elevation_m"), "m")),
+            ("length source", row.get("length_source")),
+            ("geometry", row.get("geometry_source")),
+            ("source", row.get("source")),
+        ]
         props.append(
             {
                 "style": corridor_style(row["mode"], corridors),
-                "tip": _tip(
-                    [
-                        ("corridors", ", ".join(corridors)),
-                        ("mode", row["mode"]),
-                        ("class", row.get("road_class")),
-                        ("length", length),
-                        ("closed", _months(row.get("closed_months"))),
-                        ("max elevation", _num_unit(row.get("max_elevation_m"), "m")),
-                        ("source", row.get("source")),
-                    ],
-                    title=f"{row.get('from_id', '')} - {row.get('to_id', '')}",
-                ),
+                "tip": _tip(short, title=title),
+                "pop": _tip(short + detail, title=title),
             }
         )
     fg = folium.FeatureGroup(name=esc(name), show=True)
@@ -637,6 +642,7 @@ def add_corridors(
         style_function=lambda f: f["properties"]["style"],
         highlight_function=lambda f: {"weight": 6},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        popup=folium.GeoJsonPopup(fields=["pop"], labels=False, max_width=360),
     ).add_to(fg)
     fg.add_to(m)
     return fg

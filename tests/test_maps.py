@@ -225,7 +225,8 @@ def test_add_corridors_between_real_places(places):
     props = data["features"][0]["properties"]
     assert props["style"]["dashArray"] == "10 6"
     assert props["style"]["color"] == maps.CORRIDOR_COLOURS["Almaty-Bishkek"]
-    assert "240 km (published)" in props["tip"] and "&lt;b&gt;src&lt;/b&gt;" in props["tip"]
+    assert "240 km (published)" in props["tip"]
+    assert "&lt;b&gt;src&lt;/b&gt;" in props["pop"] and "<b>src" not in props["pop"]
 
 
 def test_flow_lines_width_by_value_and_directions_offset(places):
