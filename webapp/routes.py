@@ -1,0 +1,717 @@
+"""Routes page: plan a route, compare ready-made alternatives, measure between two map clicks.
+
+Every route comes from :mod:`geo.routing` over the corridor graph of :func:`geo.graph.build_graph`
+(built once per process, frozen). This module only reads the inputs, keeps the shareable part
+of them (origin, destination, via, optimise-by, month, section) in the URL query, and draws:
+folium maps (:mod:`geo.maps`), metrics, tables, and the UNESCAP time/cost-distance "staircase"
+charts. Everything that reaches HTML (tooltips, popups, layer names) is escaped.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import altair as alt
+import folium
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+import pycountry
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import maps, offline
+from geo.errors import GeoDataError, NoRouteError, Problem, UnknownPlaceError
+from geo.graph import build_graph
+from geo.layers import load_layer
+from geo.routing import (
+    BY,
+    PRESET_COMPARISONS,
+    Route,
+    compare_routes,
+    comparison_table,
+    k_routes,
+    route_between_points,
+    routes_to_geojson,
+    shortest_route,
+)
+from webapp import escape_markdown, guarded, show_error
+
+__all__ = [
+    "corridor_graph",
+    "measure",
+    "parse_month",
+    "parse_place",
+    "place_labels",
+    "render",
+    "route_map",
+    "staircase_chart",
+]
+
+DEFAULT_ORIGIN = "bishkek"
+DEFAULT_DESTINATION = "kashgar"
+DEFAULT_BY = "time"
+MAX_ALTERNATIVES = 3
+#: The month selector's value for "any month" (a selectbox value of None means "nothing chosen").
+ANY_MONTH = 0
+SECTIONS = {"route": "Plan a route", "compare": "Ready-made comparisons", "measure": "Measure"}
+BY_LABELS = {"distance": "Distance (km)", "time": "Time (h)", "cost": "Cost (USD/t)"}
+#: One colour per route or alternative (map lines and staircase lines).
+ROUTE_COLOURS = ("#d62728", "#1f77b4", "#2ca02c")
+#: Vertical steps of the staircase charts.
+STEP_COLOURS = {"border": "#e6550d", "port": "#3182bd"}
+NETWORK_COLOUR = "#8c8c8c"
+MAP_HEIGHT_PX = 520
+OFFLINE = offline.offline_requested()
+MEASURES = {"h": "Time (h)", "usd_per_t": "Cost (USD per tonne)"}
+STEP_UNITS = {"h": "h", "usd_per_t": "USD/t"}
+
+# Session-state keys (prefixed so they never collide with the other pages).
+K_ORIGIN, K_DEST, K_VIA = "rt_origin", "rt_destination", "rt_via"
+K_BY, K_MONTH, K_SECTION, K_PRESET = "rt_by", "rt_month", "rt_section", "rt_preset"
+K_AVOID, K_AVOID_C, K_ALT = "rt_avoid", "rt_avoid_countries", "rt_alternatives"
+K_A, K_B, K_LAST_CLICK = "rt_measure_a", "rt_measure_b", "rt_measure_last_click"
+
+
+# --------------------------------------------------------------------------- data (cached)
+
+
+@st.cache_resource(show_spinner=False)
+def corridor_graph() -> nx.MultiGraph:
+    """The corridor graph of the shipped layers (frozen; shared by all sessions, never mutated)."""
+    return build_graph()
+
+
+@st.cache_resource(show_spinner=False)
+def _layer(name: str) -> gpd.GeoDataFrame:
+    """A validated shipped layer (shared across sessions: read-only)."""
+    return load_layer(name)
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def place_labels(G: nx.MultiGraph) -> dict[str, str]:
+    """Display label of every node id; a name used twice gets its kind (``Tokmok (checkpoint)``).
+
+    Returns
+    -------
+    dict
+        ``{id: label}`` sorted by label (case-insensitive).
+    """
+    names = {n: d["name"] for n, d in G.nodes(data=True)}
+    counts = pd.Series(list(names.values())).value_counts()
+    labels = {
+        n: f"{nm} ({G.nodes[n]['kind']})" if counts[nm] > 1 else nm for n, nm in names.items()
+    }
+    return dict(sorted(labels.items(), key=lambda kv: (kv[1].casefold(), kv[0])))
+
+
+def url_name(G: nx.MultiGraph, node: str) -> str:
+    """How a node is written in the URL: its name when that resolves back to it, else its id."""
+    name = G.nodes[node]["name"]
+    try:
+        return name if G.graph["names"].resolve(name) == node else node
+    except GeoDataError:
+        return node
+
+
+def parse_place(G: nx.MultiGraph, value: str | None, what: str) -> tuple[str | None, str | None]:
+    """Resolve a place name or id from the URL.
+
+    Returns
+    -------
+    (node id or None, message or None)
+        The message (plain text) says why the value was refused, with close matches.
+    """
+    if value is None or value == "":
+        return None, None
+    if value in G:
+        return value, None
+    try:
+        return G.graph["names"].resolve(value, what), None
+    except UnknownPlaceError as exc:
+        hint = f"; close matches: {', '.join(exc.suggestions)}" if exc.suggestions else ""
+        return None, f"unknown {what} {value!r} in the link{hint}"
+    except GeoDataError as exc:
+        return None, f"{what} {value!r} in the link: {exc.problems[0].reason}"
+
+
+def parse_month(value: str | None) -> tuple[int | None, str | None]:
+    """Month from the URL (``1``-``12``; absent or ``any`` for any month) and a message if bad."""
+    if value is None or value in ("", "any"):
+        return None, None
+    try:
+        month = int(value)
+    except ValueError:
+        month = 0
+    if 1 <= month <= 12:
+        return month, None
+    return None, f"month {value!r} in the link is not 1-12; showing any month"
+
+
+def month_label(month: int | None) -> str:
+    """``"any month"`` for ``None`` or 0, else the month's name."""
+    return calendar.month_name[month] if month else "any month"
+
+
+def country_label(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return f"{code} – {country.name}" if country is not None else code
+
+
+def route_label(i: int, route: Route) -> str:
+    """``Route 1 via Bedel (KG)``: number and the posts where it crosses a border."""
+    posts = [leg.from_name for leg in route.legs if leg.crossing]
+    return f"Route {i}" + (f" via {', '.join(posts)}" if posts else "")
+
+
+def plan_routes(
+    G: nx.MultiGraph,
+    origin: str,
+    destination: str,
+    *,
+    via: Sequence[str] = (),
+    by: str = DEFAULT_BY,
+    month: int | None = None,
+    avoid: Sequence[str] = (),
+    avoid_countries: Sequence[str] = (),
+    alternatives: int = 1,
+) -> list[Route]:
+    """The best route and up to ``alternatives - 1`` others, labelled by their crossings.
+
+    With via places only the best route is computed (alternatives do not take via points).
+
+    Raises
+    ------
+    GeoDataError, NoRouteError
+        From :mod:`geo.routing`.
+    """
+    if via:
+        routes = [
+            shortest_route(G, origin, destination, via=via, by=by, month=month, avoid=avoid,
+                           avoid_countries=avoid_countries)
+        ]
+    else:
+        routes = k_routes(G, origin, destination, alternatives, by=by, month=month, avoid=avoid,
+                          avoid_countries=avoid_countries)
+    return [replace(r, label=route_label(i, r)) for i, r in enumerate(routes, start=1)]
+
+
+def measure(
+    G: nx.MultiGraph,
+    a: tuple[float, float],
+    b: tuple[float, float],
+    *,
+    by: str = "distance",
+    month: int | None = None,
+) -> Route | str:
+    """Corridor route between two clicked (lat, lon) points, or why there is none.
+
+    Parameters
+    ----------
+    G : networkx.MultiGraph
+    a, b : (lat, lon)
+        Points A and B.
+    by : str
+        What the route minimises (``distance`` by default: a measurement).
+    month : int, optional
+        Closures of that month apply.
+
+    Returns
+    -------
+    Route or str
+        The route (``snap_km`` holds how far A and B lie from the network), or a plain-text
+        message listing every problem (a point too far from the network, a closed segment).
+    """
+    try:
+        return route_between_points(G, a, b, by=by, month=month)
+    except GeoDataError as exc:
+        rename = {"start": "point A", "end": "point B"}
+        return "; ".join(
+            str(Problem(rename.get(p.source, p.source), p.where, p.reason)) for p in exc.problems
+        )
+
+
+def legs_table(routes: Sequence[Route]) -> pd.DataFrame:
+    """The legs of all routes, with a ``route`` column first (the CSV download)."""
+    frames = [r.legs_frame().assign(route=r.label) for r in routes]
+    out = pd.concat(frames, ignore_index=True)
+    return out[["route", *[c for c in out.columns if c != "route"]]]
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def staircase_frame(routes: Sequence[Route]) -> pd.DataFrame:
+    """:meth:`Route.staircase` of each route, with ``route`` and drawing order ``seq``."""
+    frames = []
+    for r in routes:
+        s = r.staircase()
+        frames.append(s.assign(route=r.label, seq=range(len(s))))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _steps(stairs: pd.DataFrame, measure_col: str) -> pd.DataFrame:
+    """The vertical border/port steps of a staircase frame: km, from, to, label."""
+    rows = []
+    for _, group in stairs.groupby("route", sort=False):
+        prev = group[measure_col].shift(1)
+        for (_, row), before in zip(group.iterrows(), prev, strict=True):
+            if row["kind"] not in STEP_COLOURS or pd.isna(before):
+                continue
+            delta = row[measure_col] - before
+            rows.append({
+                "route": row["route"], "km": row["km"], "y0": before, "y1": row[measure_col],
+                "kind": row["kind"], "at": row["at"],
+                "label": f"{row['at']} +{delta:.1f} {STEP_UNITS[measure_col]}",
+            })
+    return pd.DataFrame(rows, columns=["route", "km", "y0", "y1", "kind", "at", "label"])
+
+
+def staircase_chart(
+    stairs: pd.DataFrame, measure_col: str, colours: Mapping[str, str], *, height: int = 280
+) -> alt.LayerChart:
+    """Time- or cost-distance staircase (UNESCAP method) of one or more routes.
+
+    Parameters
+    ----------
+    stairs : DataFrame
+        From :func:`staircase_frame`.
+    measure_col : {"h", "usd_per_t"}
+        Cumulative time or cost on the y axis.
+    colours : mapping
+        Line colour per route label.
+
+    Returns
+    -------
+    altair.LayerChart
+        Travel as sloped lines with points; border crossings and port waits as thick vertical
+        steps, labelled with the post and what it adds.
+    """
+    title = MEASURES[measure_col]
+    domain = list(colours)
+    colour = alt.Color(
+        "route:N", scale=alt.Scale(domain=domain, range=[colours[d] for d in domain]),
+        legend=alt.Legend(title=None, orient="top") if len(domain) > 1 else None,
+    )
+    line = alt.Chart(stairs).mark_line(point=True, strokeWidth=2).encode(
+        x=alt.X("km:Q", title="Distance (km)"),
+        y=alt.Y(f"{measure_col}:Q", title=title),
+        color=colour,
+        order="seq:Q",
+        tooltip=[
+            alt.Tooltip("route:N"), alt.Tooltip("at:N", title="at"), alt.Tooltip("kind:N"),
+            alt.Tooltip("km:Q", format=",.0f"), alt.Tooltip(f"{measure_col}:Q", format=",.1f",
+                                                           title=title),
+        ],
+    )
+    steps = _steps(stairs, measure_col)
+    kind_colour = alt.Color(
+        "kind:N", scale=alt.Scale(domain=list(STEP_COLOURS), range=list(STEP_COLOURS.values())),
+        legend=None,
+    )
+    rules = alt.Chart(steps).mark_rule(strokeWidth=6, opacity=0.75).encode(
+        x="km:Q", y="y0:Q", y2="y1:Q", color=kind_colour,
+        tooltip=[alt.Tooltip("route:N"), alt.Tooltip("label:N", title="step")],
+    )
+    labels = alt.Chart(steps).mark_text(align="left", dx=6, dy=-4, fontSize=11,
+                                        color="#333333").encode(
+        x="km:Q", y="y1:Q", text="label:N",
+    )
+    return (
+        alt.layer(line, rules, labels)
+        .resolve_scale(color="independent")
+        .properties(height=height, title=f"{title} over distance")
+    )
+
+
+def _show_staircases(routes: Sequence[Route], colours: Mapping[str, str]) -> None:
+    stairs = staircase_frame(routes)
+    left, right = st.columns(2)
+    for col, measure_col in zip((left, right), MEASURES, strict=True):
+        col.altair_chart(staircase_chart(stairs, measure_col, colours), width="stretch")
+    st.caption("Staircase (UNESCAP time/cost-distance): sloped lines are travel, vertical steps "
+               "are time or money spent without moving: orange at border crossings, blue "
+               "waiting for a ferry.")
+
+
+# --------------------------------------------------------------------------- maps
+
+
+def _bounds(coords: Sequence[tuple[float, float]]) -> list[list[float]]:
+    lons = [c[0] for c in coords]
+    lats = [c[1] for c in coords]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def add_network(m: folium.Map, corridors: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """The corridor network as light grey lines (background for routes), escaped tooltips."""
+    feats = []
+    for _, row in corridors.iterrows():
+        corr = ", ".join(row["corridors"]) if row["corridors"] is not None else ""
+        tip = (f"{maps.esc(row['from_id'])} – {maps.esc(row['to_id'])}<br>"
+               f"{maps.esc(row['mode'])}, {maps.fmt_number(row['length_km'])} km"
+               + (f"<br>{maps.esc(corr)}" if corr else ""))
+        feats.append({
+            "type": "Feature",
+            "properties": {"tip": tip, "dash": maps.MODE_DASH.get(row["mode"])},
+            "geometry": {"type": "LineString",
+                         "coordinates": [list(c[:2]) for c in row.geometry.coords]},
+        })
+    fg = folium.FeatureGroup(name="Corridor network", show=True)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        style_function=lambda f: {
+            "color": NETWORK_COLOUR, "weight": 2, "opacity": 0.55,
+            "dashArray": f["properties"]["dash"], "className": "corridor-network",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(fg)
+    fg.add_to(m)
+    return fg
+
+
+def _route_tip(route: Route) -> str:
+    s = route.summary()
+    return (f"<b>{maps.esc(route.label)}</b><br>{s['length_km']:,.0f} km, {s['time_h']:.1f} h, "
+            f"{s['cost_usd_per_t']:.1f} USD/t<br>{maps.esc(s['crossing_names'] or 'no crossing')}")
+
+
+def add_routes(m: folium.Map, routes: Sequence[Route], colours: Mapping[str, str]) -> None:
+    """Each route as a thick coloured line (own layer) with its crossings and end points."""
+    for route in reversed(routes):  # the best route drawn last, on top
+        colour = colours[route.label]
+        fg = folium.FeatureGroup(name=maps.esc(route.label), show=True)
+        folium.GeoJson(
+            route.to_geojson(),
+            style_function=lambda f, c=colour: {
+                "color": c, "weight": 6, "opacity": 0.85, "className": "corridor-route",
+            },
+            tooltip=_route_tip(route),
+        ).add_to(fg)
+        for leg in route.legs:
+            if leg.crossing:
+                lon, lat = leg.coords[0]
+                folium.CircleMarker(
+                    (lat, lon), radius=7, color="#ffffff", weight=2, fill=True,
+                    fill_color=colour, fill_opacity=1.0, class_name="corridor-route-crossing",
+                    tooltip=maps.esc(f"{leg.from_name} → {leg.to_name}: "
+                                     f"{leg.dwell_h + leg.wait_h:.1f} h at the border, "
+                                     f"{leg.fee_usd_per_t:.1f} USD/t fees"),
+                ).add_to(fg)
+        fg.add_to(m)
+    if routes:
+        first = routes[0]
+        for leg_end, (lon, lat), what in (
+            (first.legs[0].from_name, first.legs[0].coords[0], "origin"),
+            (first.legs[-1].to_name, first.legs[-1].coords[-1], "destination"),
+        ):
+            folium.CircleMarker(
+                (lat, lon), radius=9, color="#222222", weight=3, fill=True,
+                fill_color="#ffffff", fill_opacity=1.0, class_name=f"corridor-route-{what}",
+                tooltip=maps.esc(f"{what}: {leg_end}"),
+            ).add_to(m)
+
+
+def route_map(
+    routes: Sequence[Route],
+    colours: Mapping[str, str],
+    corridors: gpd.GeoDataFrame,
+    checkpoints: gpd.GeoDataFrame | None = None,
+    *,
+    offline_mode: bool = False,
+) -> folium.Map:
+    """Folium map: light network, checkpoints, the routes in their colours, fitted to them."""
+    m = maps.base_map(offline=offline_mode)
+    add_network(m, corridors)
+    if checkpoints is not None:
+        maps.add_checkpoints(m, checkpoints)
+    add_routes(m, routes, colours)
+    coords = [c for r in routes for c in r.coords()]
+    if coords:
+        m.fit_bounds(_bounds(coords), padding=(20, 20))
+    return maps.finish_map(m, offline=offline_mode)
+
+
+def _maps_available() -> bool:
+    """False (with a message) when offline mode lacks the local Leaflet assets."""
+    if OFFLINE and not offline.offline_assets_available():
+        show_error(GeoDataError(Problem(
+            "offline assets", "", "offline mode needs the map assets (run `make assets`); "
+            f"missing: {', '.join(offline.missing_assets())}")), heading="Map not available")
+        return False
+    return True
+
+
+def _show_map(m: folium.Map, key: str, returned: list[str], **kw: Any) -> dict | None:
+    return st_folium(m, key=key, height=MAP_HEIGHT_PX, use_container_width=True,
+                     returned_objects=returned, **kw)
+
+
+# --------------------------------------------------------------------------- state and URL
+
+
+def _qp(key: str) -> str | None:
+    value = st.query_params.get(key)
+    return value if value else None
+
+
+def _init_state(G: nx.MultiGraph) -> list[str]:
+    """Seed the widgets from the URL (once per session, or after a widget was not drawn).
+
+    Returns
+    -------
+    list of str
+        Plain-text warnings for values in the URL that were refused.
+    """
+    notes: list[str] = []
+    ss = st.session_state
+    for key, param, what, default in (
+        (K_ORIGIN, "origin", "origin", DEFAULT_ORIGIN),
+        (K_DEST, "destination", "destination", DEFAULT_DESTINATION),
+    ):
+        if key not in ss:
+            node, msg = parse_place(G, _qp(param), what)
+            if msg:
+                notes.append(f"{msg}; using {G.nodes[default]['name']}")
+            ss[key] = node or default
+    if K_VIA not in ss:
+        via = []
+        for value in st.query_params.get_all("via"):
+            node, msg = parse_place(G, value, "via place")
+            if msg:
+                notes.append(f"{msg}; ignored")
+            elif node not in via:
+                via.append(node)
+        ss[K_VIA] = via
+    if K_BY not in ss:
+        by = _qp("by") or DEFAULT_BY
+        if by not in BY:
+            notes.append(f"optimise by {by!r} in the link is not one of {', '.join(BY)}; "
+                         f"using {DEFAULT_BY}")
+            by = DEFAULT_BY
+        ss[K_BY] = by
+    if K_MONTH not in ss:
+        month, msg = parse_month(_qp("month"))
+        if msg:
+            notes.append(msg)
+        ss[K_MONTH] = month or ANY_MONTH
+    if K_SECTION not in ss:
+        section = _qp("view")
+        ss[K_SECTION] = section if section in SECTIONS else "route"
+    if K_PRESET not in ss:
+        preset = _qp("preset")
+        ss[K_PRESET] = preset if preset in PRESET_COMPARISONS else next(iter(PRESET_COMPARISONS))
+    return notes
+
+
+def _set_params(values: Mapping[str, str | list[str] | None]) -> None:
+    """Write URL query values; ``None`` or an empty list removes the key."""
+    for key, value in values.items():
+        if value is None or value == []:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get_all(key) != (value if isinstance(value, list) else [value]):
+            st.query_params[key] = value
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _route_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
+    labels = place_labels(G)
+    ids = list(labels)
+    c1, c2, c3 = st.columns([1, 1, 2])
+    origin = c1.selectbox("Origin", ids, format_func=labels.__getitem__, key=K_ORIGIN)
+    destination = c2.selectbox("Destination", ids, format_func=labels.__getitem__, key=K_DEST)
+    via = c3.multiselect("Via (in order)", ids, format_func=labels.__getitem__, key=K_VIA,
+                         help="A border post means crossing the border there.")
+    checkpoints = [n for n in ids if G.nodes[n]["kind"] == "checkpoint"]
+    countries = sorted({d["country"] for _, d in G.nodes(data=True)})
+    c4, c5, c6 = st.columns([2, 2, 1])
+    avoid = c4.multiselect("Avoid checkpoints", checkpoints, format_func=labels.__getitem__,
+                           key=K_AVOID)
+    avoid_c = c5.multiselect("Avoid countries", countries, format_func=country_label,
+                             key=K_AVOID_C)
+    k = c6.number_input("Routes", min_value=1, max_value=MAX_ALTERNATIVES, value=2, step=1,
+                        key=K_ALT, help="The best route and up to two alternatives.")
+    _set_params({"origin": url_name(G, origin), "destination": url_name(G, destination),
+                 "via": [url_name(G, v) for v in via]})
+    try:
+        routes = plan_routes(G, origin, destination, via=via, by=by, month=month, avoid=avoid,
+                             avoid_countries=avoid_c, alternatives=int(k))
+    except NoRouteError as exc:
+        st.warning(f"No route: {escape_markdown(exc.problems[0].reason)}")
+        return
+    except GeoDataError as exc:
+        show_error(exc)
+        return
+    if via and k > 1:
+        st.caption("Alternatives are not computed when the route passes via chosen places.")
+    colours = dict(zip((r.label for r in routes), ROUTE_COLOURS, strict=False))
+    best = routes[0]
+    s = best.summary()
+    st.subheader(f"{escape_markdown(best.legs[0].from_name)} → "
+                 f"{escape_markdown(best.legs[-1].to_name)}, best by {by}"
+                 f" ({month_label(month)})")
+    cols = st.columns(6)
+    cols[0].metric("Distance", f"{s['length_km']:,.0f} km")
+    cols[1].metric("Time", f"{s['time_h']:.1f} h")
+    cols[2].metric("Cost", f"{s['cost_usd_per_t']:.1f} USD/t")
+    cols[3].metric("Border crossings", str(s["crossings"]))
+    cols[4].metric("Highest point", "n/a" if s["highest_m"] is None else f"{s['highest_m']:,.0f} m")
+    cols[5].metric("Months closed", s["months_closed"])
+    if best.crossings:
+        st.caption("Crosses at " + escape_markdown("; ".join(best.crossings))
+                   + " · countries " + escape_markdown(s["countries"]))
+    if _maps_available():
+        m = route_map(routes, colours, _layer("corridors"), _layer("checkpoints"),
+                      offline_mode=OFFLINE)
+        _show_map(m, "routes_map", [])
+    if len(routes) > 1:
+        st.markdown("**Routes compared**")
+        st.dataframe(comparison_table(routes), hide_index=True, width="stretch")
+    for i, route in enumerate(routes):
+        box = st.container() if i == 0 else st.expander(route.label, expanded=False)
+        with box:
+            if i == 0:
+                st.markdown(f"**{escape_markdown(route.label)}**: legs and staircase")
+            st.dataframe(route.legs_frame(), hide_index=True, width="stretch")
+            _show_staircases([route], {route.label: colours[route.label]})
+    _downloads(routes, f"{url_name(G, origin)}-{url_name(G, destination)}")
+
+
+def _downloads(routes: Sequence[Route], stem: str) -> None:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem).lower()
+    c1, c2 = st.columns(2)
+    c1.download_button("Legs (CSV)", legs_table(routes).to_csv(index=False),
+                       file_name=f"route-{safe}-legs.csv", mime="text/csv", key=f"dl_csv_{safe}")
+    c2.download_button("Routes (GeoJSON)", json.dumps(routes_to_geojson(routes)),
+                       file_name=f"route-{safe}.geojson", mime="application/geo+json",
+                       key=f"dl_geojson_{safe}")
+
+
+def _compare_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
+    name = st.selectbox("Comparison", list(PRESET_COMPARISONS), key=K_PRESET)
+    _set_params({"preset": name})
+    origin, destination, alternatives = PRESET_COMPARISONS[name]
+    results = compare_routes(G, origin, destination, alternatives, by=by, month=month)
+    st.subheader(f"{escape_markdown(name)}, by {by} ({month_label(month)})")
+    table = comparison_table(results)
+    st.dataframe(table, hide_index=True, width="stretch")
+    routes = [r for r in results if isinstance(r, Route)]
+    for r in results:
+        if isinstance(r, NoRouteError):
+            st.warning(f"{escape_markdown(getattr(r, 'label', ''))}: "
+                       f"{escape_markdown(r.problems[0].reason)}")
+    if not routes:
+        return
+    colours = {label: ROUTE_COLOURS[i % len(ROUTE_COLOURS)]
+               for i, (label, _) in enumerate(alternatives)}
+    colours = {r.label: colours[r.label] for r in routes}
+    if _maps_available():
+        m = route_map(routes, colours, _layer("corridors"), _layer("checkpoints"),
+                      offline_mode=OFFLINE)
+        _show_map(m, "compare_map", [])
+    _show_staircases(routes, colours)
+    _downloads(routes, name.split(":")[0].replace(" → ", "-"))
+
+
+def _click(out: dict | None) -> tuple[float, float] | None:
+    clicked = (out or {}).get("last_clicked")
+    if not clicked or clicked.get("lat") is None:
+        return None
+    return (round(float(clicked["lat"]), 5), round(float(clicked["lng"]), 5))
+
+
+def _measure_section(G: nx.MultiGraph, month: int | None) -> None:
+    ss = st.session_state
+    ss.setdefault(K_A, None)
+    ss.setdefault(K_B, None)
+    st.markdown("Click two points on the map to measure the corridor distance between them: "
+                "the first click sets **A**, the second **B**, a third starts again.")
+    if st.button("Reset points", key="rt_measure_reset"):
+        ss[K_A] = ss[K_B] = None
+    if not _maps_available():
+        return
+    base = maps.base_map(offline=OFFLINE)
+    add_network(base, _layer("corridors"))
+    maps.finish_map(base, offline=OFFLINE)
+    # markers and the measured route go into a feature group, so the base map is not redrawn
+    # and the view (zoom, position) stays where the user left it
+    dynamic = folium.FeatureGroup(name="Measurement")
+    result: Route | str | None = None
+    if ss[K_A] is not None and ss[K_B] is not None:
+        result = measure(G, ss[K_A], ss[K_B], month=month)
+        if isinstance(result, Route):
+            add_routes(dynamic, [replace(result, label="measured")], {"measured": "#d62728"})
+    for tag in ("A", "B"):
+        pt = ss[K_A if tag == "A" else K_B]
+        if pt is not None:
+            folium.Marker(pt, tooltip=f"point {tag}",
+                          icon=folium.DivIcon(html=f'<div class="corridor-marker" style="'
+                                              f'background:#222;width:22px;height:22px;'
+                                              f'line-height:18px">{tag}</div>',
+                                              icon_size=(22, 22), icon_anchor=(11, 11))
+                          ).add_to(dynamic)
+    out = _show_map(base, "measure_map", ["last_clicked"], feature_group_to_add=dynamic)
+    click = _click(out)
+    if click is not None and click != ss.get(K_LAST_CLICK):
+        ss[K_LAST_CLICK] = click
+        if ss[K_A] is None or ss[K_B] is not None:
+            ss[K_A], ss[K_B] = click, None
+        else:
+            ss[K_B] = click
+        st.rerun()
+    if ss[K_A] is None:
+        st.info("Click the map to set point A.")
+    elif ss[K_B] is None:
+        st.info(f"A = {ss[K_A][0]:.4f}, {ss[K_A][1]:.4f}. Click the map to set point B.")
+    elif isinstance(result, str):
+        st.warning(escape_markdown(result))
+    elif result is not None:
+        _show_measurement(result)
+
+
+def _show_measurement(route: Route) -> None:
+    a_km, b_km = route.snap_km
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Corridor distance", f"{route.length_km:,.1f} km")
+    c2.metric("Driving time", f"{sum(leg.drive_h for leg in route.legs):.1f} h")
+    c3.metric("Border crossings", str(len(route.crossings)))
+    st.caption(f"A lies {a_km:.1f} km from the network, B lies {b_km:.1f} km from it; "
+               "the distance is measured between the snapped points, along the corridors.")
+    st.dataframe(route.legs_frame(), hide_index=True, width="stretch")
+
+
+# --------------------------------------------------------------------------- page
+
+
+@guarded
+def render() -> None:
+    """Draw the Routes page."""
+    st.title("Routes")
+    G = corridor_graph()
+    for note in _init_state(G):
+        st.warning(escape_markdown(note))
+    section = st.radio("Section", list(SECTIONS), format_func=SECTIONS.__getitem__,
+                       horizontal=True, key=K_SECTION, label_visibility="collapsed")
+    st.sidebar.header("Route options")
+    by = st.sidebar.radio("Optimise by", list(BY), format_func=BY_LABELS.__getitem__,
+                          key=K_BY)
+    month = st.sidebar.selectbox("Month", list(range(13)), format_func=month_label,
+                                 key=K_MONTH,
+                                 help="Closures of that month apply; holidays add waiting.")
+    month = month or None
+    _set_params({"view": section, "by": by, "month": None if month is None else str(month)})
+    if section == "route":
+        _route_section(G, by, month)
+    elif section == "compare":
+        _compare_section(G, by, month)
+    else:
+        _measure_section(G, month)
