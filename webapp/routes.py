@@ -66,7 +66,6 @@ ROUTE_COLOURS = ("#d62728", "#1f77b4", "#2ca02c")
 STEP_COLOURS = {"border": "#e6550d", "port": "#3182bd"}
 NETWORK_COLOUR = "#8c8c8c"
 MAP_HEIGHT_PX = 520
-OFFLINE = offline.offline_requested()
 MEASURES = {"h": "Time (h)", "usd_per_t": "Cost (USD per tonne)"}
 STEP_UNITS = {"h": "h", "usd_per_t": "USD/t"}
 
@@ -440,7 +439,7 @@ def route_map(
 
 def _maps_available() -> bool:
     """False (with a message) when offline mode lacks the local Leaflet assets."""
-    if OFFLINE and not offline.offline_assets_available():
+    if offline.offline_requested() and not offline.offline_assets_available():
         show_error(GeoDataError(Problem(
             "offline assets", "", "offline mode needs the map assets (run `make assets`); "
             f"missing: {', '.join(offline.missing_assets())}")), heading="Map not available")
@@ -571,7 +570,7 @@ def _route_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
                    + " · countries " + escape_markdown(s["countries"]))
     if _maps_available():
         m = route_map(routes, colours, _layer("corridors"), _layer("checkpoints"),
-                      offline_mode=OFFLINE)
+                      offline_mode=offline.offline_requested())
         _show_map(m, "routes_map", [])
     if len(routes) > 1:
         st.markdown("**Routes compared**")
@@ -616,7 +615,7 @@ def _compare_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
     colours = {r.label: colours[r.label] for r in routes}
     if _maps_available():
         m = route_map(routes, colours, _layer("corridors"), _layer("checkpoints"),
-                      offline_mode=OFFLINE)
+                      offline_mode=offline.offline_requested())
         _show_map(m, "compare_map", [])
     _show_staircases(routes, colours)
     _downloads(routes, name.split(":")[0].replace(" → ", "-"))
@@ -639,9 +638,9 @@ def _measure_section(G: nx.MultiGraph, month: int | None) -> None:
         ss[K_A] = ss[K_B] = None
     if not _maps_available():
         return
-    base = maps.base_map(offline=OFFLINE)
+    base = maps.base_map(offline=offline.offline_requested())
     add_network(base, _layer("corridors"))
-    maps.finish_map(base, offline=OFFLINE)
+    maps.finish_map(base, offline=offline.offline_requested())
     # markers and the measured route go into a feature group, so the base map is not redrawn
     # and the view (zoom, position) stays where the user left it
     dynamic = folium.FeatureGroup(name="Measurement")

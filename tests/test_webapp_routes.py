@@ -1,0 +1,273 @@
+"""The Routes page (webapp.routes) under streamlit.testing, and its helpers on the real graph."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.graph import build_graph
+from geo.layers import load_layer
+from geo.routing import PRESET_COMPARISONS, Route, shortest_route
+from webapp import routes
+
+TIMEOUT_S = 60
+ALMATY = (43.26, 76.93)
+BISHKEK = (42.87, 74.60)
+TAKLAMAKAN = (38.90, 83.50)
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    monkeypatch.setenv("CORRIDOR_OFFLINE", "1")
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return build_graph()
+
+
+def _page():
+    from webapp import routes
+
+    routes.render()
+
+
+def run_page(**query: str | list[str]) -> AppTest:
+    at = AppTest.from_function(_page, default_timeout=TIMEOUT_S)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return ok(at.run())
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def map_args(at: AppTest) -> dict:
+    """Arguments of the page's st_folium component (the generated Leaflet map)."""
+    comps = [
+        e for e in at.get("component_instance")
+        if e.proto.component_name == "streamlit_folium.st_folium"
+    ]
+    assert len(comps) == 1, [c.proto.component_name for c in comps]
+    return json.loads(comps[0].proto.json_args)
+
+
+def frame_with(at: AppTest, column: str):
+    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    assert frames, [list(d.value.columns) for d in at.dataframe]
+    return frames[0]
+
+
+# --------------------------------------------------------------------------- plan a route
+
+
+def test_default_route_shows_metrics_legs_and_url():
+    at = run_page()
+    assert at.title[0].value == "Routes"
+    m = metrics(at)
+    assert set(m) >= {"Distance", "Time", "Cost", "Border crossings", "Highest point",
+                      "Months closed"}
+    assert m["Border crossings"] == "1"
+    legs = frame_with(at, "segment")
+    crossing = legs[legs["crossing"]]
+    assert len(crossing) == 1
+    assert crossing["from"].iloc[0] in {"Bedel (KG)", "Torugart (KG)", "Irkeshtam (KG)"}
+    assert legs["from"].iloc[0] == "Bishkek" and legs["to"].iloc[-1] == "Kashgar"
+    assert at.selectbox(key="rt_origin").value == "bishkek"
+    assert at.query_params["origin"] == "Bishkek"
+    assert at.query_params["destination"] == "Kashgar"
+    assert at.query_params["by"] == "time"
+    assert "month" not in at.query_params
+    # both downloads are offered
+    assert {b.label for b in at.get("download_button")} == {"Legs (CSV)", "Routes (GeoJSON)"}
+
+
+def test_switching_optimise_by_changes_the_route():
+    at = run_page()
+    by_time = metrics(at)
+    at.sidebar.radio(key="rt_by").set_value("distance").run()
+    ok(at)
+    by_distance = metrics(at)
+    assert at.query_params["by"] == "distance"
+    km = {k: float(v["Distance"].split()[0].replace(",", "")) for k, v in
+          (("time", by_time), ("distance", by_distance))}
+    assert km["distance"] < km["time"]
+    assert float(by_distance["Time"].split()[0]) > float(by_time["Time"].split()[0])
+
+
+def test_month_and_places_round_trip_through_the_url():
+    at = run_page(origin="Almaty", destination="Urumqi", month="10", by="cost")
+    assert at.selectbox(key="rt_origin").value == "almaty"
+    assert at.selectbox(key="rt_destination").value == "urumqi"
+    assert at.sidebar.selectbox(key="rt_month").value == 10
+    assert at.sidebar.radio(key="rt_by").value == "cost"
+    assert any("October" in h.value for h in at.subheader)
+    at.sidebar.selectbox(key="rt_month").set_value(3).run()
+    ok(at)
+    assert at.query_params["month"] == "3"
+    assert at.query_params["origin"] == "Almaty"
+    at.sidebar.selectbox(key="rt_month").set_value(0).run()
+    ok(at)
+    assert "month" not in at.query_params
+
+
+def test_via_places_are_kept_in_order_in_the_url():
+    at = run_page(via=["Naryn", "torugart-kg"])
+    assert at.multiselect(key="rt_via").value == ["naryn", "torugart-kg"]
+    assert at.query_params["via"] == ["Naryn", "Torugart (KG)"]
+    legs = frame_with(at, "segment")
+    assert "Torugart (KG)" in set(legs["from"])
+
+
+def test_unknown_origin_in_the_url_warns_with_close_matches():
+    at = run_page(origin="Bishkekk", month="13", destination="<b>x</b>")
+    text = " ".join(w.value for w in at.warning)
+    assert "Bishkekk" in text and "close matches: Bishkek" in text
+    assert "month '13'" in text
+    # markdown/HTML from the URL is shown escaped, not interpreted
+    assert "<b>x</b>" not in text and r"\<b\>x\</b\>" in text
+    assert at.selectbox(key="rt_origin").value == "bishkek"
+    assert at.selectbox(key="rt_destination").value == "kashgar"
+    assert at.sidebar.selectbox(key="rt_month").value == 0
+    assert at.query_params["origin"] == "Bishkek"
+
+
+def test_impossible_route_is_a_warning_not_an_error():
+    at = run_page()
+    at.multiselect(key="rt_avoid_countries").set_value(["CN"]).run()
+    ok(at)
+    assert any("No route" in w.value and "Kashgar" in w.value for w in at.warning)
+    assert not at.metric
+
+
+def test_map_component_holds_the_routes_offline():
+    at = run_page()
+    args = map_args(at)
+    script = args["script"]
+    assert "L.map(" in script and "corridor-network" in script
+    assert "corridor-route" in script and "corridor-route-crossing" in script
+    assert "Route 1 via Bedel (KG)" in script and "Route 2 via Torugart (KG)" in script
+    # the Bedel pass (78.40833 E, 41.40833 N) lies on the best route
+    assert "78.40833" in script and "41.40833" in script
+    assert "fitBounds" in script
+    # nothing comes back from this map, so panning does not rerun the page
+    assert args["returned_objects"] == []
+    links = args["js_links"] + args["css_links"]
+    assert links and all(u.startswith("/app/static/vendor/") for u in links)
+    assert "tileLayer" not in script
+
+
+def test_route_map_escapes_names(graph):
+    route = shortest_route(graph, "Almaty", "Bishkek")
+    route = replace(route, label="<img src=x onerror=alert(1)>")
+    m = routes.route_map([route], {route.label: "#d62728"}, load_layer("corridors"))
+    page = m.get_root().render()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def test_preset_comparison_table_map_and_staircases():
+    name = "Bishkek → Kashgar: Torugart vs Irkeshtam"
+    at = run_page(view="compare", preset=name, month="1")
+    assert at.selectbox(key="rt_preset").value == name
+    table = frame_with(at, "crossing_names")
+    assert list(table["route"]) == ["via Torugart", "via Irkeshtam"]
+    assert table["crossing_names"].str.contains("Torugart").iloc[0]
+    assert table["crossing_names"].str.contains("Irkeshtam").iloc[1]
+    assert any("January" in h.value for h in at.subheader)
+    script = map_args(at)["script"]
+    assert "via Torugart" in script and "via Irkeshtam" in script
+    assert len(at.get("vega_lite_chart")) == 2
+    assert at.query_params["view"] == "compare"
+    # every preset renders
+    for other in PRESET_COMPARISONS:
+        at.selectbox(key="rt_preset").set_value(other).run()
+        ok(at)
+        rows = frame_with(at, "route")
+        assert list(rows["route"]) == [label for label, _ in PRESET_COMPARISONS[other][2]]
+
+
+# --------------------------------------------------------------------------- measure
+
+
+def test_measure_between_points_near_almaty_and_bishkek(graph):
+    result = routes.measure(graph, ALMATY, BISHKEK)
+    assert isinstance(result, Route)
+    expected = shortest_route(graph, "Almaty", "Bishkek", by="distance").length_km
+    assert result.length_km == pytest.approx(expected, rel=0.05)
+    assert len(result.snap_km) == 2 and all(d < 5 for d in result.snap_km)
+
+
+def test_measure_far_from_the_network_gives_the_reason(graph):
+    result = routes.measure(graph, ALMATY, TAKLAMAKAN)
+    assert isinstance(result, str)
+    assert result.startswith("point B") and "km from the nearest corridor" in result
+    both = routes.measure(graph, TAKLAMAKAN, (10.0, 10.0))
+    assert "point A" in both and "point B" in both
+
+
+def test_measure_section_with_two_points():
+    at = AppTest.from_function(_page, default_timeout=TIMEOUT_S)
+    at.query_params["view"] = "measure"
+    ok(at.run())
+    assert any("point A" in i.value for i in at.info)
+    assert map_args(at)["returned_objects"] == ["last_clicked"]
+    at.session_state["rt_measure_a"] = ALMATY
+    at.session_state["rt_measure_b"] = BISHKEK
+    ok(at.run())
+    assert "Corridor distance" in metrics(at)
+    assert any("A lies" in c.value and "km from the network" in c.value for c in at.caption)
+    assert "corridor-route" in map_args(at)["feature_group"]
+    at.session_state["rt_measure_b"] = TAKLAMAKAN
+    ok(at.run())
+    assert any("km from the nearest corridor" in w.value for w in at.warning)
+    at.button(key="rt_measure_reset").click().run()
+    ok(at)
+    assert at.session_state["rt_measure_a"] is None
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def test_parse_place_and_month(graph):
+    assert routes.parse_place(graph, "ak jol", "origin") == ("ak-zhol", None)
+    assert routes.parse_place(graph, "tokmok-bcp", "origin") == ("tokmok-bcp", None)
+    node, msg = routes.parse_place(graph, "Kashgr", "destination")
+    assert node is None and "Kashgar" in msg
+    assert routes.parse_month("7") == (7, None)
+    assert routes.parse_month(None) == (None, None)
+    assert routes.parse_month("0")[1] and routes.parse_month("july")[1]
+
+
+def test_place_labels_are_unique_and_url_names_resolve_back(graph):
+    labels = routes.place_labels(graph)
+    assert len(set(labels.values())) == len(labels) == len(graph)
+    assert labels["tokmok-bcp"] == "Tokmok (checkpoint)"
+    for node in graph:
+        assert routes.parse_place(graph, routes.url_name(graph, node), "x")[0] == node
+
+
+def test_staircase_steps_mark_the_border(graph):
+    route = shortest_route(graph, "Bishkek", "Kashgar", via=["bedel-kg"], label="r")
+    stairs = routes.staircase_frame([route])
+    steps = routes._steps(stairs, "h")
+    assert list(steps["kind"]) == ["border"]
+    assert steps["label"].iloc[0].startswith("Bedel (CN) +")
+    assert steps["y1"].iloc[0] > steps["y0"].iloc[0]
+    spec = routes.staircase_chart(stairs, "usd_per_t", {"r": "#d62728"}).to_dict()
+    assert len(spec["layer"]) == 3
+    legs = routes.legs_table([route])
+    assert legs.columns[0] == "route" and len(legs) == len(route.legs)
