@@ -69,10 +69,20 @@ def test_leaflet_and_plugins_come_from_the_app(map_frame):
 def test_hiding_a_layer_removes_it(map_frame):
     page, _ = map_frame
     page.get_by_text("Border checkpoints", exact=True).first.click()
+    # the rerun replaces the component: wait for the old iframe to go, then look at the new one
+    page.wait_for_function(
+        """sel => {
+            const frames = document.querySelectorAll(sel);
+            if (frames.length !== 1) return false;
+            const doc = frames[0].contentDocument;
+            return doc && doc.querySelector("path.corridor-oblast") !== null
+                && doc.querySelector(".corridor-checkpoint") === null;
+        }""",
+        arg=MAP_IFRAME,
+        timeout=LOAD_TIMEOUT_MS,
+    )
     frame = page.frame_locator(MAP_IFRAME)
-    frame.locator("path.corridor-oblast").first.wait_for(timeout=LOAD_TIMEOUT_MS)
-    page.wait_for_timeout(1500)
-    assert frame.locator(".leaflet-marker-icon.corridor-checkpoint").count() == 0
+    assert frame.locator(".leaflet-marker-icon.corridor-hub").count() == feature_count("hubs")
     assert page.external_requests == []
 
 
