@@ -117,6 +117,7 @@ def test_choropleth_escapes_user_text(oblasts):
     assert "&lt;b&gt;label&lt;/b&gt;" in legend.to_html()
 
 
+@pytest.mark.filterwarnings("ignore:Numba not installed")
 @pytest.mark.parametrize(
     ("scheme", "cls"),
     [
