@@ -75,8 +75,8 @@ def test_default_route_shows_metrics_legs_and_url():
     at = run_page()
     assert at.title[0].value == "Routes"
     m = metrics(at)
-    assert set(m) >= {"Distance", "Time", "Cost", "Border crossings", "Highest point",
-                      "Months closed"}
+    assert set(m) >= {"Distance (km)", "Time (h)", "Cost (USD/t)", "Border crossings",
+                      "Highest point (m)", "Months closed"}
     assert m["Border crossings"] == "1"
     legs = frame_with(at, "segment")
     crossing = legs[legs["crossing"]]
@@ -99,10 +99,10 @@ def test_switching_optimise_by_changes_the_route():
     ok(at)
     by_distance = metrics(at)
     assert at.query_params["by"] == "distance"
-    km = {k: float(v["Distance"].split()[0].replace(",", "")) for k, v in
+    km = {k: float(v["Distance (km)"].replace(",", "")) for k, v in
           (("time", by_time), ("distance", by_distance))}
     assert km["distance"] < km["time"]
-    assert float(by_distance["Time"].split()[0]) > float(by_time["Time"].split()[0])
+    assert float(by_distance["Time (h)"]) > float(by_time["Time (h)"])
 
 
 def test_month_and_places_round_trip_through_the_url():
@@ -228,7 +228,7 @@ def test_measure_section_with_two_points():
     at.session_state["rt_measure_a"] = ALMATY
     at.session_state["rt_measure_b"] = BISHKEK
     ok(at.run())
-    assert "Corridor distance" in metrics(at)
+    assert "Corridor distance (km)" in metrics(at)
     assert any("A lies" in c.value and "km from the network" in c.value for c in at.caption)
     assert "corridor-route" in map_args(at)["feature_group"]
     at.session_state["rt_measure_b"] = TAKLAMAKAN

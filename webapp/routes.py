@@ -318,7 +318,8 @@ def staircase_chart(
         x="km:Q", y="y0:Q", y2="y1:Q", color=kind_colour,
         tooltip=[alt.Tooltip("route:N"), alt.Tooltip("label:N", title="step")],
     )
-    labels = alt.Chart(steps).mark_text(align="left", dx=6, dy=-4, fontSize=11,
+    # the line only rises, so the space left of a step's top is free for its label
+    labels = alt.Chart(steps).mark_text(align="right", dx=-7, dy=2, fontSize=11,
                                         color="#333333").encode(
         x="km:Q", y="y1:Q", text="label:N",
     )
@@ -559,11 +560,12 @@ def _route_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
                  f"{escape_markdown(best.legs[-1].to_name)}, best by {by}"
                  f" ({month_label(month)})")
     cols = st.columns(6)
-    cols[0].metric("Distance", f"{s['length_km']:,.0f} km")
-    cols[1].metric("Time", f"{s['time_h']:.1f} h")
-    cols[2].metric("Cost", f"{s['cost_usd_per_t']:.1f} USD/t")
+    cols[0].metric("Distance (km)", f"{s['length_km']:,.0f}")
+    cols[1].metric("Time (h)", f"{s['time_h']:.1f}")
+    cols[2].metric("Cost (USD/t)", f"{s['cost_usd_per_t']:.1f}")
     cols[3].metric("Border crossings", str(s["crossings"]))
-    cols[4].metric("Highest point", "n/a" if s["highest_m"] is None else f"{s['highest_m']:,.0f} m")
+    cols[4].metric("Highest point (m)",
+                   "n/a" if s["highest_m"] is None else f"{s['highest_m']:,.0f}")
     cols[5].metric("Months closed", s["months_closed"])
     if best.crossings:
         st.caption("Crosses at " + escape_markdown("; ".join(best.crossings))
@@ -680,8 +682,8 @@ def _measure_section(G: nx.MultiGraph, month: int | None) -> None:
 def _show_measurement(route: Route) -> None:
     a_km, b_km = route.snap_km
     c1, c2, c3 = st.columns(3)
-    c1.metric("Corridor distance", f"{route.length_km:,.1f} km")
-    c2.metric("Driving time", f"{sum(leg.drive_h for leg in route.legs):.1f} h")
+    c1.metric("Corridor distance (km)", f"{route.length_km:,.1f}")
+    c2.metric("Driving time (h)", f"{sum(leg.drive_h for leg in route.legs):.1f}")
     c3.metric("Border crossings", str(len(route.crossings)))
     st.caption(f"A lies {a_km:.1f} km from the network, B lies {b_km:.1f} km from it; "
                "the distance is measured between the snapped points, along the corridors.")
