@@ -4,9 +4,9 @@ Measures, over a few repetitions, and prints medians:
 
 * cold start to first map paint: from spawning ``streamlit run`` (offline mode) to the first
   oblast polygon drawn inside the st_folium iframe, in a fresh browser context;
-* payload of the map page: bytes the server sends over the websocket for the page (the
-  generated map HTML/JS is in there), and bytes of the Leaflet assets served from
-  ``static/vendor`` (target for the websocket payload: < 2 MB);
+* payload of the map page: bytes the server sends over the websocket for the page
+  (uncompressed; the generated map HTML/JS is in there; target < 2 MB), and the bytes
+  transferred (gzip) for the Leaflet assets served from ``static/vendor``;
 * re-render time after changing the indicator in the sidebar (until the legend shows it);
 * peak RSS (VmHWM) of the app process.
 
@@ -127,14 +127,14 @@ def one_run(browser, n_rerender: int) -> Run:
             ws.on("framereceived", lambda payload: sizes.__setitem__(
                 "ws", sizes["ws"] + len(payload)))
 
-        def on_response(resp):
-            if "/app/static/vendor/" in resp.url:
-                with contextlib.suppress(Exception):  # a body may be gone: size is advisory
-                    sizes["assets"] += len(resp.body())
+        def on_finished(req):
+            if "/app/static/vendor/" in req.url:
+                with contextlib.suppress(Exception):  # a request may be gone: size is advisory
+                    sizes["assets"] += req.sizes()["responseBodySize"]
 
         page.route("**/*", route)
         page.on("websocket", on_ws)
-        page.on("response", on_response)
+        page.on("requestfinished", on_finished)
         page.goto(f"{url}/?page=map", wait_until="domcontentloaded")
         frame = page.frame_locator(MAP_IFRAME)
         frame.locator("path.corridor-oblast").first.wait_for(timeout=TIMEOUT_MS)
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  cold start to first map paint : {med([r.cold_start_s for r in runs]):.2f} s")
     print(f"  map page websocket payload    : {ws / 1e6:.2f} MB "
           f"({'within' if ws < PAYLOAD_TARGET_BYTES else 'OVER'} the 2 MB target)")
-    print(f"  Leaflet assets (static/vendor): {med([r.asset_bytes for r in runs]) / 1e6:.2f} MB")
+    print(f"  Leaflet assets, transferred    : {med([r.asset_bytes for r in runs]) / 1e6:.2f} MB")
     print(f"  re-render after indicator     : "
           f"{med([t for r in runs for t in r.rerender_s]):.2f} s")
     print(f"  peak RSS of the app process   : {med([r.peak_rss_mib for r in runs]):.0f} MiB")
