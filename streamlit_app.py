@@ -1,14 +1,14 @@
 """Corridor workbench: Streamlit entry point (``streamlit run streamlit_app.py``).
 
-Thin on purpose: data comes from :mod:`geo.layers` / :mod:`geo.indicators` / :mod:`geo.stats`,
-maps from :mod:`geo.maps`. Every page body runs inside :func:`guarded`, so invalid data shows
-an ``st.error`` with the :class:`~geo.errors.GeoDataError` message, never a traceback.
+Thin on purpose: the Map page is here; Routes, Trade and Data & sources are
+:mod:`webapp` modules. Data comes from :mod:`geo.layers` / :mod:`geo.indicators`, maps from
+:mod:`geo.maps`. Every page body runs inside :func:`webapp.guarded`, so invalid data shows an
+``st.error`` with the :class:`~geo.errors.GeoDataError` message, never a traceback.
 ``CORRIDOR_OFFLINE=1`` draws the map without tiles and with locally served Leaflet assets.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import geopandas as gpd
@@ -19,9 +19,10 @@ import streamlit as st
 from PIL import Image
 from streamlit_folium import st_folium
 
-from geo import indicators, maps, offline, stats
+from geo import indicators, maps, offline
 from geo.errors import GeoDataError
 from geo.layers import load_layer
+from webapp import data_sources, guarded, routes, show_error, trade
 
 OFFLINE = offline.offline_requested()
 TOGGLEABLE = ("oblasts", "checkpoints", "corridors", "hubs", "context")
@@ -64,19 +65,6 @@ def sources_table() -> pd.DataFrame:
     return indicators.load_sources()
 
 
-def guarded(body: Callable[[], None]) -> Callable[[], None]:
-    """Run a page body; show a GeoDataError as ``st.error`` instead of a traceback."""
-
-    @functools.wraps(body)
-    def run() -> None:
-        try:
-            body()
-        except GeoDataError as exc:
-            st.error(str(exc))
-
-    return run
-
-
 def query_choice(key: str, options: list[str], default: str) -> int:
     """Index of the query-parameter value ``key`` in ``options`` (``default`` if absent/bad)."""
     value = st.query_params.get(key, default)
@@ -95,7 +83,7 @@ def _load_layers(wanted: list[str]) -> dict[str, gpd.GeoDataFrame]:
         try:
             out[name] = layer(name)
         except GeoDataError as exc:
-            st.error(f"Layer {name!r} could not be loaded.\n\n{exc}")
+            show_error(exc, heading=f"Layer {name} could not be loaded")
     return out
 
 
@@ -198,7 +186,7 @@ def _region_details(region: pd.Series, df: pd.DataFrame, indicator: str) -> None
 
 @guarded
 def map_page() -> None:
-    st.query_params["page"] = "map"
+    """The Map page: choropleth, checkpoints, corridors, hubs; click a region for details."""
     st.title("Corridor map")
     if OFFLINE and not offline.offline_assets_available():
         missing = ", ".join(offline.missing_assets())
@@ -240,48 +228,24 @@ def map_page() -> None:
             _region_details(region, df, indicator)
 
 
-# --------------------------------------------------------------------------- other pages
-
-
-@guarded
-def routes_page() -> None:
-    st.query_params["page"] = "routes"
-    st.title("Routes")
-    st.info("Route planning between places, checkpoints and hubs comes here.")
-    seg = layer("corridors")
-    st.dataframe(
-        pd.DataFrame(seg.drop(columns="geometry")), hide_index=True, width="stretch"
-    )
-
-
-@guarded
-def trade_page() -> None:
-    st.query_params["page"] = "trade"
-    st.title("Kazakhstan - Kyrgyzstan trade")
-    df = tidy_data()
-    st.subheader("Trade balance (million USD)")
-    st.dataframe(stats.trade_balance(df), hide_index=True, width="stretch")
-    st.subheader("Talas: investment vs exports to Kazakhstan")
-    st.write(str(stats.talas_correlation(df)))
-
-
-@guarded
-def data_page() -> None:
-    st.query_params["page"] = "data"
-    st.title("Data & sources")
-    df = tidy_data()
-    st.subheader("Indicators")
-    st.dataframe(indicators.available_indicators(df), hide_index=True, width="stretch")
-    st.subheader("Sources")
-    st.dataframe(sources_table(), hide_index=True, width="stretch")
-
-
-PAGES = {
+PAGES: dict[str, tuple[Callable[[], None], str, str]] = {
     "map": (map_page, "Map", ":material/map:"),
-    "routes": (routes_page, "Routes", ":material/route:"),
-    "trade": (trade_page, "Trade", ":material/bar_chart:"),
-    "data": (data_page, "Data & sources", ":material/table:"),
+    "routes": (routes.render, "Routes", ":material/route:"),
+    "trade": (trade.render, "Trade", ":material/bar_chart:"),
+    "data": (data_sources.render, "Data & sources", ":material/table:"),
 }
+
+
+def _page(key: str) -> Callable[[], None]:
+    """The page body of ``key``, recording the page in the URL (``?page=``) first."""
+    body = PAGES[key][0]
+
+    def run() -> None:
+        st.query_params["page"] = key
+        body()
+
+    run.__name__ = f"page_{key}"  # st.Page needs distinct callables
+    return run
 
 
 @st.cache_resource(show_spinner=False)
@@ -302,8 +266,8 @@ def main() -> None:
     start = st.query_params.get("page", "map")
     start = start if start in PAGES else "map"
     pages = [
-        st.Page(fn, title=title, icon=icon, url_path=key, default=(key == start))
-        for key, (fn, title, icon) in PAGES.items()
+        st.Page(_page(key), title=title, icon=icon, url_path=key, default=(key == start))
+        for key, (_, title, icon) in PAGES.items()
     ]
     st.navigation(pages).run()
 

@@ -187,8 +187,51 @@ def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame) -> folium.Map:
     return m
 
 
+class _RefitOnResize(MacroElement):
+    """Re-apply the map's ``fitBounds`` when its container changes size, until the user moves.
+
+    streamlit-folium runs the map script while the component iframe still has its initial
+    width; Leaflet then keeps the top-left corner when the iframe grows, so the fitted area
+    ends up off-centre. A ResizeObserver re-fits on each size change until the first drag,
+    zoom, click or key press.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (map) {
+    if (typeof ResizeObserver === "undefined") { return; }
+    var bounds = L.latLngBounds({{ this.bounds|tojson }});
+    var opts = {{ this.options|tojson }};
+    var moved = false;
+    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (ev) {
+        map.getContainer().addEventListener(ev, function () { moved = true; }, {passive: true});
+    });
+    new ResizeObserver(function () {
+        map.invalidateSize({pan: false});
+        if (!moved) { map.fitBounds(bounds, opts); }
+    }).observe(map.getContainer());
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, bounds: Any, options: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._name = "RefitOnResize"
+        self.bounds = bounds
+        self.options = dict(options)
+
+
 def finish_map(m: folium.Map, offline: bool = False) -> folium.Map:
-    """Add the layer control (last, so it lists every group) and localise assets offline."""
+    """Add the layer control (last, so it lists every group) and localise assets offline.
+
+    If the map was fitted to bounds (``m.fit_bounds``), the fit is re-applied when the map's
+    container is resized (see :class:`_RefitOnResize`).
+    """
+    fits = [c for c in m._children.values() if isinstance(c, folium.map.FitBounds)]
+    if fits:
+        _RefitOnResize(fits[-1].bounds, fits[-1].options).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     if offline:
         localize_assets(m)

@@ -52,6 +52,24 @@ def test_map_draws_every_region_and_checkpoint_offline(map_frame, artifacts):
     page.screenshot(path=str(artifacts / "map_offline.png"), full_page=True)
 
 
+def test_map_view_shows_all_of_kazakhstan_and_kyrgyzstan(map_frame):
+    """The view is fitted to the oblasts after the iframe reaches its final size."""
+    from geo.layers import load_layer
+
+    _, frame = map_frame
+    frame.locator("#map_div").page.wait_for_timeout(1000)
+    south, west, north, east = frame.locator("#map_div").evaluate(
+        "() => { const b = window.map.getBounds();"
+        " return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"
+    )
+    x0, y0, x1, y1 = load_layer("oblasts").total_bounds
+    tol = 0.3  # degrees: the rendered polygons are simplified for display
+    assert south <= y0 + tol and north >= y1 - tol, (south, north, y0, y1)
+    assert west <= x0 + tol and east >= x1 - tol, (west, east, x0, x1)
+    # ... and is not zoomed out to the whole continent either
+    assert (east - west) < 3 * (x1 - x0)
+
+
 def test_leaflet_and_plugins_come_from_the_app(map_frame):
     _, frame = map_frame
     srcs = frame.locator("script[src]").evaluate_all("els => els.map(e => e.src)")
