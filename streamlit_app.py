@@ -54,6 +54,23 @@ def layer(name: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def end_names() -> dict[str, str]:
+    """Display name of every place, checkpoint and hub id (corridor segment ends).
+
+    A layer that does not load is skipped (its ids stay as they are); the layer's own error
+    is shown where the layer is drawn.
+    """
+    out: dict[str, str] = {}
+    for name in ("places", "checkpoints", "hubs"):
+        try:
+            gdf = layer(name)
+        except GeoDataError:
+            continue
+        out.update(zip(gdf["id"], gdf["name_en"], strict=True))
+    return out
+
+
+@st.cache_data(show_spinner=False)
 def tidy_data() -> pd.DataFrame:
     """All shipped tidy statistics."""
     return indicators.load_data()
@@ -143,7 +160,7 @@ def build_map(
             tolerance_deg=POLYGON_TOLERANCE_DEG,
         )
     if "corridors" in gdfs:
-        maps.add_corridors(m, gdfs["corridors"])
+        maps.add_corridors(m, gdfs["corridors"], names=end_names())
     if "hubs" in gdfs:
         maps.add_hubs(m, gdfs["hubs"])
     if "checkpoints" in gdfs:

@@ -650,15 +650,27 @@ def corridor_style(mode: str, corridors: Any) -> dict[str, Any]:
 
 
 def add_corridors(
-    m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Corridors"
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str = "Corridors",
+    names: Mapping[str, str] | None = None,
 ) -> folium.FeatureGroup:
-    """Corridor segments: colour by corridor, dash pattern by mode (road, rail, ferry)."""
+    """Corridor segments: colour by corridor, dash pattern by mode (road, rail, ferry).
+
+    Parameters
+    ----------
+    names : mapping, optional
+        Display name of each place/checkpoint/hub id, for the segment titles (ids otherwise).
+    """
+    names = names or {}
     _require_columns(gdf, ["id", "mode", "corridors", "length_km"], "corridors layer")
     props = []
     for _, row in gdf.iterrows():
         corridors = list(row["corridors"]) if row["corridors"] is not None else []
         length = f"{fmt_number(row['length_km'])} km ({row.get('length_kind', '')})"
-        title = f"{row.get('from_id', '')} - {row.get('to_id', '')}"
+        a, b = row.get("from_id", ""), row.get("to_id", "")
+        title = f"{names.get(a, a)} - {names.get(b, b)}"
         short = [
             ("corridors", ", ".join(corridors)),
             ("mode", row["mode"]),

@@ -221,12 +221,13 @@ def test_add_corridors_between_real_places(places):
         geometry=[LineString([a, b])], crs="EPSG:4326",
     )
     m = maps.base_map(offline=True)
-    maps.add_corridors(m, gdf)
+    maps.add_corridors(m, gdf, names={"almaty": "Almaty", "bishkek": "Bishkek <KG>"})
     (data,) = geojson_data(m)
     props = data["features"][0]["properties"]
     assert props["style"]["dashArray"] == "10 6"
     assert props["style"]["color"] == maps.CORRIDOR_COLOURS["Almaty-Bishkek"]
     assert "240 km (published)" in props["tip"]
+    assert props["tip"].startswith("<b>Almaty - Bishkek &lt;KG&gt;</b>")
     assert "&lt;b&gt;src&lt;/b&gt;" in props["pop"] and "<b>src" not in props["pop"]
 
 
