@@ -141,3 +141,13 @@ def test_data_error_shows_as_message_not_traceback(monkeypatch):
     at = run_app()
     no_failure(at)
     assert any("value is not a number" in e.value for e in at.error)
+
+
+def test_online_mode_uses_tiles_and_folium_assets(monkeypatch):
+    monkeypatch.delenv("CORRIDOR_OFFLINE", raising=False)
+    at = run_app()
+    no_failure(at)
+    args = map_args(at)
+    assert "L.tileLayer(" in args["script"]
+    assert any(u.endswith("/leaflet.js") and "/app/static/" not in u for u in args["js_links"])
+    assert any("OpenStreetMap" in c.value for c in at.caption)
