@@ -165,6 +165,8 @@ def build_map(
         maps.add_hubs(m, gdfs["hubs"])
     if "checkpoints" in gdfs:
         maps.add_checkpoints(m, gdfs["checkpoints"])
+    if "corridors" in gdfs or "checkpoints" in gdfs:
+        maps.add_key(m, gdfs.get("corridors"), gdfs.get("checkpoints"))
     if "oblasts" in gdfs:
         maps.fit_to(m, gdfs["oblasts"])
     maps.finish_map(m, offline=OFFLINE)

@@ -105,6 +105,13 @@ _STYLE = Template(
   .leaflet-container { background: {{ this.background }}; }
   .corridor-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; border-radius: 4px;
     font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 240px; }
+  .corridor-key { background: rgba(255,255,255,0.92); padding: 4px 8px; border-radius: 4px;
+    font: 12px/1.5 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
+  .corridor-key summary { cursor: pointer; }
+  .corridor-key .line { display: inline-block; width: 22px; margin-right: 6px;
+    vertical-align: middle; }
+  .corridor-key .dot { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
+    margin: 0 11px 0 5px; vertical-align: middle; border: 1px solid #fff; }
   .corridor-legend .swatch { display: inline-block; width: 14px; height: 12px;
     margin-right: 6px; vertical-align: middle; border: 1px solid #888; }
   .corridor-legend .nodata { background: repeating-linear-gradient(45deg, #d9d9d9 0 3px,
@@ -163,6 +170,8 @@ def base_map(offline: bool = False, tiles: str | None = DEFAULT_TILES) -> folium
         prefer_canvas=False,
         min_zoom=3,
         max_zoom=12,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
     )
     m.get_root().add_child(_MapStyle(NO_TILES_BACKGROUND))
     folium.plugins.MeasureControl(
@@ -175,7 +184,7 @@ def base_map(offline: bool = False, tiles: str | None = DEFAULT_TILES) -> folium
     return m
 
 
-def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame) -> folium.Map:
+def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame, padding_px: int = 8) -> folium.Map:
     """Centre ``m`` on ``gdf`` and fit the view to its bounds.
 
     The centre is set too (not only ``fitBounds``) because a map drawn in an iframe may be
@@ -183,7 +192,7 @@ def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame) -> folium.Map:
     """
     x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
     m.location = [(y0 + y1) / 2, (x0 + x1) / 2]
-    m.fit_bounds([[y0, x0], [y1, x1]])
+    m.fit_bounds([[y0, x0], [y1, x1]], padding=(padding_px, padding_px))
     return m
 
 
@@ -330,15 +339,26 @@ class LegendInfo:
 
 
 class Legend(MacroElement):
-    """A Leaflet control (bottom left, over the Caspian side) holding the legend HTML."""
+    """A Leaflet control holding legend HTML (the choropleth's goes top right, over Siberia).
+
+    Parameters
+    ----------
+    legend_html : str
+        Already escaped HTML.
+    position : str
+        Leaflet control position.
+    css_class : str
+        Class of the control's ``div`` (``corridor-legend`` or ``corridor-key``).
+    """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.control({position: "bottomleft"});
+var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
 {{ this.get_name() }}.onAdd = function (map) {
-    var div = L.DomUtil.create("div", "corridor-legend");
+    var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
     div.innerHTML = {{ this.legend_html|tojson }};
+    L.DomEvent.disableClickPropagation(div);
     return div;
 };
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -346,10 +366,54 @@ var {{ this.get_name() }} = L.control({position: "bottomleft"});
 """
     )
 
-    def __init__(self, legend_html: str) -> None:
+    def __init__(
+        self, legend_html: str, position: str = "bottomleft", css_class: str = "corridor-legend"
+    ) -> None:
         super().__init__()
         self._name = "CorridorLegend"
         self.legend_html = legend_html
+        self.position = position
+        self.css_class = css_class
+
+
+def key_html(
+    corridors: Iterable[str] = (), modes: Iterable[str] = (), statuses: Iterable[str] = ()
+) -> str:
+    """Escaped HTML of the map key: corridor colours, mode dash patterns, checkpoint statuses.
+
+    Only the given entries are listed (those present on the map), in a collapsed
+    ``<details>`` so the key does not cover the map until opened.
+    """
+    rows = []
+    for name in sorted(set(corridors)):
+        colour = CORRIDOR_COLOURS.get(name, OTHER_CORRIDOR_COLOUR)
+        rows.append(f'<span class="line" style="border-top:3px solid {colour}"></span>{esc(name)}')
+    for mode in [m for m in MODE_DASH if m in set(modes)]:
+        style = "dashed" if MODE_DASH[mode] and mode == "rail" else (
+            "dotted" if MODE_DASH[mode] else "solid")
+        rows.append(f'<span class="line" style="border-top:3px {style} #444"></span>{esc(mode)}')
+    for status in [s for s in CHECKPOINT_STATUS_COLOURS if s in set(statuses)]:
+        colour = CHECKPOINT_STATUS_COLOURS[status]
+        rows.append(f'<span class="dot" style="background:{colour}"></span>'
+                    f"checkpoint {esc(status)}")
+    return "<details><summary><b>Key</b></summary>" + "<br>".join(rows) + "</details>"
+
+
+def add_key(
+    m: folium.Map,
+    corridors: gpd.GeoDataFrame | None = None,
+    checkpoints: gpd.GeoDataFrame | None = None,
+) -> Legend:
+    """Add the collapsed map key (bottom right) for the corridor and checkpoint layers shown."""
+    names: list[str] = []
+    modes: list[str] = []
+    if corridors is not None and len(corridors):
+        names = [n for lst in corridors["corridors"] if lst is not None for n in lst]
+        modes = list(corridors["mode"])
+    statuses = list(checkpoints["status"]) if checkpoints is not None else []
+    key = Legend(key_html(names, modes, statuses), position="bottomright", css_class="corridor-key")
+    key.add_to(m)
+    return key
 
 
 def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -487,7 +551,7 @@ def add_choropleth(
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(fg)
     fg.add_to(m)
-    Legend(legend.to_html()).add_to(m)
+    Legend(legend.to_html(), position="topright").add_to(m)
     return legend
 
 

@@ -339,3 +339,15 @@ def test_installed_vendor_folder_is_complete():
 def test_offline_requested(value, expected):
     env = {} if value is None else {"CORRIDOR_OFFLINE": value}
     assert offline.offline_requested(env) is expected
+
+
+def test_key_lists_only_what_is_shown_and_escapes(checkpoints):
+    html = maps.key_html(["Bedel", "<x>"], ["rail"], ["open"])
+    assert "Bedel" in html and "&lt;x&gt;" in html and "<x>" not in html
+    assert maps.CORRIDOR_COLOURS["Bedel"] in html
+    assert "rail" in html and "ferry" not in html
+    assert "checkpoint open" in html and "seasonal" not in html
+    m = maps.base_map(offline=True)
+    maps.add_key(m, None, checkpoints)
+    out = render(m)
+    assert "corridor-key" in out and "bottomright" in out
