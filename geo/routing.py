@@ -668,6 +668,36 @@ def snap_point(G: nx.MultiGraph, lat: float, lon: float, source: str = "point") 
     return Snap(lat, lon, q.y, q.x, d_km, key, u, v, f)
 
 
+def _part_leg(
+    d: dict[str, Any],
+    share: float,
+    ids: tuple[str, str],
+    names: tuple[str, str],
+    segment_id: str,
+    coords: tuple[tuple[float, float], ...],
+    countries: tuple[str, ...],
+) -> Leg:
+    """A leg over the fraction ``share`` of segment ``d`` (no border dwell, no fees)."""
+    return Leg(
+        *ids,
+        *names,
+        d["mode"],
+        d["length_km"] * share,
+        d["drive_h"] * share,
+        0.0,
+        0.0,
+        d["haul_usd_per_t"] * share,
+        0.0,
+        False,
+        segment_id,
+        coords,
+        d["closed_months"],
+        None,
+        countries,
+        d["corridors"],
+    )
+
+
 def _partial_leg(G: nx.MultiGraph, snap: Snap, node: str, label: str, outbound: bool, month) -> Leg:
     """The part of a snapped segment between the snapped point and one of its ends."""
     d = G.edges[snap.u, snap.v, snap.segment_id]
@@ -682,25 +712,8 @@ def _partial_leg(G: nx.MultiGraph, snap: Snap, node: str, label: str, outbound: 
         coords = tuple(reversed(coords))
     a, b = (label, G.nodes[node]["name"]) if outbound else (G.nodes[node]["name"], label)
     ia, ib = ("@point", node) if outbound else (node, "@point")
-    return Leg(
-        ia,
-        ib,
-        a,
-        b,
-        d["mode"],
-        d["length_km"] * share,
-        d["drive_h"] * share,
-        0.0,
-        0.0,
-        d["haul_usd_per_t"] * share,
-        0.0,
-        False,
-        snap.segment_id,
-        coords,
-        d["closed_months"],
-        None,
-        (G.nodes[node]["country"],),
-        d["corridors"],
+    return _part_leg(
+        d, share, (ia, ib), (a, b), snap.segment_id, coords, (G.nodes[node]["country"],)
     )
 
 
@@ -754,26 +767,7 @@ def route_between_points(
         if sa.fraction > sb.fraction:
             coords = tuple(reversed(coords))
         share = hi - lo
-        direct = Leg(
-            "@a",
-            "@b",
-            "start",
-            "end",
-            d["mode"],
-            d["length_km"] * share,
-            d["drive_h"] * share,
-            0.0,
-            0.0,
-            d["haul_usd_per_t"] * share,
-            0.0,
-            False,
-            sa.segment_id,
-            coords,
-            d["closed_months"],
-            None,
-            (),
-            d["corridors"],
-        )
+        direct = _part_leg(d, share, ("@a", "@b"), ("start", "end"), sa.segment_id, coords, ())
         H.add_edge(
             "@a",
             "@b",
