@@ -121,7 +121,8 @@ def test_clicking_a_region_opens_its_details(map_frame, artifacts):
     page.mouse.click(map_box["x"] + inner[0], map_box["y"] + inner[1])
     heading = page.get_by_text(f"{region['name_en']} ({region['code']})")
     heading.wait_for(timeout=LOAD_TIMEOUT_MS)
-    assert page.get_by_text("Sources", exact=True).count() >= 1
+    # the page streams in: wait for the sources table's caption rather than count at once
+    page.get_by_text("Sources", exact=True).first.wait_for(timeout=LOAD_TIMEOUT_MS)
     assert page.locator('[data-testid="stException"]').count() == 0
     page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / "map_region_clicked.png"), full_page=True)
