@@ -39,10 +39,10 @@ browser:
 	fi
 
 # Leaflet and plugin assets for the offline map mode, from the npm registry (never committed).
-assets: $(CACHE)/assets/.done
+assets: static/vendor/.done
 
-$(CACHE)/assets/.done: scripts/fetch_assets.sh
-	bash scripts/fetch_assets.sh $(CACHE)/assets
+static/vendor/.done: scripts/fetch_assets.sh
+	bash scripts/fetch_assets.sh static/vendor
 	touch $@
 
 run: install
