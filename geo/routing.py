@@ -698,23 +698,28 @@ def _part_leg(
     )
 
 
-def _partial_leg(G: nx.MultiGraph, snap: Snap, node: str, label: str, outbound: bool, month) -> Leg:
-    """The part of a snapped segment between the snapped point and one of its ends."""
-    d = G.edges[snap.u, snap.v, snap.segment_id]
-    line = LineString(d["coords"])  # oriented from d["from_id"]
-    f = snap.fraction
-    part = (0.0, f) if node == d["from_id"] else (f, 1.0)
-    share = part[1] - part[0]
-    geom = substring(line, part[0], part[1], normalized=True)
-    coords = tuple(geom.coords) if geom.geom_type == "LineString" else (geom.coords[0],) * 2
-    # orient from the point towards the node
+def _sub_coords(
+    coords: Sequence[tuple[float, float]], lo: float, hi: float
+) -> tuple[tuple[float, float], ...]:
+    """The part of a line between fractions ``lo`` and ``hi`` (a point twice when empty)."""
+    geom = substring(LineString(coords), lo, hi, normalized=True)
+    return tuple(geom.coords) if geom.geom_type == "LineString" else (geom.coords[0],) * 2
+
+
+def _partial_leg(G: nx.MultiGraph, snap: Snap, node: str, tag: str, outbound: bool) -> Leg:
+    """The part of a snapped segment between the snapped point ``tag`` and one of its ends.
+
+    Outbound legs run from the point to ``node``, the others from ``node`` to the point.
+    """
+    d = G.edges[snap.u, snap.v, snap.segment_id]  # geometry oriented from d["from_id"]
+    lo, hi = (0.0, snap.fraction) if node == d["from_id"] else (snap.fraction, 1.0)
+    coords = _sub_coords(d["coords"], lo, hi)
     if (node == d["from_id"]) == outbound:
         coords = tuple(reversed(coords))
-    a, b = (label, G.nodes[node]["name"]) if outbound else (G.nodes[node]["name"], label)
-    ia, ib = ("@point", node) if outbound else (node, "@point")
-    return _part_leg(
-        d, share, (ia, ib), (a, b), snap.segment_id, coords, (G.nodes[node]["country"],)
-    )
+    label = "start" if outbound else "end"
+    ids = (tag, node) if outbound else (node, tag)
+    names = (label, G.nodes[node]["name"]) if outbound else (G.nodes[node]["name"], label)
+    return _part_leg(d, hi - lo, ids, names, snap.segment_id, coords, (G.nodes[node]["country"],))
 
 
 def route_between_points(
@@ -750,29 +755,21 @@ def route_between_points(
         if month is not None and month in d["closed_months"]:
             raise NoRouteError(f"the {label} point lies on a segment closed in month {month}")
         for node in (snap.u, snap.v):
-            leg = _partial_leg(G, snap, node, label, outbound, month)
-            leg = _rename(leg, tag, outbound)
+            leg = _partial_leg(G, snap, node, tag, outbound)
             w = _weight(_as_edge(leg), by, month, profile)
-            a, b = (tag, node) if outbound else (node, tag)
-            H.add_edge(a, b, weight=w, leg=_fixed(leg, a, b))
+            H.add_edge(leg.from_id, leg.to_id, weight=w, leg=_either_way(leg))
     if sa.segment_id == sb.segment_id:
         d = G.edges[sa.u, sa.v, sa.segment_id]
         lo, hi = sorted((sa.fraction, sb.fraction))
-        geom = substring(LineString(d["coords"]), lo, hi, normalized=True)
-        coords = (
-            tuple(geom.coords)
-            if geom.geom_type == "LineString"
-            else ((sa.snapped_lon, sa.snapped_lat),) * 2
-        )
+        coords = _sub_coords(d["coords"], lo, hi)
         if sa.fraction > sb.fraction:
             coords = tuple(reversed(coords))
-        share = hi - lo
-        direct = _part_leg(d, share, ("@a", "@b"), ("start", "end"), sa.segment_id, coords, ())
+        direct = _part_leg(d, hi - lo, ("@a", "@b"), ("start", "end"), sa.segment_id, coords, ())
         H.add_edge(
             "@a",
             "@b",
             weight=_weight(_as_edge(direct), by, month, profile),
-            leg=_fixed(direct, "@a", "@b"),
+            leg=_either_way(direct),
         )
     try:
         path = nx.bidirectional_dijkstra(H, "@a", "@b", weight="weight")[1]
@@ -782,10 +779,6 @@ def route_between_points(
     return Route(
         tuple(legs), by=by, month=month, label="measured", snap_km=(sa.distance_km, sb.distance_km)
     )
-
-
-def _rename(leg: Leg, tag: str, outbound: bool) -> Leg:
-    return replace(leg, from_id=tag) if outbound else replace(leg, to_id=tag)
 
 
 def _as_edge(leg: Leg) -> dict[str, Any]:
@@ -800,7 +793,7 @@ def _as_edge(leg: Leg) -> dict[str, Any]:
     }
 
 
-def _fixed(leg: Leg, a: str, b: str):
+def _either_way(leg: Leg):
     """A callable giving ``leg`` in the direction (u, v) asked for."""
 
     def make(u: str, v: str) -> Leg:
