@@ -17,22 +17,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
+from webapp.serve import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
+
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 PAYLOAD_TARGET_BYTES = 2 * 1024 * 1024
 TIMEOUT_MS = 90_000
@@ -49,38 +41,11 @@ class Run:
     peak_rss_mib: float = 0.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _peak_rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def _start(port: int) -> subprocess.Popen:
-    env = {**os.environ, "CORRIDOR_OFFLINE": "1"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-
-
-def _wait_health(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> None:
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end and proc.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("streamlit did not start")
 
 
 def _wait_legend(page, title: str) -> None:
@@ -106,13 +71,10 @@ def _choose_indicator(page, label: str) -> None:
 
 def one_run(browser, n_rerender: int) -> Run:
     """Cold-start the app, load the Map page, switch indicators; stop the app."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     run = Run()
     t0 = time.perf_counter()
-    proc = _start(port)
+    proc, url = start_app()
     try:
-        _wait_health(url, proc)
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = ctx.new_page()
         sizes = {"ws": 0, "assets": 0}
@@ -157,12 +119,7 @@ def one_run(browser, n_rerender: int) -> Run:
         ctx.close()
         run.peak_rss_mib = _peak_rss_mib(proc.pid)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_app(proc)
     return run
 
 
