@@ -10,6 +10,7 @@ from pyproj import Geod
 from shapely.geometry import Point, shape
 
 from geo.build import points
+from geo.build.polygons import ADM0_WHEEL, read_admin0
 from geo.errors import GeoDataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,10 +106,9 @@ def _distance_km(a: dict, b: dict) -> float:
 @pytest.fixture(scope="module")
 def outlines():
     try:
-        wheel = points.find_source(SOURCES, points.NE_WHEEL)
+        return read_admin0(SOURCES, points.KNOWN_COUNTRIES)
     except FileNotFoundError:
         pytest.skip("Natural Earth wheel not in .cache/sources (run `make sources`)")
-    return points.load_outlines(wheel)
 
 
 # --- shipped layers --------------------------------------------------------------------------
@@ -335,7 +335,7 @@ def test_validate_lists_every_problem(tmp_path, outlines):
 def test_build_raises_geodataerror_on_bad_tables(tmp_path):
     try:
         points.find_source(SOURCES, points.GEONAMES_WHEEL)
-        points.find_source(SOURCES, points.NE_WHEEL)
+        points.find_source(SOURCES, ADM0_WHEEL)
     except FileNotFoundError:
         pytest.skip("source wheels not in .cache/sources")
     d = _write(

