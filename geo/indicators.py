@@ -12,19 +12,17 @@ import csv
 import difflib
 import hashlib
 import io
-import json
 import re
 from collections.abc import Collection
-from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
 
 from geo.errors import GeoDataError, Problem
+from geo.layers import known_region_codes
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-LAYERS_DIR = Path(__file__).resolve().parent.parent / "layers"
 
 #: The tidy columns, in output order.
 COLUMNS: tuple[str, ...] = (
@@ -52,13 +50,8 @@ AGGREGATE_REGIONS: dict[str, str] = {
     "C5": "the five Central Asian states KZ, KG, TJ, TM, UZ",
 }
 
-#: Fallback when the layers are not built: ISO codes of corridor-facts 5a plus countries.
-_FALLBACK_REGIONS: frozenset[str] = frozenset(
-    {f"KZ-{n}" for n in (10, 11, 15, 19, 23, 27, 31, 33, 35, 39, 43, 47, 55, 59, 61, 62, 63)}
-    | {"KZ-71", "KZ-75", "KZ-79"}
-    | {f"KG-{c}" for c in ("B", "C", "GB", "GO", "J", "N", "O", "T", "Y")}
-    | {"KZ", "KG", "CN", "UZ", "TJ", "RU"}
-)
+#: Valid ISO 3166-2 codes the layers have no shape for (Natural Earth has no separate Osh city).
+CODES_WITHOUT_SHAPE: frozenset[str] = frozenset({"KG-GO"})
 
 # Indicators whose values may be negative: rates of change and balances. Every other
 # indicator (population, area, trade values, shares, times, costs) must be >= 0.
@@ -87,45 +80,18 @@ def may_be_negative(indicator: str) -> bool:
 # --- region codes -------------------------------------------------------------------------
 
 
-def _codes_from_geojson() -> frozenset[str] | None:
-    codes: set[str] = set()
-    for name in ("oblasts", "context"):
-        path = LAYERS_DIR / f"{name}.geojson"
-        if not path.exists():
-            return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            for feat in data["features"]:
-                props = feat.get("properties") or {}
-                codes.update(str(props[k]) for k in ("code", "country") if props.get(k))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None
-    return frozenset(codes) if codes else None
-
-
-@cache
 def default_known_regions() -> frozenset[str]:
     """Region codes a shipped or uploaded row may use by default.
 
-    The codes of the shipped layers (``geo.layers.known_region_codes``), or, when the layers
-    are not built, the codes read from ``layers/oblasts.geojson`` and ``layers/context.geojson``,
-    or the ISO codes of corridor-facts 5a with the countries KZ KG CN UZ TJ RU; always with the
-    aggregates of :data:`AGGREGATE_REGIONS`. Directed pairs ``AA-BB`` are accepted separately.
+    The codes of the shipped layers (:func:`geo.layers.known_region_codes`), the codes in
+    :data:`CODES_WITHOUT_SHAPE` and the aggregates of :data:`AGGREGATE_REGIONS`. Directed
+    pairs ``AA-BB`` are accepted separately.
 
     Returns
     -------
     frozenset of str
     """
-    codes: frozenset[str] | None = None
-    try:
-        from geo.layers import known_region_codes
-
-        codes = known_region_codes()
-    except Exception:  # layers not built or not loadable: fall back below
-        codes = None
-    if not codes:
-        codes = _codes_from_geojson() or _FALLBACK_REGIONS
-    return frozenset(codes | _FALLBACK_REGIONS | set(AGGREGATE_REGIONS))
+    return known_region_codes() | CODES_WITHOUT_SHAPE | frozenset(AGGREGATE_REGIONS)
 
 
 def _is_country(code: str) -> bool:

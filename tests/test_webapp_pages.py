@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from geo import indicators, stats
+from geo.layers import LAYERS_DIR
 from webapp import data_sources, escape_markdown, trade
 
 TIMEOUT_S = 60
@@ -182,7 +183,7 @@ def test_data_page_downloads_and_attributions():
     text = " ".join(m.value for m in at.markdown)
     for credit, _word in data_sources.REQUIRED_CREDITS:
         assert escape_markdown(credit) in text
-    manifest = json.loads(indicators.LAYERS_DIR.joinpath("manifest.json").read_text())
+    manifest = json.loads(LAYERS_DIR.joinpath("manifest.json").read_text())
     layers = frame_with(at, "attribution")
     assert set(layers["key"]) == set(manifest["sources"])
     risky = [w.value for w in at.warning if "PROVENANCE RISK" in w.value]

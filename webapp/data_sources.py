@@ -17,11 +17,12 @@ import streamlit as st
 
 from geo import indicators
 from geo.errors import GeoDataError, Problem
+from geo.layers import LAYERS_DIR
 from webapp import escape_markdown, guarded, show_error
 
 #: Session-state key of the validated upload (read by the Map page).
 UPLOAD_KEY = "uploaded_indicators"
-LAYER_MANIFEST = indicators.LAYERS_DIR / "manifest.json"
+LAYER_MANIFEST = LAYERS_DIR / "manifest.json"
 DATA_MANIFEST = indicators.DATA_DIR / "manifest.json"
 
 #: Credits every deployment must show: (credit line, words that find its manifest sources).
