@@ -21,8 +21,8 @@ from streamlit_folium import st_folium
 
 from geo import indicators, maps, offline
 from geo.errors import GeoDataError
-from geo.layers import load_layer
 from webapp import data_sources, guarded, routes, show_error, trade
+from webapp.data import layer, tidy_data
 
 OFFLINE = offline.offline_requested()
 TOGGLEABLE = ("oblasts", "checkpoints", "corridors", "hubs", "context")
@@ -47,12 +47,6 @@ POLYGON_TOLERANCE_DEG = 0.005
 # --------------------------------------------------------------------------- data (cached)
 
 
-@st.cache_resource(show_spinner=False)
-def layer(name: str) -> gpd.GeoDataFrame:
-    """A validated shipped layer (shared across sessions: treat as read-only)."""
-    return load_layer(name)
-
-
 @st.cache_data(show_spinner=False)
 def end_names() -> dict[str, str]:
     """Display name of every place, checkpoint and hub id (corridor segment ends).
@@ -68,12 +62,6 @@ def end_names() -> dict[str, str]:
             continue
         out.update(zip(gdf["id"], gdf["name_en"], strict=True))
     return out
-
-
-@st.cache_data(show_spinner=False)
-def tidy_data() -> pd.DataFrame:
-    """All shipped tidy statistics."""
-    return indicators.load_data()
 
 
 @st.cache_data(show_spinner=False)

@@ -27,7 +27,6 @@ from streamlit_folium import st_folium
 from geo import maps, offline
 from geo.errors import GeoDataError, NoRouteError, Problem, UnknownPlaceError
 from geo.graph import build_graph
-from geo.layers import load_layer
 from geo.routing import (
     BY,
     PRESET_COMPARISONS,
@@ -40,6 +39,7 @@ from geo.routing import (
     shortest_route,
 )
 from webapp import escape_markdown, guarded, show_error
+from webapp.data import layer
 
 __all__ = [
     "corridor_graph",
@@ -83,12 +83,6 @@ K_A, K_B, K_LAST_CLICK = "rt_measure_a", "rt_measure_b", "rt_measure_last_click"
 def corridor_graph() -> nx.MultiGraph:
     """The corridor graph of the shipped layers (frozen; shared by all sessions, never mutated)."""
     return build_graph()
-
-
-@st.cache_resource(show_spinner=False)
-def _layer(name: str) -> gpd.GeoDataFrame:
-    """A validated shipped layer (shared across sessions: read-only)."""
-    return load_layer(name)
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -571,7 +565,7 @@ def _route_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
         st.caption("Crosses at " + escape_markdown("; ".join(best.crossings))
                    + " · countries " + escape_markdown(s["countries"]))
     if _maps_available():
-        m = route_map(routes, colours, _layer("corridors"), _layer("checkpoints"),
+        m = route_map(routes, colours, layer("corridors"), layer("checkpoints"),
                       offline_mode=offline.offline_requested())
         _show_map(m, "routes_map", [])
     if len(routes) > 1:
@@ -616,7 +610,7 @@ def _compare_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
                for i, (label, _) in enumerate(alternatives)}
     colours = {r.label: colours[r.label] for r in routes}
     if _maps_available():
-        m = route_map(routes, colours, _layer("corridors"), _layer("checkpoints"),
+        m = route_map(routes, colours, layer("corridors"), layer("checkpoints"),
                       offline_mode=offline.offline_requested())
         _show_map(m, "compare_map", [])
     _show_staircases(routes, colours)
@@ -641,7 +635,7 @@ def _measure_section(G: nx.MultiGraph, month: int | None) -> None:
     if not _maps_available():
         return
     base = maps.base_map(offline=offline.offline_requested())
-    add_network(base, _layer("corridors"))
+    add_network(base, layer("corridors"))
     maps.finish_map(base, offline=offline.offline_requested())
     # markers and the measured route go into a feature group, so the base map is not redrawn
     # and the view (zoom, position) stays where the user left it

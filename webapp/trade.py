@@ -13,6 +13,7 @@ import streamlit as st
 
 from geo import indicators, stats
 from webapp import escape_markdown, guarded
+from webapp.data import tidy_data
 
 #: Years of the bilateral chart and table.
 YEAR_FROM, YEAR_TO = 2018, 2024
@@ -35,12 +36,6 @@ FLOW_LABELS = {stats.KZ_TO_KG: "KZ → KG", stats.KG_TO_KZ: "KG → KZ"}
 
 
 # --------------------------------------------------------------------------- data (cached)
-
-
-@st.cache_data(show_spinner=False)
-def tidy_data() -> pd.DataFrame:
-    """All shipped tidy statistics (validated against ``data/sources.csv``)."""
-    return indicators.load_data()
 
 
 @st.cache_data(show_spinner=False)
