@@ -279,7 +279,8 @@ def _collection(
 def _tip(rows: Iterable[tuple[str, Any]], title: Any = None) -> str:
     """Tooltip/popup HTML: escaped bold title then escaped ``label: value`` lines."""
     parts = [f"<b>{esc(title)}</b>"] if title is not None else []
-    parts += [f"{esc(k)}: {esc(v)}" for k, v in rows if v not in (None, "", [])]
+    # esc() turns None and NaN (a missing GeoJSON property) into "": leave those lines out
+    parts += [f"{esc(k)}: {text}" for k, v in rows if v != [] and (text := esc(v))]
     return "<br>".join(parts)
 
 

@@ -351,3 +351,8 @@ def test_key_lists_only_what_is_shown_and_escapes(checkpoints):
     maps.add_key(m, None, checkpoints)
     out = render(m)
     assert "corridor-key" in out and "bottomright" in out
+
+
+def test_popup_lines_skip_missing_values():
+    text = maps._tip([("length source", float("nan")), ("note", None), ("mode", "road")], "A - B")
+    assert text == "<b>A - B</b><br>mode: road"
