@@ -27,8 +27,11 @@ from geo.validation import (
 def main(argv: list[str] | None = None) -> int:
     """Print the table; exit 1 when the table cannot be read or a pair cannot be routed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--independent-only", action="store_true",
-                        help="only rows whose figure sets no segment length")
+    parser.add_argument(
+        "--independent-only",
+        action="store_true",
+        help="only rows whose figure sets no segment length",
+    )
     args = parser.parse_args(argv)
     try:
         rows = load_distances(DISTANCES_CSV, frozenset(load_sources().index))
@@ -42,8 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     ok = median_abs_error_pct(comparisons) <= MEDIAN_MAX_PCT and all(
         c.within_tolerance for c in comparisons
     )
-    print(f"target: median <= {MEDIAN_MAX_PCT:g} % and every pair within its tolerance: "
-          f"{'PASS' if ok else 'MISS'}")
+    print(
+        f"target: median <= {MEDIAN_MAX_PCT:g} % and every pair within its tolerance: "
+        f"{'PASS' if ok else 'MISS'}"
+    )
     return 0
 
 

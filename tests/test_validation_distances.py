@@ -36,8 +36,20 @@ def test_table_covers_every_corridor(rows):
     assert len(rows) >= 30
     names = {n for r in rows for n in (r.origin, r.destination, r.via)}
     # Kazakhstan, Kyrgyzstan, Xinjiang and the Caspian approaches all have pairs
-    for place in ("Almaty", "Taldykorgan", "Kegen", "Nur Zholy", "Osh", "Talas", "Naryn",
-                  "Irkeshtam (KG)", "Karakol", "Kashgar", "Urumqi", "Aktau"):
+    for place in (
+        "Almaty",
+        "Taldykorgan",
+        "Kegen",
+        "Nur Zholy",
+        "Osh",
+        "Talas",
+        "Naryn",
+        "Irkeshtam (KG)",
+        "Karakol",
+        "Kashgar",
+        "Urumqi",
+        "Aktau",
+    ):
         assert place in names, place
     assert {r.mode for r in rows} >= {"road", "rail"}
     assert sum(r.independent for r in rows) >= 20
@@ -80,21 +92,26 @@ def _write(tmp_path: Path, *lines: str) -> Path:
 def test_good_row_loads(tmp_path):
     (r,) = load_distances(_write(tmp_path, HEADER, GOOD), frozenset({"key_a"}))
     assert (r.origin, r.destination, r.via, r.length_km, r.line) == (
-        "Almaty", "Bishkek", "Kordai", 244.0, 2)
+        "Almaty",
+        "Bishkek",
+        "Kordai",
+        244.0,
+        2,
+    )
 
 
 @pytest.mark.parametrize(
     ("row", "where", "reason"),
     [
-        ('Almaty,Bishkek,,abc,road,10,,key_a,q,true', "line 2 (km)", "not a number"),
-        ('Almaty,Bishkek,,-5,road,10,,key_a,q,true', "line 2 (km)", "positive"),
-        ('Almaty,Bishkek,,244,truck,10,,key_a,q,true', "line 2 (mode)", "'truck'"),
-        ('Almaty,Bishkek,,244,road,25,,key_a,q,true', "line 2 (tolerance_reason)", "a reason"),
-        ('Almaty,Bishkek,,244,road,10,,key_b,q,true', "line 2 (source)", "'key_b'"),
-        ('Almaty,Bishkek,,244,road,10,,key_a,,true', "line 2 (quote)", "empty"),
-        ('Almaty,Bishkek,,244,road,10,,key_a,q,yes', "line 2 (independent", "true/false"),
-        ('Almaty,Almaty,,244,road,10,,key_a,q,true', "line 2", "same place"),
-        ('Almaty,Bishkek,244', "line 2", "3 fields"),
+        ("Almaty,Bishkek,,abc,road,10,,key_a,q,true", "line 2 (km)", "not a number"),
+        ("Almaty,Bishkek,,-5,road,10,,key_a,q,true", "line 2 (km)", "positive"),
+        ("Almaty,Bishkek,,244,truck,10,,key_a,q,true", "line 2 (mode)", "'truck'"),
+        ("Almaty,Bishkek,,244,road,25,,key_a,q,true", "line 2 (tolerance_reason)", "a reason"),
+        ("Almaty,Bishkek,,244,road,10,,key_b,q,true", "line 2 (source)", "'key_b'"),
+        ("Almaty,Bishkek,,244,road,10,,key_a,,true", "line 2 (quote)", "empty"),
+        ("Almaty,Bishkek,,244,road,10,,key_a,q,yes", "line 2 (independent", "true/false"),
+        ("Almaty,Almaty,,244,road,10,,key_a,q,true", "line 2", "same place"),
+        ("Almaty,Bishkek,244", "line 2", "3 fields"),
     ],
 )
 def test_bad_row_names_file_line_and_reason(tmp_path, row, where, reason):
@@ -110,14 +127,14 @@ def test_bad_row_names_file_line_and_reason(tmp_path, row, where, reason):
 def test_bad_header_and_every_problem_at_once(tmp_path):
     with pytest.raises(GeoDataError, match="line 1"):
         load_distances(_write(tmp_path, "from,to,km", "A,B,3"))
-    path = _write(tmp_path, HEADER, 'A,B,,x,road,10,,k,q,true', 'A,B,,5,boat,10,,k,q,true')
+    path = _write(tmp_path, HEADER, "A,B,,x,road,10,,k,q,true", "A,B,,5,boat,10,,k,q,true")
     with pytest.raises(GeoDataError) as info:
         load_distances(path)
     assert [p.where for p in info.value.problems] == ["line 2 (km)", "line 3 (mode)"]
 
 
 def test_unknown_place_is_reported_with_its_line(tmp_path):
-    bad = load_distances(_write(tmp_path, HEADER, 'Almaty,Bishkekk,,244,road,10,,k,q,true'))
+    bad = load_distances(_write(tmp_path, HEADER, "Almaty,Bishkekk,,244,road,10,,k,q,true"))
     with pytest.raises(GeoDataError) as info:
         route_distances(bad)
     (problem,) = info.value.problems

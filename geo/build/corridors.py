@@ -26,6 +26,7 @@ import geopandas as gpd
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
+from geo.build import schedules
 from geo.build.common import BuiltFile, Source, find_source, sha256_of, write_geojson
 from geo.errors import GeoDataError, Problem
 
@@ -642,6 +643,10 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
     rows = read_table(table)
     points = load_endpoints(_points_dir(out_dir))
     validate(rows, points, source=str(table))
+    # closures and speeds (geo.build.schedules: layers/sources/closures.csv, speeds.csv)
+    sched = schedules.load(schedules.tables_dir_for(out_dir))
+    if problems := sched.unknown_ids("corridors", [r["id"] for r in rows]):
+        raise GeoDataError(problems)
 
     scgraph_whl = find_source(sources_dir, "scgraph_data-*.whl")
     searoute_sd = find_source(sources_dir, "searoute-*.tar.gz")
@@ -704,6 +709,7 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
                 "source": row["source"] + (f"; note: {row['note']}" if row["note"] else ""),
             }
         )
+        records[-1].update(sched.segment(row["id"], records[-1]["closed_months"]))
         geoms.append(LineString([(lon, lat) for lat, lon in coords]))
 
     for name, chain, km, src in ROUTE_CHECKS:
@@ -741,6 +747,7 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
         f"({n_vertices_raw} -> {sum(len(g.coords) for g in geoms)} vertices)",
         *steps,
         *(warnings or ["no published/geometric length mismatch above 25 %"]),
+        *sched.steps("corridors"),
     ]
     sources = [
         Source(
@@ -772,5 +779,6 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
             file=f"layers/sources/{TABLE}",
             sha256=sha256_of(table),
         ),
+        *sched.sources("corridors"),
     ]
     return [BuiltFile(NAME, len(records), "LineString", sources, steps)]
