@@ -104,9 +104,10 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.test-installed
 	$(PY) -m pip install -q -e '.[bench]'
 	touch $@
 
-bench: $(VENV)/.bench-installed
+bench: $(VENV)/.bench-installed elevation
 	$(PY) -m bench.bench_routing
 	$(PY) -m bench.bench_app
+	$(PY) -m bench.bench_terrain
 
 clean:
 	rm -rf $(VENV) $(CACHE)
