@@ -808,8 +808,10 @@ def regional_table(
     Returns
     -------
     pandas.DataFrame
-        As :func:`indicator_table` (only ISO region codes, not countries or pairs), plus
-        the per-capita columns when asked.
+        As :func:`indicator_table` (only region codes, not countries or pairs), plus the
+        per-capita columns when asked. For ``population`` the value shown is the one
+        per-capita figures divide by (:data:`POPULATION_SOURCES` order); others are listed in
+        ``alternatives``.
 
     Raises
     ------
@@ -829,6 +831,10 @@ def regional_table(
     data = pd.concat([df, usd_values(df)], ignore_index=True) \
         if indicator in USD_CONVERTED.values() else df
     data = data[data["region"].map(is_subnational)]
+    if indicator == "population":  # show the population per-capita figures divide by
+        rank = {s: i for i, s in enumerate(POPULATION_SOURCES)}
+        data = data.iloc[data["source"].map(lambda s: rank.get(s, len(rank)))
+                         .argsort(kind="stable")]
     table = indicator_table(data, indicator, year, period)
     return per_capita(table, df) if per_capita_view else table
 

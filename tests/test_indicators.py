@@ -485,3 +485,13 @@ def test_region_series_lists_a_regions_indicators_with_sources():
     assert region_series(df, "KG-GO").empty
     with pytest.raises(GeoDataError, match="did you mean 'KZ-31'"):
         region_series(df, "KZ-3l")
+
+
+def test_population_map_shows_the_denominator_of_per_capita():
+    df = load_data()
+    shown = regional_table(df, "population", 2022).set_index("region")
+    pop = population_table(df)
+    pop = pop[pop["year"] == 2022].set_index("region")
+    for region, row in shown.iterrows():
+        assert row["value"] == pop.loc[region, "population"], region
+    assert "kz_bns: 1.492e+06" in shown.loc["KZ-19", "alternatives"]  # the 1 Aug count
