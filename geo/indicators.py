@@ -919,3 +919,49 @@ def region_series(df: pd.DataFrame, region: str) -> pd.DataFrame:
     sel["_g"] = sel["group"].map(order)
     sel = sel.sort_values(["_g", "indicator", "year", "period"], kind="stable")
     return sel.drop(columns="_g").reset_index(drop=True)
+
+
+#: The border regions the issue puts first: KZ regions on the KG/CN border corridor and all of
+#: Kyrgyzstan (oblasts, Bishkek, Osh city).
+BORDER_REGIONS: tuple[str, ...] = (
+    "KZ-19", "KZ-33", "KZ-31", "KZ-61", "KZ-10", "KZ-63", "KZ-75", "KZ-79",
+    "KG-C", "KG-T", "KG-Y", "KG-N", "KG-J", "KG-O", "KG-B", "KG-GB", "KG-GO",
+)
+#: Rows of the coverage table in ``data/README.md``: (label, indicator keys counted).
+COVERAGE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("`foreign_trade_turnover`", ("foreign_trade_turnover",)),
+    ("`foreign_trade_exports` / `_imports`", ("foreign_trade_exports", "foreign_trade_imports")),
+    ("`trade_turnover_with_kg` / `_kz` / `_cn`",
+     ("trade_turnover_with_kg", "trade_turnover_with_kz", "trade_turnover_with_cn")),
+    ("`fdi_inflow`", ("fdi_inflow",)),
+    ("`foreign_direct_investment` (Table 1)", ("foreign_direct_investment",)),
+    ("`fixed_capital_investment` (+ `_usd`)", ("fixed_capital_investment",)),
+    ("`population`", ("population",)),
+)
+
+
+def coverage_markdown(
+    df: pd.DataFrame,
+    rows: tuple[tuple[str, tuple[str, ...]], ...] = COVERAGE_ROWS,
+    regions: tuple[str, ...] = BORDER_REGIONS,
+    years: tuple[int, ...] = tuple(range(2018, 2025)),
+) -> str:
+    """The coverage table of ``data/README.md`` as Markdown (one mark per year, x / .).
+
+    A cell is ``x`` when any of the row's indicators has a whole-year figure for that
+    region code and year (:func:`coverage`).
+
+    Returns
+    -------
+    str
+        Header, separator and one line per row, each ending in a newline.
+    """
+    keys = sorted({k for _, ks in rows for k in ks})
+    cov = coverage(df, keys, regions, years)
+    lines = ["| indicator | " + " | ".join(regions) + " |",
+             "|---|" + "---|" * len(regions)]
+    for label, ks in rows:
+        cells = ["".join("x" if any(cov.loc[(k, reg), y] for k in ks) else "."
+                         for y in years) for reg in regions]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
