@@ -651,6 +651,12 @@ REGIONAL_INDICATORS: dict[str, IndicatorInfo] = {
     )
 }
 
+#: Rows shipped under another key that :func:`regional_table` shows under a regional key:
+#: {regional key: (other key, its unit, factor to the regional unit)}. The article's Table 1
+#: gives Talas FDI as ``foreign_direct_investment`` in thousand USD.
+INDICATOR_ALIASES: dict[str, tuple[str, str, float]] = {
+    "fdi_inflow": ("foreign_direct_investment", "thousand USD", 1e-3),
+}
 #: Indicators converted to USD by :func:`usd_values` (local-currency key -> USD key).
 USD_CONVERTED: dict[str, str] = {"fixed_capital_investment": "fixed_capital_investment_usd"}
 #: Where per-capita figures take their population from, most preferred first; the start-of-
@@ -830,6 +836,8 @@ def regional_table(
                                    f"a per-capita view of {info.label} makes no sense"))
     data = pd.concat([df, usd_values(df)], ignore_index=True) \
         if indicator in USD_CONVERTED.values() else df
+    if indicator in INDICATOR_ALIASES:
+        data = pd.concat([data, _alias_rows(df, indicator)], ignore_index=True)
     data = data[data["region"].map(is_subnational)]
     if indicator == "population":  # show the population per-capita figures divide by
         rank = {s: i for i, s in enumerate(POPULATION_SOURCES)}
@@ -837,6 +845,19 @@ def regional_table(
                          .argsort(kind="stable")]
     table = indicator_table(data, indicator, year, period)
     return per_capita(table, df) if per_capita_view else table
+
+
+def _alias_rows(df: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    other, unit, factor = INDICATOR_ALIASES[indicator]
+    sel = df[(df["indicator"] == other) & (df["unit"] == unit)].copy()
+    target = REGIONAL_INDICATORS[indicator].unit
+    sel["note"] = [f"{v:g} {unit} shipped as {other!r}, shown in {target}"
+                   + (f"; {n}" if n else "") for v, n in zip(sel["value"], sel["note"],
+                                                             strict=True)]
+    sel["value"] = sel["value"] * factor
+    sel["unit"] = target
+    sel["indicator"] = indicator
+    return sel[list(COLUMNS)]
 
 
 def is_subnational(code: str) -> bool:
