@@ -20,3 +20,9 @@ def layer(name: str) -> gpd.GeoDataFrame:
 def tidy_data() -> pd.DataFrame:
     """All shipped tidy statistics (validated against ``data/sources.csv``)."""
     return indicators.load_data()
+
+
+@st.cache_data(show_spinner=False)
+def sources_table() -> pd.DataFrame:
+    """``data/sources.csv`` with the source key as a column (``key``), one row per source."""
+    return indicators.load_sources().reset_index()

@@ -11,9 +11,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import indicators, stats
+from geo import stats
 from webapp import escape_markdown, guarded
-from webapp.data import tidy_data
+from webapp.data import sources_table, tidy_data
 
 #: Years of the bilateral chart and table.
 YEAR_FROM, YEAR_TO = 2018, 2024
@@ -41,8 +41,8 @@ FLOW_LABELS = {stats.KZ_TO_KG: "KZ → KG", stats.KG_TO_KZ: "KG → KZ"}
 @st.cache_data(show_spinner=False)
 def source_titles() -> dict[str, str]:
     """``{source key: "publisher: title"}`` from ``data/sources.csv``."""
-    src = indicators.load_sources()
-    return {k: f"{r['publisher']}: {r['title']}" for k, r in src.iterrows()}
+    src = sources_table()
+    return {r["key"]: f"{r['publisher']}: {r['title']}" for _, r in src.iterrows()}
 
 
 @st.cache_data(show_spinner=False)
