@@ -121,6 +121,9 @@ _STYLE = Template(
   .corridor-tile-note { background: rgba(255,255,255,0.85); padding: 2px 6px;
     font: 11px sans-serif; border-radius: 3px; }
   .corridor-view-link a { font-size: 14px; }
+  .corridor-place-label { font: 600 12px/18px sans-serif; color: #222; white-space: nowrap;
+    text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
+  .corridor-crossing-label { font-weight: 400; font-size: 11px; color: #444; }
   .corridor-marker { border-radius: 50%; border: 2px solid #fff; color: #fff;
     text-align: center; box-shadow: 0 0 3px rgba(0,0,0,0.6); font-size: 11px; }
 </style>
@@ -1120,3 +1123,141 @@ def stable_ids(groups: Iterable[folium.FeatureGroup]) -> list[folium.FeatureGrou
             if kids:
                 el._children = type(kids)((c.get_name(), c) for c in kids.values())
     return out
+
+
+# --------------------------------------------------------------------------- routes
+
+NETWORK_COLOUR = "#8c8c8c"
+
+
+def _bounds(coords: Iterable[tuple[float, float]]) -> list[list[float]]:
+    pts = list(coords)
+    lons = [c[0] for c in pts]
+    lats = [c[1] for c in pts]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def add_network(
+    m: folium.Map | folium.FeatureGroup | None, corridors: gpd.GeoDataFrame,
+    names: Mapping[str, str] | None = None,
+) -> folium.FeatureGroup:
+    """The corridor network as light grey lines (background for routes), escaped tooltips.
+
+    ``names`` gives the display name of each segment end id (ids otherwise).
+    """
+    names = names or {}
+    feats = []
+    for _, row in corridors.iterrows():
+        corr = ", ".join(row["corridors"]) if row["corridors"] is not None else ""
+        a, b = row["from_id"], row["to_id"]
+        tip = (f"{esc(names.get(a, a))} – {esc(names.get(b, b))}<br>"
+               f"{esc(row['mode'])}, {fmt_number(row['length_km'])} km"
+               + (f"<br>{esc(corr)}" if corr else ""))
+        feats.append({
+            "type": "Feature",
+            "properties": {"tip": tip, "dash": MODE_DASH.get(row["mode"])},
+            "geometry": {"type": "LineString",
+                         "coordinates": [list(c[:2]) for c in row.geometry.coords]},
+        })
+    fg = folium.FeatureGroup(name="Corridor network", show=True)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        style_function=lambda f: {
+            "color": NETWORK_COLOUR, "weight": 2, "opacity": 0.55,
+            "dashArray": f["properties"]["dash"], "className": "corridor-network",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(fg)
+    if m is not None:
+        fg.add_to(m)
+    return fg
+
+
+def _route_tip(route: Any) -> str:
+    s = route.summary()
+    return (f"<b>{esc(route.label)}</b><br>{s['length_km']:,.0f} km, {s['time_h']:.1f} h, "
+            f"{s['cost_usd_per_t']:.1f} USD/t<br>{esc(s['crossing_names'] or 'no crossing')}")
+
+
+def _label(lat: float, lon: float, text: str, css: str) -> folium.Marker:
+    """A place name written on the map (no pin), left-aligned just right of the point."""
+    return folium.Marker(
+        (lat, lon),
+        icon=folium.DivIcon(
+            html=f'<div class="corridor-place-label {css}">{esc(text)}</div>',
+            icon_size=(160, 18), icon_anchor=(-10, 9), class_name="corridor-label-icon",
+        ),
+        interactive=False,
+    )
+
+
+def add_routes(
+    m: folium.Map | folium.FeatureGroup, routes: Iterable[Any], colours: Mapping[str, str]
+) -> None:
+    """Each route as a thick coloured line (own layer) with its crossings and end points.
+
+    The origin, the destination and every border crossing of the routes are named on the
+    map (labels, not only tooltips), so the map reads without hovering.
+    """
+    routes = list(routes)
+    named: set[tuple[float, float]] = set()
+    for route in reversed(routes):  # the best route drawn last, on top
+        colour = colours[route.label]
+        fg = folium.FeatureGroup(name=esc(route.label), show=True)
+        folium.GeoJson(
+            route.to_geojson(),
+            style_function=lambda f, c=colour: {
+                "color": c, "weight": 6, "opacity": 0.85, "className": "corridor-route",
+            },
+            tooltip=_route_tip(route),
+        ).add_to(fg)
+        for leg in route.legs:
+            if leg.crossing:
+                lon, lat = leg.coords[0]
+                folium.CircleMarker(
+                    (lat, lon), radius=7, color="#ffffff", weight=2, fill=True,
+                    fill_color=colour, fill_opacity=1.0, class_name="corridor-route-crossing",
+                    tooltip=esc(f"{leg.from_name} → {leg.to_name}: "
+                                f"{leg.dwell_h + leg.wait_h:.1f} h at the border, "
+                                f"{leg.fee_usd_per_t:.1f} USD/t fees"),
+                ).add_to(fg)
+                key = (round(lat, 2), round(lon, 2))
+                if key not in named:
+                    named.add(key)
+                    _label(lat, lon, leg.from_name, "corridor-crossing-label").add_to(fg)
+        fg.add_to(m)
+    if routes:
+        first = routes[0]
+        for leg_end, (lon, lat), what in (
+            (first.legs[0].from_name, first.legs[0].coords[0], "origin"),
+            (first.legs[-1].to_name, first.legs[-1].coords[-1], "destination"),
+        ):
+            folium.CircleMarker(
+                (lat, lon), radius=9, color="#222222", weight=3, fill=True,
+                fill_color="#ffffff", fill_opacity=1.0, class_name=f"corridor-route-{what}",
+                tooltip=esc(f"{what}: {leg_end}"),
+            ).add_to(m)
+            _label(lat, lon, leg_end, f"corridor-{what}-label").add_to(m)
+
+
+def route_map(
+    routes: Iterable[Any],
+    colours: Mapping[str, str],
+    corridors: gpd.GeoDataFrame,
+    checkpoints: gpd.GeoDataFrame | None = None,
+    names: Mapping[str, str] | None = None,
+) -> folium.Map:
+    """Folium map: light network, checkpoints, the routes in their colours, fitted to them.
+
+    ``routes`` are :class:`geo.routing.Route` objects.
+    """
+    routes = list(routes)
+    m = base_map()
+    add_network(m, corridors, names=names)
+    if checkpoints is not None:
+        add_checkpoints(m, checkpoints)
+    add_routes(m, routes, colours)
+    coords = [c for r in routes for c in r.coords()]
+    if coords:
+        m.fit_bounds(_bounds(coords), padding=(20, 20))
+    return finish_map(m)

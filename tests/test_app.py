@@ -145,7 +145,7 @@ def test_query_params_choose_indicator_year_and_scheme():
 
 
 def test_query_params_restore_layers_region_and_view():
-    at = run_app(layers="oblasts,flows", region="KG-N", view="41.5000,75.0000,7")
+    at = run_app(layers="oblasts,flows", region="KG-N", map_view="41.5000,75.0000,7")
     no_failure(at)
     assert {c.key for c in at.checkbox if c.value} == {"show_oblasts", "show_flows"}
     args = map_args(at)
@@ -160,7 +160,7 @@ def test_query_params_restore_layers_region_and_view():
 
 def test_bad_query_params_fall_back_to_defaults():
     at = run_app(indicator="nonsense", year="1066", scheme="<script>", region="XX",
-                 view="91,0,5", layers="nonsense", flow_year="abc")
+                 map_view="91,0,5", layers="nonsense", flow_year="abc")
     no_failure(at)
     assert not at.error
     assert at.selectbox(key="year").value == "latest"

@@ -22,7 +22,7 @@ from streamlit_folium import st_folium
 from geo import indicators, maps, offline
 from geo.errors import GeoDataError
 from webapp import escape_markdown, guarded, show_error
-from webapp.data import layer, sources_table, tidy_data
+from webapp.data import end_names, layer, sources_table, tidy_data
 
 TOGGLEABLE = ("oblasts", "checkpoints", "corridors", "hubs", "flows", "tiles")
 DEFAULT_LAYERS = ("oblasts", "checkpoints", "corridors", "hubs", "tiles")
@@ -48,23 +48,6 @@ CONTEXT_TOLERANCE_DEG = 0.02
 
 
 # --------------------------------------------------------------------------- data (cached)
-
-
-@st.cache_data(show_spinner=False)
-def end_names() -> dict[str, str]:
-    """Display name of every place, checkpoint and hub id (corridor segment ends).
-
-    A layer that does not load is skipped (its ids stay as they are); the layer's own error
-    is shown where the layer is drawn.
-    """
-    out: dict[str, str] = {}
-    for name in ("places", "checkpoints", "hubs"):
-        try:
-            gdf = layer(name)
-        except GeoDataError:
-            continue
-        out.update(zip(gdf["id"], gdf["name_en"], strict=True))
-    return out
 
 
 def _try_layer(name: str) -> gpd.GeoDataFrame | None:
@@ -419,9 +402,9 @@ def render() -> None:
     region = _selected_region(gdfs["oblasts"], out_prev) if "oblasts" in gdfs else None
     view_prev = (out_prev or {}).get("view")
     if view_prev:
-        st.query_params["view"] = format_view(view_prev["lat"], view_prev["lng"],
+        st.query_params["map_view"] = format_view(view_prev["lat"], view_prev["lng"],
                                               view_prev["zoom"])
-    view = parse_view(st.query_params.get("view"))
+    view = parse_view(st.query_params.get("map_view"))
 
     groups, legend = _groups(gdfs, values, label=label, unit=unit, scheme=scheme,
                              region=region, flows=flows)

@@ -246,10 +246,10 @@ def test_link_to_this_view_restores_view_region_and_layers(map_frame, browser, a
     map_eval(frame, "() => window.map.setView([41.9, 74.6], 7.5)")
     page.wait_for_timeout(400)
     frame.locator(".corridor-view-link a").click()
-    page.wait_for_function("() => location.search.includes('view=')", timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_function("() => location.search.includes('map_view=')", timeout=LOAD_TIMEOUT_MS)
     settle(page)
     q = query(page)
-    assert q["view"] == "41.9000,74.6000,7.5"
+    assert q["map_view"] == "41.9000,74.6000,7.5"
     assert_no_error(page)
     # a second browser tab opening the copied address shows the same view
     other = browser.new_page(viewport={"width": 1400, "height": 1000})
