@@ -128,6 +128,7 @@ def _hours(v: Any) -> str | None:
 
 def _positive(v: Any) -> str | None:
     return None if v > 0 else f"must be > 0, got {v}"
+LENGTH_BASES = frozenset({"published", "chainage", "modelled"})
 
 
 @dataclass(frozen=True)
@@ -239,8 +240,13 @@ SCHEMAS: dict[str, Schema] = {
             "mode": Field(str, check=_one_of(MODES)),
             "road_class": Field(str, check=_one_of(ROAD_CLASSES)),
             "length_km": Field(_NUM, check=lambda v: None if v > 0 else f"must be > 0, got {v}"),
-            "length_kind": Field(str, check=_one_of({"published", "geodesic"})),
-            "length_source": _OPT_TEXT,
+            "length_basis": Field(str, check=_one_of(LENGTH_BASES)),
+            "length_source": _TEXT,
+            "length_err_km": Field(
+                _NUM, check=lambda v: None if v >= 0 else f"must be >= 0, got {v}"
+            ),
+            "line_km": Field(_NUM, check=lambda v: None if v >= 0 else f"must be >= 0, got {v}"),
+            "detour_factor": Field(_NUM, required=False),
             "corridors": Field(list, check=_list_of(CORRIDOR_NAMES)),
             "closed_months": _MONTHS,
             "closures_known": Field(bool),
