@@ -4,7 +4,7 @@ Run ``python -m bench.bench_distances``. Routes every pair of
 ``data/validation/road_distances.csv`` by distance on the shipped layers (segments of the
 row's mode only) and prints published km, routed km, the signed error and the row's
 tolerance, then the median absolute error against the 5 % target. Nothing is asserted here;
-``tests/gate_validation_distances.py`` is the check.
+``tests/test_validation_distances.py::test_routed_distances_match_published`` is the check.
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
-"""The published-distance table: it parses, cites known sources, and every pair routes.
-
-The accuracy gate (median error <= 5 %, each pair within its tolerance) is in
-``tests/gate_validation_distances.py``, outside the default run until the segment lengths
-of issue 7 land; run it with ``pytest tests/gate_validation_distances.py``.
+"""The published-distance table: it parses, cites known sources, every pair routes, and the
+routed lengths match the published ones (the accuracy gate of issue 7: median absolute error
+<= 5 %, every pair within its own tolerance). ``python -m bench.bench_distances`` prints the table.
 """
 
 from __future__ import annotations
@@ -16,8 +14,10 @@ from geo.indicators import load_sources
 from geo.validation import (
     COLUMNS,
     DISTANCES_CSV,
+    MEDIAN_MAX_PCT,
     Comparison,
     PublishedDistance,
+    format_table,
     load_distances,
     median_abs_error_pct,
     route_distances,
@@ -70,6 +70,14 @@ def test_every_pair_routes_on_its_mode(rows):
         assert c.segments, c.published.line
     rail = [c for c in comparisons if c.published.mode == "rail"]
     assert rail and all(s for c in rail for s in c.segments)
+
+
+def test_routed_distances_match_published(rows):
+    comparisons = route_distances(rows)
+    table = format_table(comparisons)
+    outside = [c for c in comparisons if not c.within_tolerance]
+    assert median_abs_error_pct(comparisons) <= MEDIAN_MAX_PCT, table
+    assert not outside, table
 
 
 def test_error_arithmetic():
