@@ -25,13 +25,9 @@ GEOD = Geod(ellps="WGS84")
 TRACE_EXCEPTIONS: dict[str, str] = {
     "barskoon-bedel-kg": "the Barskoon gorge, Barskoon and Sook pass hairpins of the track are "
     "not resolved by waypoints about 10 km apart (Sook pass from WP; the rest approximate)",
-    "irkeshtam-kg-irkeshtam-cn-port": "the road winds down the Kyzyl-Suu gorge; four "
-    "approximate waypoints (no GeoNames settlement between the border and Wuqia)",
     "osh-sary-tash": "the M41 over the Chyiyrchyk and Taldyk passes; only Gulcha and the Taldyk "
     "pass are sourced points on it, the hairpins between them are not resolved",
     "osh-irkeshtam-kg": "as osh-sary-tash (this run contains it)",
-    "bishkek-torugart-kg": "the Dolon, Kyzyl-Bel, Ak-Beyit and Tuz-Bel pass roads are traced "
-    "through approximate valley waypoints; the run is 15.2 % short",
 }
 
 

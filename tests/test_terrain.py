@@ -322,42 +322,38 @@ PASSES = [
         # Wikipedia 'Taldyk Pass': "Elevation 3615 m ... Coordinates 39°45′54″N 73°10′06″E";
         # open.kg 'Passes in the Osh Region': "The height of the pass is 3615 m"
     ),
+    # Irkeshtam, Ala-Bel and Dolon: on the lines before the re-trace the highest point within
+    # 10 km was Irkeshtam 3,660 m (+655 m, a ridge at 39.690 N 74.006 E), Ala-Bel 3,610 m (+435 m,
+    # a ridge at 42.236 N 73.128 E) and Dolon 3,492 m (+462 m at 42.084 N 75.746 E); the lines
+    # now follow the valleys (least-cost paths over the grid, layers/sources/corridors.csv).
+    pytest.param(
+        3005,
+        (73.91, 39.68),
+        ["sary-tash--irkeshtam-kg", "irkeshtam-kg--irkeshtam-cn-port"],
+        id="Irkeshtam",
+        # Wikipedia 'Erkeshtam' (2017 mirror): "Coordinates: 39°40′48″N 73°54′36″E ...
+        # Elevation 3,005 m" (the post; the gorge itself "approximately 2,950 metres");
+        # corridor-facts 2b: pass 3,005 m (de-WP, dangerousroads)
+    ),
+    pytest.param(
+        3175,
+        (73.05333, 42.24556),
+        ["bishkek--jalal-abad"],
+        id="Ala-Bel",
+        # dangerousroads.org 'Pereval Ala-Bel': "a high mountain pass at an elevation of
+        # 3.175m"; coordinates from de-Wikipedia 'Alabel-Pass' (dewiki.de): "42° 14′ 44″ N,
+        # 73° 3′ 12″ O" (it gives the height as 3184 m)
+    ),
+    pytest.param(
+        3030,
+        None,
+        ["kochkor--naryn"],
+        id="Dolon",
+        # Wikipedia 'Dolon Pass' (theinfolist mirror): "elevation_m = 3030", on the
+        # Kochkor-Naryn road (E125/AH61); corridor-facts 2b: 3,028 m. No published
+        # coordinates were found, so the whole Kochkor-Naryn line is searched.
+    ),
 ]
-# Left out until the corridor lines (layers/sources/corridors.csv, owned by the lengths work,
-# not by this module) follow these roads. On the lines of merge f65609c the highest point
-# within 10 km is: Irkeshtam 3,660 m (+655 m; the straight irkeshtam-kg--irkeshtam-cn-port
-# leg crosses a ridge at 39.690 N 74.006 E), Ala-Bel 3,610 m (+435 m; bishkek--jalal-abad
-# crosses the ridge at 42.236 N 73.128 E instead of the pass) and Dolon 3,492 m (+462 m, at
-# 42.084 N 75.746 E on kochkor--naryn). The grid itself has the passes right (bilinear at the
-# cited coordinates: Ala-Bel 3,177 m, Irkeshtam 2,960 m), so a line along the road passes.
-# Put them back into PASSES when the lines are re-traced:
-#     pytest.param(
-#         3005,
-#         (73.91, 39.68),
-#         ["sary-tash--irkeshtam-kg", "irkeshtam-kg--irkeshtam-cn-port"],
-#         id="Irkeshtam",
-#         # Wikipedia 'Erkeshtam' (2017 mirror): "Coordinates: 39°40′48″N 73°54′36″E ...
-#         # Elevation 3,005 m" (the post; the gorge itself "approximately 2,950 metres");
-#         # corridor-facts 2b: pass 3,005 m (de-WP, dangerousroads)
-#     ),
-#     pytest.param(
-#         3175,
-#         (73.05333, 42.24556),
-#         ["bishkek--jalal-abad"],
-#         id="Ala-Bel",
-#         # dangerousroads.org 'Pereval Ala-Bel': "a high mountain pass at an elevation of
-#         # 3.175m"; coordinates from de-Wikipedia 'Alabel-Pass' (dewiki.de): "42° 14′ 44″ N,
-#         # 73° 3′ 12″ O" (it gives the height as 3184 m)
-#     ),
-#     pytest.param(
-#         3030,
-#         None,
-#         ["kochkor--naryn"],
-#         id="Dolon",
-#         # Wikipedia 'Dolon Pass' (theinfolist mirror): "elevation_m = 3030", on the
-#         # Kochkor-Naryn road (E125/AH61); corridor-facts 2b: 3,028 m. No published
-#         # coordinates were found, so the whole Kochkor-Naryn line is searched.
-#     ),
 
 
 def _highest_near(grid, layer, segment_ids, lonlat):
