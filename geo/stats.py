@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats as _sp
 
 from geo.errors import GeoDataError, Problem
-from geo.indicators import load_data
+from geo.indicators import is_subnational, load_data
 
 #: Directed pairs: KZ's exports to KG, KG's exports to KZ (docs/layers.md).
 KZ_TO_KG, KG_TO_KZ = "KZ-KG", "KG-KZ"
@@ -240,3 +240,146 @@ def mirror_comparison(df: pd.DataFrame, year: int) -> pd.DataFrame:
     out["disagrees"] = out["disagrees"].astype(bool)
     out["partial"] = out["partial"].astype(bool)
     return out.sort_values(["partial", "period", "source"], kind="stable").reset_index(drop=True)
+
+
+# --- FDI and trade with the neighbour across regions and years (a panel) -----------------
+
+#: Units the panel converts to million USD.
+_TO_MUSD = {"million USD": 1.0, "thousand USD": 1e-3}
+#: Indicator names taken as FDI inflow (the article's Table 1 calls it
+#: ``foreign_direct_investment``, in thousand USD).
+FDI_INDICATORS: tuple[str, ...] = ("fdi_inflow", "foreign_direct_investment")
+PANEL_CAVEAT = (
+    "A correlation across oblasts and years is not an effect: large oblasts have both more "
+    "investment and more trade (the pooled r mostly says that), and both series move with "
+    "the national economy, the exchange rate and a few large projects. The within-oblast r "
+    "removes each oblast's average but not common year shocks; with few years per oblast "
+    "one project can decide it. FDI 'by territory' is booked where the enterprise is "
+    "registered, trade where the declarant is, not where goods cross the border."
+)
+
+
+@dataclass(frozen=True)
+class PanelCorrelation:
+    """FDI inflow against trade with the neighbour over a panel of regions and years.
+
+    Parameters
+    ----------
+    pooled : Correlation or None
+        Pearson r over all region-years with both figures; None when fewer than 3 pairs.
+    within : Correlation or None
+        r after subtracting each region's own mean of both series (regions with at least two
+        years); ``p_value`` from a t-test with n - regions - 1 degrees of freedom; None when
+        that leaves fewer than one degree of freedom.
+    n : int
+        Region-years with both figures.
+    regions : tuple of str
+        Regions contributing at least one pair.
+    years : tuple of int
+    table : pandas.DataFrame
+        The pairs: ``region, year, fdi_musd, trade_musd, fdi_source, trade_source``.
+    reason : str
+        Why a correlation is missing ("" when both are computed).
+    caveat : str
+        Plain-language warning for the reader.
+    """
+
+    pooled: Correlation | None
+    within: Correlation | None
+    n: int
+    regions: tuple[str, ...]
+    years: tuple[int, ...]
+    table: pd.DataFrame
+    reason: str
+    caveat: str = PANEL_CAVEAT
+
+    def __str__(self) -> str:
+        pooled = str(self.pooled) if self.pooled else "pooled: not computable"
+        within = f"within-region {self.within}" if self.within else "within: not computable"
+        return f"{pooled}; {within}; {len(self.regions)} regions" + (
+            f" ({self.reason})" if self.reason else "")
+
+
+def _panel_series(df: pd.DataFrame, indicators: Sequence[str], prefix: str,
+                  name: str) -> pd.DataFrame:
+    sel = df[df["indicator"].isin(indicators) & (df["period"] == "year")
+             & df["region"].str.startswith(prefix) & df["unit"].isin(list(_TO_MUSD))]
+    sel = sel.assign(_musd=sel["value"].astype("float64")
+                     * sel["unit"].map(_TO_MUSD).astype("float64"))
+    # one figure per region-year: the first in data order (file order, then source order)
+    first = sel.drop_duplicates(["region", "year"], keep="first")
+    return first.rename(columns={"_musd": f"{name}_musd", "source": f"{name}_source"})[
+        ["region", "year", f"{name}_musd", f"{name}_source"]]
+
+
+def _t_p_value(r: float, dof: int) -> float:
+    if abs(r) >= 1.0:
+        return 0.0
+    t = r * math.sqrt(dof / (1.0 - r * r))
+    return float(2.0 * _sp.t.sf(abs(t), dof))
+
+
+def fdi_trade_panel(
+    df: pd.DataFrame | None = None,
+    *,
+    country: str = "KG",
+    trade_indicator: str = "trade_turnover_with_kz",
+) -> PanelCorrelation:
+    """Relation between FDI inflow and trade with the neighbour across regions and years.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame, optional
+        Tidy rows; default all shipped data (:func:`geo.indicators.load_data`).
+    country : str
+        Regions whose codes start with ``"<country>-"`` (pairs like ``KG-KZ`` are not
+        regions and are skipped).
+    trade_indicator : str
+        The trade series (million USD): ``trade_turnover_with_kz`` for Kyrgyz oblasts,
+        ``trade_turnover_with_kg`` for Kazakh regions.
+
+    Returns
+    -------
+    PanelCorrelation
+        Whole-year figures only. FDI rows of :data:`FDI_INDICATORS` in thousand or million
+        USD are converted to million USD. Nothing is interpolated; a region-year lacking
+        either figure is left out, and ``reason`` says when too little is left.
+    """
+    if df is None:
+        df = load_data()
+    prefix = f"{country}-"
+    regions_only = df[df["region"].map(is_subnational)]
+    fdi = _panel_series(regions_only, FDI_INDICATORS, prefix, "fdi")
+    trade = _panel_series(regions_only, [trade_indicator], prefix, "trade")
+    table = fdi.merge(trade, on=["region", "year"], how="inner").sort_values(
+        ["region", "year"]).reset_index(drop=True)
+    table = table[["region", "year", "fdi_musd", "trade_musd", "fdi_source", "trade_source"]]
+    n = len(table)
+    regions = tuple(sorted(set(table["region"])))
+    years = tuple(sorted({int(y) for y in table["year"]}))
+    reasons: list[str] = []
+    pooled = within = None
+    if n < 3:
+        reasons.append(f"only {n} region-year(s) have both FDI inflow and {trade_indicator}")
+    else:
+        try:
+            pooled = pearson(table["fdi_musd"], table["trade_musd"],
+                             source="FDI vs trade, pooled")
+        except GeoDataError as exc:
+            reasons.append("pooled: " + "; ".join(p.message for p in exc.problems))
+    multi = table[table.groupby("region")["year"].transform("size") >= 2]
+    k = multi["region"].nunique()
+    dof = len(multi) - k - 1
+    if dof < 1:
+        reasons.append("within-region r needs more years per region "
+                       f"({len(multi)} pairs in {k} region(s) with two or more years)")
+    else:
+        dx = multi["fdi_musd"] - multi.groupby("region")["fdi_musd"].transform("mean")
+        dy = multi["trade_musd"] - multi.groupby("region")["trade_musd"].transform("mean")
+        if float((dx * dx).sum()) == 0.0 or float((dy * dy).sum()) == 0.0:
+            reasons.append("within-region r undefined: a series does not vary within regions")
+        else:
+            r = float((dx * dy).sum() / math.sqrt(float((dx * dx).sum() * (dy * dy).sum())))
+            within = Correlation(r=r, p_value=_t_p_value(r, dof), n=len(multi))
+    return PanelCorrelation(pooled=pooled, within=within, n=n, regions=regions, years=years,
+                            table=table, reason="; ".join(reasons))

@@ -14,16 +14,28 @@ from hypothesis import strategies as st
 from geo.errors import GeoDataError
 from geo.indicators import (
     COLUMNS,
+    INDICATOR_GROUPS,
     PERIODS,
+    POPULATION_SOURCES,
+    REGIONAL_INDICATORS,
+    USD_CONVERTED,
     available_indicators,
+    coverage,
     default_known_regions,
+    indicator_groups,
     indicator_table,
+    is_subnational,
     load_data,
     load_indicators,
     load_sources,
     may_be_negative,
+    per_capita,
+    population_table,
+    region_series,
+    regional_table,
     template_csv,
     tidy_files,
+    usd_values,
 )
 
 FIX = Path(__file__).parent / "fixtures" / "indicators"
@@ -325,3 +337,161 @@ def test_template_round_trips():
     text = template_csv()
     assert text.splitlines()[0] == ",".join(COLUMNS)
     assert len(load_indicators(text.encode(), sources={"kz_bns"})) == 1
+
+
+# --- regional indicators: metadata, population, per-capita, USD --------------------------
+
+
+def test_indicator_metadata_is_grouped_and_complete():
+    groups = indicator_groups()
+    assert list(groups) == list(INDICATOR_GROUPS)
+    assert sum(len(v) for v in groups.values()) == len(REGIONAL_INDICATORS)
+    assert all(i.group in INDICATOR_GROUPS for i in REGIONAL_INDICATORS.values())
+    assert not REGIONAL_INDICATORS["population"].per_capita
+    assert REGIONAL_INDICATORS["fdi_inflow"].per_capita
+    assert set(USD_CONVERTED.values()) <= set(REGIONAL_INDICATORS)
+
+
+def test_every_per_capita_figure_is_value_over_the_shipped_population():
+    """The issue's check: per-capita = value / population of that region and year."""
+    df = load_data()
+    pops = df[(df["indicator"] == "population") & (df["period"] == "year")]
+    checked = 0
+    for ind in [k for k, v in REGIONAL_INDICATORS.items() if v.per_capita]:
+        years = sorted(set(df.loc[df["indicator"] == ind, "year"])) or [2023]
+        if ind in USD_CONVERTED.values():
+            years = sorted(set(usd_values(df)["year"]))
+        for year in years:
+            t = regional_table(df, ind, int(year), per_capita_view=True)
+            for r in t.itertuples():
+                if pd.isna(r.population):
+                    assert pd.isna(r.per_capita)  # no population, no per-capita figure
+                    continue
+                shipped = pops[(pops["region"] == r.region) & (pops["year"] == r.year)
+                               & (pops["source"] == r.population_source)]
+                assert len(shipped) == 1, (r.region, r.year)
+                assert r.population == shipped["value"].iloc[0]
+                assert r.per_capita == pytest.approx(
+                    r.value * r.per_capita_scale / shipped["value"].iloc[0], rel=1e-12)
+                checked += 1
+    assert checked >= 5
+
+
+def test_computed_grp_per_capita_is_close_to_the_published_one():
+    """Real-data cross-check: BNS divides by the mean population, we by 1 January's."""
+    df = load_data()
+    t = regional_table(df, "grp", 2022, per_capita_view=True).set_index("region")
+    published = df[(df["indicator"] == "grp_per_capita") & (df["year"] == 2022)
+                   & (df["region"].str.startswith("KZ-"))].set_index("region")["value"]
+    assert len(published) >= 3
+    for region, thousand_kzt in published.items():
+        computed_thousand = t.loc[region, "per_capita"] / 1e3
+        assert computed_thousand == pytest.approx(thousand_kzt, rel=0.015), region
+
+
+def test_population_prefers_the_start_of_year_series():
+    df = load_data()
+    pop = population_table(df).set_index(["region", "year"])
+    # KZ-19 2022: 1 Jan (kz_bns_population) and 1 Aug (kz_bns) are both shipped
+    assert pop.loc[("KZ-19", 2022), "population_source"] == POPULATION_SOURCES[0]
+    assert pop.loc[("KZ-19", 2022), "population"] == 1478496
+    assert not pop.index.duplicated().any()
+
+
+def test_kz_region_populations_add_up_to_the_national_total():
+    df = load_data("regional_indicators")
+    sel = df[(df["source"] == "kz_bns_population")]
+    for year, g in sel.groupby("year"):
+        regions = g[g["region"] != "KZ"]
+        assert regions["value"].sum() == g.loc[g["region"] == "KZ", "value"].iloc[0], year
+        # before 2022 the parents carry the whole territory; after, the children exist
+        has_children = {"KZ-10", "KZ-33", "KZ-62"} <= set(regions["region"])
+        assert has_children == (year >= 2022), year
+
+
+def test_population_is_never_filled_in():
+    rows = pd.DataFrame([
+        {"region": "KZ-31", "year": 2019, "period": "year", "indicator": "population",
+         "value": 100.0, "unit": "persons", "source": "kz_bns_population", "note": ""},
+        {"region": "KZ-31", "year": 2021, "period": "year", "indicator": "population",
+         "value": 300.0, "unit": "persons", "source": "kz_bns_population", "note": ""},
+    ])
+    table = pd.DataFrame({"region": ["KZ-31", "KZ-31"], "year": [2020, 2021],
+                          "value": [5.0, 6.0], "unit": ["million USD"] * 2})
+    out = per_capita(table, rows)
+    assert pd.isna(out.loc[0, "per_capita"])  # 2020 has no population: no per-capita
+    assert out.loc[1, "per_capita"] == pytest.approx(6e6 / 300.0)
+    assert out.loc[1, "per_capita_unit"] == "USD per person"
+
+
+def test_usd_values_divide_by_that_years_rate():
+    df = load_data()
+    usd = usd_values(df)
+    assert len(usd) >= 1
+    rates = df[df["indicator"] == "usd_exchange_rate"].set_index(["region", "year"])["value"]
+    local = df[df["indicator"] == "fixed_capital_investment"]
+    for r in usd.itertuples():
+        src = local[(local["region"] == r.region) & (local["year"] == r.year)
+                    & (local["period"] == r.period)]
+        rate = rates[(r.region.split("-")[0], r.year)]
+        assert r.value == pytest.approx(src["value"].iloc[0] / rate)
+        assert r.unit == "million USD" and "computed" in r.note and str(rate) in r.note
+
+
+def test_usd_values_skip_a_year_without_a_rate():
+    rows = pd.DataFrame([
+        {"region": "KG-C", "year": 2030, "period": "year", "indicator": "fixed_capital_investment",
+         "value": 870.0, "unit": "million KGS", "source": "kg_nsc", "note": ""},
+        {"region": "KG", "year": 2031, "period": "year", "indicator": "usd_exchange_rate",
+         "value": 87.0, "unit": "KGS per USD", "source": "kg_nsc", "note": ""},
+    ])
+    assert usd_values(rows).empty
+    rows.loc[1, "year"] = 2030
+    assert usd_values(rows)["value"].tolist() == [pytest.approx(10.0)]
+
+
+def test_regional_table_keeps_bishkek_and_drops_pairs_and_countries():
+    assert is_subnational("KG-GB") and is_subnational("KG-GO") and is_subnational("KZ-YUZ")
+    assert not is_subnational("KZ-KG") and not is_subnational("KZ")
+    assert not is_subnational("CAREC")
+    df = load_data()
+    t = regional_table(df, "population", 2022)
+    assert "KG-GB" in set(t["region"]) and "KG" not in set(t["region"])
+
+
+def test_regional_table_rejects_nonsense_with_close_matches():
+    df = load_data()
+    with pytest.raises(GeoDataError, match="did you mean 'fdi_inflow'"):
+        regional_table(df, "fdi_inflw", 2023)
+    with pytest.raises(GeoDataError, match="per-capita view of population"):
+        regional_table(df, "population", 2023, per_capita_view=True)
+
+
+def test_coverage_counts_cells_without_borrowing_from_parents():
+    df = load_data()
+    cov = coverage(df, ["population"], ["KZ-19", "KZ-33"], range(2018, 2024))
+    # KZ-33 (Zhetysu) exists from 2022: the 2018-2021 Almaty Region figures are not its own
+    assert cov.loc[("population", "KZ-33"), "share"] == pytest.approx(2 / 6)
+    assert cov.loc[("population", "KZ-19"), "share"] == 1.0
+
+
+def test_region_series_lists_a_regions_indicators_with_sources():
+    df = load_data()
+    s = region_series(df, "KZ-75")
+    assert {"population", "fixed_capital_investment",
+            "fixed_capital_investment_usd"} <= set(s["indicator"])
+    assert s["source"].ne("").all() and list(s["group"].unique()) == ["investment",
+                                                                       "population and output"]
+    assert region_series(df, "KG-GO").empty
+    with pytest.raises(GeoDataError, match="did you mean 'KZ-31'"):
+        region_series(df, "KZ-3l")
+
+
+def test_population_map_shows_the_denominator_of_per_capita():
+    df = load_data()
+    shown = regional_table(df, "population", 2022).set_index("region")
+    pop = population_table(df)
+    pop = pop[pop["year"] == 2022].set_index("region")
+    for region, row in shown.iterrows():
+        assert row["value"] == pop.loc[region, "population"], region
+    assert "kz_bns: 1.492e+06" in shown.loc["KZ-19", "alternatives"]  # the 1 Aug count

