@@ -27,6 +27,11 @@ from geo.layers import load_layer
 from geo.names import NameIndex
 from geo.profile import DEFAULT_PROFILE, Profile
 
+try:  # grade-aware truck speeds where the elevation grid is installed (optional)
+    from geo import terrain
+except ImportError:  # pragma: no cover - before geo.terrain existed
+    terrain = None  # type: ignore[assignment]
+
 POINT_LAYERS = (("place", "places"), ("checkpoint", "checkpoints"), ("hub", "hubs"))
 
 
@@ -82,6 +87,8 @@ def _opt(value: object) -> object:
 def build_graph(
     layers: Mapping[str, gpd.GeoDataFrame] | None = None,
     profile: Profile = DEFAULT_PROFILE,
+    *,
+    grades: bool = True,
 ) -> nx.MultiGraph:
     """Build the corridor graph.
 
@@ -92,6 +99,9 @@ def build_graph(
         returned by :func:`geo.layers.load_layer`; the shipped layers by default.
     profile : Profile
         Speeds, dwell times and costs.
+    grades : bool
+        Slow trucks on the grades of mountain roads where the elevation grid is
+        installed (:mod:`geo.terrain`); ``False`` keeps the road-class speeds.
 
     Returns
     -------
@@ -167,7 +177,7 @@ def build_graph(
         if bad:
             continue
         u, v = ends
-        edge = _edge_attrs(G, sid, seg, profile)
+        edge = _edge_attrs(G, sid, seg, profile, grades)
         G.add_edge(u, v, key=sid, **edge)
         keys.append((u, v, sid))
         lines.append(seg.geometry)
@@ -234,7 +244,9 @@ def _length_basis(seg: Any) -> str:
     return "published" if kind == "published" else "line"
 
 
-def _drive(seg: Any, mode: str, length_km: float, profile: Profile) -> tuple[float, float, str]:
+def _drive(
+    seg: Any, mode: str, length_km: float, profile: Profile, grades: bool = True
+) -> tuple[float, float, str]:
     """Drive (or sail) hours, the speed used and what it is."""
     if mode == "ferry":
         return profile.ferry_crossing_h, length_km / profile.ferry_crossing_h, (
@@ -246,10 +258,37 @@ def _drive(seg: Any, mode: str, length_km: float, profile: Profile) -> tuple[flo
         return length_km / float(speed), float(speed), f"{float(speed):g} km/h: {src}"
     cls = seg["road_class"]
     speed = profile.speed_kph[cls]
-    return length_km / speed, speed, f"{speed:g} km/h, {cls} road class (profile)"
+    level_h = length_km / speed
+    reason = f"{speed:g} km/h, {cls} road class (profile)"
+    if grades and mode == "road" and cls == "mountain" and terrain is not None:
+        hours = _grade_drive_h(tuple(seg.geometry.coords), speed, length_km)
+        if hours is not None and hours > level_h * (1 + 1e-6):
+            return hours, length_km / hours, (
+                f"{length_km / hours:.0f} km/h on average: {speed:g} km/h {cls} road class "
+                "(profile) slowed on grades (GEBCO_2023 profile, Rakha et al. 2001 crawl "
+                "speed; mean of both directions)"
+            )
+    return level_h, speed, reason
 
 
-def _edge_attrs(G: nx.MultiGraph, sid: str, seg: Any, profile: Profile) -> dict[str, Any]:
+def _grade_drive_h(
+    coords: tuple[tuple[float, float], ...], base_kmh: float, length_km: float
+) -> float | None:
+    """Grade-aware drive hours over a line, the mean of both directions; ``None`` when
+    the elevation grid is not installed or the line lies outside it."""
+    if terrain is None or not terrain.grid_available():
+        return None
+    prof = terrain.sample_profile(coords)
+    if prof.note or prof.no_data_km >= prof.length_km:
+        return None
+    back = terrain.sample_profile(coords[::-1])
+    there = terrain.drive_time_h(prof, base_kmh, length_km)
+    return (there + terrain.drive_time_h(back, base_kmh, length_km)) / 2
+
+
+def _edge_attrs(
+    G: nx.MultiGraph, sid: str, seg: Any, profile: Profile, grades: bool = True
+) -> dict[str, Any]:
     """The edge's weights and descriptions, set once (osmnx style: named attributes)."""
     u, v = seg["from_id"], seg["to_id"]
     nu, nv = G.nodes[u], G.nodes[v]
@@ -268,7 +307,7 @@ def _edge_attrs(G: nx.MultiGraph, sid: str, seg: Any, profile: Profile) -> dict[
     planned = False
     posts: list[str] = []
     schedules: list[PostSchedule] = []
-    drive_h, speed_kmh, speed_reason = _drive(seg, mode, length_km, profile)
+    drive_h, speed_kmh, speed_reason = _drive(seg, mode, length_km, profile, grades)
     wait_h, wait_reason = 0.0, ""
     if mode == "ferry":
         wait_h, wait_reason = profile.ferry_wait_h, "ferry: expected wait for a sailing (profile)"

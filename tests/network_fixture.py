@@ -124,6 +124,14 @@ def fixture_layers(new_properties: bool = True) -> dict[str, gpd.GeoDataFrame]:
     return {"places": places, "checkpoints": checkpoints, "hubs": hubs, "corridors": corridors}
 
 
+def build_small(layers: dict[str, gpd.GeoDataFrame] | None = None, **kw: Any):
+    """The graph of ``layers`` (the fixture by default) at the profile's road-class
+    speeds: the fixture's straight lines are not roads, so no grades from the grid."""
+    from geo.graph import build_graph
+
+    return build_graph(layers if layers is not None else fixture_layers(), grades=False, **kw)
+
+
 def with_changes(
     layers: dict[str, gpd.GeoDataFrame], layer: str, changes: dict[str, dict[str, Any]]
 ) -> dict[str, gpd.GeoDataFrame]:

@@ -10,8 +10,7 @@ import sys
 import pytest
 
 from geo.cli import EXIT_BAD_INPUT, EXIT_NO_ROUTE, main
-from geo.graph import build_graph
-from tests.network_fixture import fixture_layers, with_changes
+from tests.network_fixture import build_small, fixture_layers, with_changes
 
 
 def test_route_table(capsys):
@@ -92,7 +91,7 @@ def test_module_entry_point():
 def S():  # noqa: N802
     # Torugart shut in January; three ways from Bishkek to Kashgar (Torugart, Irkeshtam,
     # round by Kazakhstan and Dostyk)
-    return build_graph(
+    return build_small(
         with_changes(fixture_layers(), "checkpoints", {"torugart-kg": {"closed_months": [1]}})
     )
 
@@ -174,7 +173,7 @@ def test_unknown_closures_option(capsys):
     layers = with_changes(
         fixture_layers(), "corridors", {"bishkek--naryn": {"closures_known": False}}
     )
-    G = build_graph(layers)
+    G = build_small(layers)
     argv = ["route", "Bishkek", "Kashgar", "--month", "1", "--by", "distance", "--json"]
     assert main(argv, graph=G) == 0
     assert "naryn" in json.loads(capsys.readouterr().out)["features"][0]["properties"]["nodes"]

@@ -62,8 +62,10 @@ def test_published_crossing_time_is_used(G):
 
 
 def test_speed_profile_sets_drive_time(layers):
-    slow = build_graph(layers, DEFAULT_PROFILE.replace(speed_kph={"mountain": 17.5}))
-    fast = build_graph(layers)
+    slow = build_graph(
+        layers, DEFAULT_PROFILE.replace(speed_kph={"mountain": 17.5}), grades=False
+    )
+    fast = build_graph(layers, grades=False)
     for u, v, k, d in fast.edges(keys=True, data=True):
         if d["road_class"] == "mountain":
             assert slow.edges[u, v, k]["drive_h"] == pytest.approx(2 * d["drive_h"])
@@ -108,7 +110,7 @@ def test_one_sided_pair_is_refused(layers):
 
 # ---------------------------------------------------------------- the edge contract (fixture)
 
-from tests.network_fixture import fixture_layers, with_changes  # noqa: E402
+from tests.network_fixture import build_small, fixture_layers, with_changes  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +119,7 @@ def small():
 
 
 def test_edge_weights_are_named_attributes(small):
-    G = build_graph(small)
+    G = build_small(small)
     p = DEFAULT_PROFILE
     for _, _, k, d in G.edges(keys=True, data=True):
         seg = small["corridors"].loc[k]
@@ -136,23 +138,23 @@ def test_segment_speed_replaces_the_class_speed(small):
         "corridors",
         {"naryn--torugart-kg": {"speed_kmh": 25.0, "speed_source": "test: temporary track"}},
     )
-    d = build_graph(layers).edges["naryn", "torugart-kg", "naryn--torugart-kg"]
+    d = build_small(layers).edges["naryn", "torugart-kg", "naryn--torugart-kg"]
     assert d["drive_h"] == pytest.approx(190.0 / 25.0)
     assert d["speed_reason"] == "25 km/h: test: temporary track"
 
 
 def test_closed_post_closes_its_crossing(small):
     layers = with_changes(small, "checkpoints", {"torugart-cn": {"closed_months": [1, 2]}})
-    d = build_graph(layers).edges["torugart-kg", "torugart-cn", "torugart"]
+    d = build_small(layers).edges["torugart-kg", "torugart-cn", "torugart"]
     assert d["closed_months"] == {1, 2}
-    assert build_graph(small).edges["torugart-kg", "torugart-cn", "torugart"]["closed_months"] == (
+    assert build_small(small).edges["torugart-kg", "torugart-cn", "torugart"]["closed_months"] == (
         frozenset()
     )
 
 
 def test_rail_dwell_is_the_two_countries_rail_figures(small):
     # Dostyk and Alashankou serve road and rail: the rail crossing takes the rail averages
-    G = build_graph(small)
+    G = build_small(small)
     d = G.edges["dostyk", "alashankou", "dostyk--alashankou"]
     p = DEFAULT_PROFILE
     rail = p.crossing_time_h["KZ:rail"] + p.crossing_time_h["CN:rail"]
@@ -166,13 +168,13 @@ def test_road_dwell_uses_the_posts_published_figure(small):
         "checkpoints",
         {"torugart-kg": {"crossing_time_h": 2.4, "crossing_time_source": "test: CPMM"}},
     )
-    d = build_graph(layers).edges["torugart-kg", "torugart-cn", "torugart"]
+    d = build_small(layers).edges["torugart-kg", "torugart-cn", "torugart"]
     assert d["dwell_h"] == pytest.approx(2.4 + DEFAULT_PROFILE.crossing_time_h["CN:road"])
     assert "test: CPMM" in d["dwell_reason"]
 
 
 def test_layers_of_the_older_contract_still_build(small):
-    G = build_graph(fixture_layers(new_properties=False))
+    G = build_small(fixture_layers(new_properties=False))
     d = G.edges["bishkek", "naryn", "bishkek--naryn"]
     assert d["length_basis"] == "published"
     assert G.edges["naryn", "torugart-kg", "naryn--torugart-kg"]["length_basis"] == "line"
@@ -182,7 +184,7 @@ def test_layers_of_the_older_contract_still_build(small):
 
 def test_closures_known_comes_from_segment_and_posts(small):
     layers = with_changes(small, "checkpoints", {"torugart-kg": {"closures_known": False}})
-    G = build_graph(layers)
+    G = build_small(layers)
     assert G.edges["torugart-kg", "torugart-cn", "torugart"]["closures_known"] is False
     assert G.edges["bishkek", "naryn", "bishkek--naryn"]["closures_known"] is True
 
@@ -190,7 +192,25 @@ def test_closures_known_comes_from_segment_and_posts(small):
 def test_bad_opening_hours_are_reported(small):
     layers = with_changes(small, "checkpoints", {"torugart-kg": {"open_hours": "18:00-09:00"}})
     with pytest.raises(GeoDataError, match="open_hours"):
-        build_graph(layers)
+        build_small(layers)
     layers = with_changes(small, "checkpoints", {"torugart-kg": {"open_hours": "nine to five"}})
     with pytest.raises(GeoDataError, match="HH:MM-HH:MM"):
-        build_graph(layers)
+        build_small(layers)
+
+
+def test_grades_slow_mountain_roads_where_the_grid_is_installed(layers, G):
+    terrain = pytest.importorskip("geo.terrain")
+    if not terrain.grid_available():
+        pytest.skip("elevation grid not installed")
+    level = build_graph(layers, grades=False)
+    slowed = 0
+    for u, v, k, d in G.edges(keys=True, data=True):
+        flat = level.edges[u, v, k]
+        assert d["drive_h"] >= flat["drive_h"] - 1e-9
+        if d["road_class"] != "mountain":
+            assert d["drive_h"] == flat["drive_h"]
+        elif d["drive_h"] > flat["drive_h"]:
+            slowed += 1
+            assert "GEBCO_2023" in d["speed_reason"]
+            assert d["speed_kmh"] == pytest.approx(d["length_km"] / d["drive_h"])
+    assert slowed >= 3

@@ -272,7 +272,7 @@ def test_via_a_closed_post_is_no_route(G):
 
 # ---------------------------------------------------------------- a small network built here
 
-from tests.network_fixture import fixture_layers, with_changes, without  # noqa: E402
+from tests.network_fixture import build_small, fixture_layers, with_changes, without  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -282,7 +282,7 @@ def small_layers():
 
 @pytest.fixture(scope="module")
 def S(small_layers):  # noqa: N802
-    return build_graph(small_layers)
+    return build_small(small_layers)
 
 
 def _borders(route):
@@ -300,11 +300,11 @@ def test_via_either_side_means_crossing_at_that_pair(S):
 def test_a_border_is_crossed_once_unless_asked(small_layers):
     # without the Urumqi-Kashgar road, Alashankou leads on to Kashgar only back through
     # Kazakhstan and Kyrgyzstan, crossing the KZ-CN border twice: refused
-    G = build_graph(without(small_layers, "urumqi--kashgar"))
+    G = build_small(without(small_layers, "urumqi--kashgar"))
     with pytest.raises(NoRouteError, match="crosses each border only once"):
         shortest_route(G, "Almaty", "Kashgar", via=["Alashankou"], by="distance")
     # with the road, the route stays in China after Alashankou
-    S = build_graph(small_layers)
+    S = build_small(small_layers)
     r = shortest_route(S, "Almaty", "Kashgar", via=["Alashankou"], by="distance")
     assert r.crossings == ["Dostyk → Alashankou"]
     # asking for two crossings of the KG-CN border is honoured
@@ -322,7 +322,7 @@ def test_alternatives_never_cross_a_border_twice(S):
 
 def test_k_routes_honour_via_avoid_and_month(small_layers):
     layers = with_changes(small_layers, "checkpoints", {"torugart-cn": {"closed_months": [1]}})
-    G = build_graph(layers)
+    G = build_small(layers)
     july = k_routes(G, "Almaty", "Kashgar", 3, via=["Bishkek"], month=7)
     assert {r.crossings[-1] for r in july} == {
         "Torugart (KG) → Torugart Port (CN)",
@@ -378,7 +378,7 @@ def test_chainage_counts_as_published(S):
 
 
 def test_unknown_error_stays_unknown(small_layers):
-    G = build_graph(fixture_layers(new_properties=False))
+    G = build_small(fixture_layers(new_properties=False))
     r = shortest_route(G, "Bishkek", "Kashgar", by="distance")
     assert r.length_err_km is None and r.time_err_h is None
     assert r.summary()["closures"].startswith("unknown for 4 of 4 legs")
@@ -399,7 +399,7 @@ def test_expected_weekly_wait_with_opening_hours(small_layers):
     layers = with_changes(
         small_layers, "checkpoints", {"torugart-kg": {"open_hours": "09:00-18:00"}}
     )
-    G = build_graph(layers)
+    G = build_small(layers)
     r = shortest_route(G, "Bishkek", "Kashgar", via=["torugart-kg"], by="time", month=3)
     leg = next(leg for leg in r.legs if leg.crossing)
     weekly = next(w for w in leg.waits if "over the week" in w.reason)
@@ -412,7 +412,7 @@ def test_departure_makes_waits_follow_the_calendar(small_layers):
     layers = with_changes(
         small_layers, "checkpoints", {"torugart-kg": {"open_hours": "09:00-18:00"}}
     )
-    G = build_graph(layers)
+    G = build_small(layers)
     kw = {"via": ["torugart-kg"], "by": "time"}
     # Bishkek -> Torugart: 490 km at 35 km/h = 14 h. Monday 00:00 + 14 h: open, no wait
     monday = shortest_route(G, "Bishkek", "Kashgar", depart="2026-03-02 00:00", **kw)
@@ -435,7 +435,7 @@ def test_departure_makes_waits_follow_the_calendar(small_layers):
 
 def test_unknown_closures_can_be_assumed_closed_in_winter(small_layers):
     layers = with_changes(small_layers, "corridors", {"bishkek--naryn": {"closures_known": False}})
-    G = build_graph(layers)
+    G = build_small(layers)
     r = shortest_route(G, "Bishkek", "Kashgar", by="distance", month=1)
     assert "naryn" in r.nodes
     assert r.closures_unknown == ["Bishkek → Naryn"]
@@ -451,7 +451,7 @@ def test_unknown_closures_can_be_assumed_closed_in_winter(small_layers):
 
 def test_comparison_keeps_impossible_alternatives_apart(small_layers):
     layers = with_changes(small_layers, "checkpoints", {"torugart-cn": {"closed_months": [1]}})
-    G = build_graph(layers)
+    G = build_small(layers)
     alts = [("via Torugart", ["torugart-kg"]), ("via Irkeshtam", ["irkeshtam-kg"])]
     c = compare_routes(G, "Bishkek", "Kashgar", alts, month=1)
     assert all(isinstance(r, Route) for r in c.routes)
@@ -477,7 +477,7 @@ def test_verdict_names_the_winner_and_the_deciding_step(S):
     layers = with_changes(
         fixture_layers(), "checkpoints", {"torugart-kg": {"open_hours": "10:00-12:00"}}
     )
-    slow = compare_routes(build_graph(layers), "Bishkek", "Kashgar", alts, by="time")
+    slow = compare_routes(build_small(layers), "Bishkek", "Kashgar", alts, by="time")
     v = comparison_verdict(slow)
     assert v["time"].startswith("via Irkeshtam wins on time")
     assert "Torugart (KG) → Torugart Port (CN): wait" in v["time"]
@@ -498,7 +498,7 @@ def test_best_by_time_counts_border_dwell(small_layers):
         "checkpoints",
         {"torugart-kg": {"crossing_time_h": 100.0, "crossing_time_source": "test"}},
     )
-    G = build_graph(layers)
+    G = build_small(layers)
     r = shortest_route(G, "Bishkek", "Kashgar", by="time")
     assert "irkeshtam-kg" in r.nodes
     routes = k_routes(G, "Bishkek", "Kashgar", 3, by="time")
