@@ -1068,8 +1068,8 @@ def shortest_route(
         Name of the route in comparisons.
     depart : datetime or str, optional
         Departure, local time at the origin (``"2026-03-02 08:00"``): the waits at
-        the posts then follow the calendar (weekdays, opening hours, holidays) along
-        the route. Without it they are the expected waits over the week.
+        the route. Without it they are the expected waits over the week. The path is
+        chosen with the expected waits of the month; the calendar then times it.
     unknown_closures : {"open", "winter"}
         What to assume for legs no source gives closures for: open all year, or
         closed November to March.
