@@ -287,9 +287,7 @@ def _tip(rows: Iterable[tuple[str, Any]], title: Any = None) -> str:
 def _require_columns(gdf: pd.DataFrame, cols: Iterable[str], source: str) -> None:
     missing = [c for c in cols if c not in gdf.columns]
     if missing:
-        raise GeoDataError(
-            [Problem(source, "", f"missing column {c!r}") for c in missing]
-        )
+        raise GeoDataError([Problem(source, "", f"missing column {c!r}") for c in missing])
 
 
 # --------------------------------------------------------------------------- choropleth
@@ -330,8 +328,7 @@ class LegendInfo:
         rows = [f"<b>{esc(self.title)}</b>", f"<i>{esc(self.unit)}</i>"]
         for colour, label, n in zip(self.colours, self.labels, self.counts, strict=True):
             rows.append(
-                f'<span class="swatch" style="background:{colour}"></span>'
-                f"{esc(label)} ({n})"
+                f'<span class="swatch" style="background:{colour}"></span>{esc(label)} ({n})'
             )
         rows.append(f'<span class="swatch nodata"></span>no data ({self.n_no_data})')
         scheme = esc(self.scheme.replace("_", " "))
@@ -390,13 +387,17 @@ def key_html(
         colour = CORRIDOR_COLOURS.get(name, OTHER_CORRIDOR_COLOUR)
         rows.append(f'<span class="line" style="border-top:3px solid {colour}"></span>{esc(name)}')
     for mode in [m for m in MODE_DASH if m in set(modes)]:
-        style = "dashed" if MODE_DASH[mode] and mode == "rail" else (
-            "dotted" if MODE_DASH[mode] else "solid")
+        style = (
+            "dashed"
+            if MODE_DASH[mode] and mode == "rail"
+            else ("dotted" if MODE_DASH[mode] else "solid")
+        )
         rows.append(f'<span class="line" style="border-top:3px {style} #444"></span>{esc(mode)}')
     for status in [s for s in CHECKPOINT_STATUS_COLOURS if s in set(statuses)]:
         colour = CHECKPOINT_STATUS_COLOURS[status]
-        rows.append(f'<span class="dot" style="background:{colour}"></span>'
-                    f"checkpoint {esc(status)}")
+        rows.append(
+            f'<span class="dot" style="background:{colour}"></span>checkpoint {esc(status)}'
+        )
     return "<details><summary><b>Key</b></summary>" + "<br>".join(rows) + "</details>"
 
 
@@ -512,8 +513,9 @@ def add_choropleth(
         legend.lower = float(y.min())
         legend.bins = [float(b) for b in bins]
         legend.colours = list(palette)
-        legend.labels = [f"{fmt_number(lo)} - {fmt_number(hi)}" for lo, hi in zip(lows, bins,
-                                                                                strict=True)]
+        legend.labels = [
+            f"{fmt_number(lo)} - {fmt_number(hi)}" for lo, hi in zip(lows, bins, strict=True)
+        ]
         legend.counts = [int((yb == i).sum()) for i in range(len(bins))]
     legend.n_no_data = len(codes) - sum(has)
 
@@ -733,7 +735,7 @@ def add_corridors(
     props = []
     for _, row in gdf.iterrows():
         corridors = list(row["corridors"]) if row["corridors"] is not None else []
-        length = f"{fmt_number(row['length_km'])} km ({row.get('length_kind', '')})"
+        length = f"{fmt_number(row['length_km'])} km ({row.get('length_basis', '')})"
         a, b = row.get("from_id", ""), row.get("to_id", "")
         title = f"{names.get(a, a)} - {names.get(b, b)}"
         short = [
@@ -746,6 +748,9 @@ def add_corridors(
             ("class", row.get("road_class")),
             ("max elevation", _num_unit(row.get("max_elevation_m"), "m")),
             ("length source", row.get("length_source")),
+            ("length error", _num_unit(row.get("length_err_km"), "km")),
+            ("traced line", _num_unit(row.get("line_km"), "km")),
+            ("detour factor", _num_unit(row.get("detour_factor"), "(road km / traced km)")),
             ("geometry", row.get("geometry_source")),
             ("source", row.get("source")),
         ]
@@ -815,8 +820,17 @@ def add_flow_lines(
     """
     _require_columns(
         flows,
-        ["origin", "dest", "origin_lat", "origin_lon", "dest_lat", "dest_lon", "value", "unit",
-         "year"],
+        [
+            "origin",
+            "dest",
+            "origin_lat",
+            "origin_lon",
+            "dest_lat",
+            "dest_lon",
+            "value",
+            "unit",
+            "year",
+        ],
         "trade flows",
     )
     fg = folium.FeatureGroup(name=esc(name), show=True)
