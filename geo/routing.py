@@ -389,9 +389,11 @@ class Route:
 
 
 def _closure_text(leg: Leg) -> str:
+    """``"closed months 1, 2 (source)"``, ``"none known (source)"`` or ``"unknown"``."""
+    src = f" ({leg.closure_source})" if leg.closure_source else ""
     if leg.closed_months:
-        return "closed months " + ", ".join(str(m) for m in sorted(leg.closed_months))
-    return "none known" if leg.closures_known else "unknown"
+        return "closed months " + ", ".join(str(m) for m in sorted(leg.closed_months)) + src
+    return f"none known{src}" if leg.closures_known else "unknown"
 
 
 def _step(km: float, h: float, usd: float, at: str, kind: str) -> dict[str, Any]:
@@ -602,8 +604,11 @@ def _calendar_wait(
         rules.append((s, days, shift))
     t = arrive
     limit = arrive + timedelta(days=21)
-    while t < limit and not all(_post_open(s, t + sh, d) for s, d, sh in rules):
-        t += timedelta(minutes=15)
+    if not all(_post_open(s, t + sh, d) for s, d, sh in rules):
+        # step on whole quarter hours: openings fall on them
+        t = t.replace(second=0, microsecond=0) - timedelta(minutes=t.minute % 15)
+        while t < limit and not all(_post_open(s, t + sh, d) for s, d, sh in rules):
+            t += timedelta(minutes=15)
     if t >= limit:
         waits.append(Wait(math.inf, "the posts do not open within three weeks"))
         return waits
@@ -841,7 +846,10 @@ def _request(
         after = nx.single_source_dijkstra_path_length(rest, stops[j + 1], weight="weight")
         first, second = min(
             ((via_id, pair), (pair, via_id)),
-            key=lambda o: before.get(o[0], math.inf) + after.get(o[1], math.inf),
+            key=lambda o: (
+                before.get(o[0], math.inf) + after.get(o[1], math.inf),
+                before.get(o[0], math.inf),  # when neither order leads on: the near side first
+            ),
         )
         parts.add(len(out))
         out += [first, second]
@@ -854,6 +862,13 @@ def _request(
 def _without_border(H: nx.Graph, border: frozenset[str]) -> nx.Graph:
     """A view of ``H`` without the crossings of ``border``."""
     return nx.subgraph_view(H, filter_edge=lambda a, b: H[a][b].get("border") != border)
+
+
+def _without_borders(H: nx.Graph, borders: frozenset[frozenset[str]]) -> nx.Graph:
+    """A view of ``H`` without the crossings of any of ``borders`` (``H`` itself if none)."""
+    if not borders:
+        return H
+    return nx.subgraph_view(H, filter_edge=lambda a, b: H[a][b].get("border") not in borders)
 
 
 def _borders(H: nx.Graph, path: Sequence[str]) -> list[frozenset[str]]:
@@ -966,17 +981,30 @@ def _combine(
 def _no_route(G: nx.MultiGraph, H: nx.Graph, req: _Request) -> NoRouteError:
     """Why :func:`_best_paths` found nothing: the first part without any path, or the
     border rule."""
-    for a, b in pairwise(req.stops):
-        if a not in H or b not in H or not nx.has_path(H, a, b):
+    asked_borders = frozenset(
+        frozenset((G.nodes[req.stops[i]]["country"], G.nodes[req.stops[i + 1]]["country"]))
+        for i in req.crossing_parts
+    )
+    for i, (a, b) in enumerate(pairwise(req.stops)):
+        rest = H if i in req.crossing_parts else _without_borders(H, asked_borders)
+        if a not in rest or b not in rest or not nx.has_path(rest, a, b):
             return NoRouteError(
                 _explain(G, a, b, req.by, req.month, req.avoid, req.countries,
-                         req.unknown_closures)
+                         req.unknown_closures,
+                         frozenset() if i in req.crossing_parts else asked_borders)
             )
     names = G.nodes
     s, t = req.stops[0], req.stops[-1]
+    asked = [
+        f"{'-'.join(sorted((names[a]['country'], names[b]['country'])))} border only at "
+        f"{names[a]['name']} – {names[b]['name']}"
+        for i in sorted(req.crossing_parts)
+        for a, b in [(req.stops[i], req.stops[i + 1])]
+    ]
+    rule = f"crosses the {', the '.join(asked)} and" if asked else "crosses"
     return NoRouteError(
-        f"no route from {names[s]['name']} to {names[t]['name']} that crosses each border "
-        "only once; name the crossings as via places to allow more"
+        f"no route from {names[s]['name']} to {names[t]['name']} that {rule} every other "
+        "border at most once; name the crossings as via places to allow more"
     )
 
 
@@ -1005,14 +1033,18 @@ def _explain(
     avoid: frozenset,
     countries: frozenset,
     unknown_closures: str = "open",
+    borders: frozenset[frozenset[str]] = frozenset(),
 ) -> str:
+    """Why there is no path from ``s`` to ``t`` (crossing none of ``borders``)."""
     names = G.nodes
     what = f"no route from {names[s]['name']} to {names[t]['name']}"
     if not nx.has_path(G, s, t):
         return f"{what}: they are not connected by any corridor"
-    free = _view(G, by, None, avoid, countries)
+    free = _without_borders(_view(G, by, None, avoid, countries), borders)
     if month is not None and s in free and t in free and nx.has_path(free, s, t):
-        open_view = _view(G, by, month, avoid, countries, unknown_closures)
+        open_view = _without_borders(
+            _view(G, by, month, avoid, countries, unknown_closures), borders
+        )
         if not nx.has_path(open_view, s, t):
             path = nx.shortest_path(free, s, t, weight="weight")
             shut = sorted(
@@ -1027,6 +1059,9 @@ def _explain(
     if avoid or countries:
         avoided = [names[n]["name"] for n in sorted(avoid)] + sorted(countries)
         return f"{what} when avoiding {', '.join(avoided)}"
+    if borders:
+        named = ", ".join("-".join(sorted(b)) for b in sorted(borders, key=sorted))
+        return f"{what} without crossing the {named} border again"
     return f"{what}: the only connections are planned crossings"
 
 

@@ -301,7 +301,7 @@ def test_a_border_is_crossed_once_unless_asked(small_layers):
     # without the Urumqi-Kashgar road, Alashankou leads on to Kashgar only back through
     # Kazakhstan and Kyrgyzstan, crossing the KZ-CN border twice: refused
     G = build_small(without(small_layers, "urumqi--kashgar"))
-    with pytest.raises(NoRouteError, match="crosses each border only once"):
+    with pytest.raises(NoRouteError, match="Alashankou to Kashgar without crossing the CN-KZ"):
         shortest_route(G, "Almaty", "Kashgar", via=["Alashankou"], by="distance")
     # with the road, the route stays in China after Alashankou
     S = build_small(small_layers)
@@ -513,3 +513,20 @@ def test_calendar_waits_use_each_posts_local_time(S):
     leg = next(leg for leg in r.legs if leg.crossing)
     assert leg.wait_h > 24
     assert "Torugart Port (CN): arrives Thu 01 Oct 01:00 local time" in leg.waits[0].reason
+
+
+def test_closed_legs_say_why(small_layers):
+    layers = with_changes(
+        small_layers,
+        "corridors",
+        {"bishkek--osh": {"closed_months": [12, 1], "closure_source": "test: snow on the pass"}},
+    )
+    G = build_small(layers)
+    r = shortest_route(G, "Bishkek", "Kashgar", via=["irkeshtam-kg"], month=7)
+    frame = r.legs_frame().set_index("segment")
+    assert frame.loc["bishkek--osh", "closures"] == "closed months 1, 12 (test: snow on the pass)"
+    assert frame.loc["bishkek--naryn", "closures"] if "bishkek--naryn" in frame.index else True
+    assert frame.loc["irkeshtam", "closures"] == "none known (test fixture)"
+    assert r.months_closed == [1, 12]
+    with pytest.raises(NoRouteError, match=r"in month 1: closed that month \(Bishkek, Osh\)"):
+        shortest_route(G, "Bishkek", "Kashgar", via=["irkeshtam-kg"], month=1)
