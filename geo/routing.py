@@ -826,7 +826,10 @@ def _request(
         if via_id == out[-1]:
             continue
         pair = G.nodes[via_id].get("pair_id")
-        if pair is None:
+        home = G.nodes[via_id]["country"]
+        if pair is None or G.nodes[out[-1]]["country"] == G.nodes[stops[j + 1]]["country"] == home:
+            # not a post, or a post passed on a road within its own country
+            # (Taraz -> Almaty via Kordai): a place to pass, not a crossing
             out.append(via_id)
             continue
         if pair in avoid_ids or G.nodes[pair]["country"] in countries:
@@ -1090,6 +1093,8 @@ def shortest_route(
     via : sequence of str
         Places to pass through, in order. A border post (either side of the pair)
         means crossing the border there; if that crossing is closed there is no route.
+        A post between two stops in its own country is passed as a place (Taraz ->
+        Almaty via Kordai stays in Kazakhstan).
     by : {"time", "distance", "cost"}
         What to minimise.
     month : int, optional

@@ -530,3 +530,9 @@ def test_closed_legs_say_why(small_layers):
     assert r.months_closed == [1, 12]
     with pytest.raises(NoRouteError, match=r"in month 1: closed that month \(Bishkek, Osh\)"):
         shortest_route(G, "Bishkek", "Kashgar", via=["irkeshtam-kg"], month=1)
+
+
+def test_a_post_between_two_home_stops_is_a_place_to_pass(S):
+    # Naryn -> Osh via Ak-Zhol stays in Kyrgyzstan, as Taraz -> Almaty via Kordai in Kazakhstan
+    home = shortest_route(S, "Naryn", "Osh", via=["ak-zhol"], by="distance")
+    assert home.crossings == [] and "ak-zhol" in home.nodes
