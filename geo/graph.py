@@ -188,7 +188,7 @@ def _edge_attrs(G: nx.MultiGraph, sid: str, seg, profile: Profile) -> dict:
         "mode": mode,
         "road_class": seg["road_class"],
         "length_km": length_km,
-        "length_kind": seg["length_kind"],
+        "length_basis": seg["length_basis"],
         "drive_h": drive_h,
         "wait_h": wait_h,
         "dwell_h": dwell_h,

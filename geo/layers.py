@@ -112,6 +112,7 @@ _TEXT = Field(str, check=_nonempty)
 _OPT_TEXT = Field(str, required=False)
 _NUM = (int, float)
 _MONTHS = Field(list, check=_list_of(range(1, 13), int))
+LENGTH_BASES = frozenset({"published", "chainage", "modelled"})
 
 
 @dataclass(frozen=True)
@@ -218,8 +219,13 @@ SCHEMAS: dict[str, Schema] = {
             "mode": Field(str, check=_one_of(MODES)),
             "road_class": Field(str, check=_one_of(ROAD_CLASSES)),
             "length_km": Field(_NUM, check=lambda v: None if v > 0 else f"must be > 0, got {v}"),
-            "length_kind": Field(str, check=_one_of({"published", "geodesic"})),
-            "length_source": _OPT_TEXT,
+            "length_basis": Field(str, check=_one_of(LENGTH_BASES)),
+            "length_source": _TEXT,
+            "length_err_km": Field(
+                _NUM, check=lambda v: None if v >= 0 else f"must be >= 0, got {v}"
+            ),
+            "line_km": Field(_NUM, check=lambda v: None if v >= 0 else f"must be >= 0, got {v}"),
+            "detour_factor": Field(_NUM, required=False),
             "corridors": Field(list, check=_list_of(CORRIDOR_NAMES)),
             "closed_months": _MONTHS,
             "max_elevation_m": Field(_NUM, required=False),

@@ -117,6 +117,13 @@ _STYLE = Template(
   .corridor-legend .nodata { background: repeating-linear-gradient(45deg, #d9d9d9 0 3px,
     #9e9e9e 3px 4px); }
   .leaflet-tooltip { white-space: normal; width: max-content; max-width: 320px; }
+  .corridor-popup-open .corridor-key, .corridor-popup-open .corridor-legend { display: none; }
+  .corridor-tile-note { background: rgba(255,255,255,0.85); padding: 2px 6px;
+    font: 11px sans-serif; border-radius: 3px; }
+  .corridor-view-link a { font-size: 14px; }
+  .corridor-place-label { font: 600 12px/18px sans-serif; color: #222; white-space: nowrap;
+    text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
+  .corridor-crossing-label { font-weight: 400; font-size: 11px; color: #444; }
   .corridor-marker { border-radius: 50%; border: 2px solid #fff; color: #fff;
     text-align: center; box-shadow: 0 0 3px rgba(0,0,0,0.6); font-size: 11px; }
 </style>
@@ -146,33 +153,60 @@ class _MapStyle(MacroElement):
         self.nodata = NO_DATA_COLOUR
 
 
-def base_map(offline: bool = False, tiles: str | None = DEFAULT_TILES) -> folium.Map:
+#: Outer limit of panning (south-west, north-east lat/lon): the extent of the context layer,
+#: so the edge where the neighbouring countries are cut off is never in view.
+MAX_BOUNDS = ((33.0, 40.0), (57.0, 97.0))
+MIN_ZOOM = 4
+MAX_ZOOM = 12
+
+
+def base_map(
+    offline: bool = False,
+    tiles: str | None = None,
+    *,
+    max_bounds: tuple[tuple[float, float], tuple[float, float]] | None = MAX_BOUNDS,
+) -> folium.Map:
     """A map centred on Kazakhstan and Kyrgyzstan with a scale bar and a measure tool.
+
+    The map draws on a plain background: online tiles are an optional layer
+    (:func:`tile_group`) that fails quietly, so the map works with no network at all.
 
     Parameters
     ----------
     offline : bool
-        No tiles at all (a plain background): vector layers still draw. Call
-        :func:`finish_map` with ``offline=True`` so the assets come from ``static/vendor``.
+        Never any tiles (``tiles`` is ignored). The Leaflet assets come from the app's own
+        ``static/vendor`` in every mode (:func:`finish_map`).
     tiles : str or None
-        A folium/xyzservices tile name, or ``None`` for the plain background. Ignored offline.
+        A folium/xyzservices tile name drawn under everything, or ``None`` (default) for the
+        plain background.
+    max_bounds : ((south, west), (north, east)) or None
+        Panning limit; the minimum zoom keeps the view inside it too.
 
     Returns
     -------
     folium.Map
     """
     use_tiles = None if offline else tiles
+    extra: dict[str, Any] = {}
+    if max_bounds is not None:
+        (s, w), (n, e) = max_bounds
+        extra = {"max_bounds": True, "min_lat": s, "min_lon": w, "max_lat": n, "max_lon": e,
+                 "max_bounds_viscosity": 1.0}
     m = folium.Map(
         location=CENTER_LATLON,
         zoom_start=ZOOM_START,
         tiles=use_tiles,
         control_scale=True,
         prefer_canvas=False,
-        min_zoom=3,
-        max_zoom=12,
+        min_zoom=MIN_ZOOM,
+        max_zoom=MAX_ZOOM,
         zoom_snap=0.25,
         zoom_delta=0.5,
+        **extra,
     )
+    # folium passes min/max zoom to its tile layer only; without tiles Leaflet would zoom to 28
+    m.options["minZoom"] = MIN_ZOOM
+    m.options["maxZoom"] = MAX_ZOOM
     m.get_root().add_child(_MapStyle(NO_TILES_BACKGROUND))
     folium.plugins.MeasureControl(
         position="topleft",
@@ -181,7 +215,87 @@ def base_map(offline: bool = False, tiles: str | None = DEFAULT_TILES) -> folium
         primary_area_unit="sqkilometers",
         secondary_area_unit=None,
     ).add_to(m)
+    _Behaviour().add_to(m)
     return m
+
+
+class _Behaviour(MacroElement):
+    """Map-wide behaviour that never changes between reruns.
+
+    - a quiet note when an online tile layer fails to load (the plain background stays);
+    - the collapsible key and any legend control hide while a popup is open, so they never
+      cover a popup or its close button;
+    - a "link to this view" button that sends the current centre and zoom to the app
+      (``view`` in the component's value) without the app rerunning on every pan.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (map) {
+    var note = null;
+    map.on("layeradd", function (e) {
+        var layer = e.layer;
+        if (!(layer instanceof L.TileLayer) || layer._corridorWatched) { return; }
+        layer._corridorWatched = true;
+        layer.on("tileerror", function () {
+            if (note) { return; }
+            note = L.control({position: "bottomleft"});
+            note.onAdd = function () {
+                var div = L.DomUtil.create("div", "corridor-tile-note");
+                div.textContent = "Online tiles could not be loaded: plain background shown.";
+                return div;
+            };
+            note.addTo(map);
+        });
+    });
+    map.on("popupopen", function () {
+        L.DomUtil.addClass(map.getContainer(), "corridor-popup-open");
+    });
+    map.on("popupclose", function () {
+        L.DomUtil.removeClass(map.getContainer(), "corridor-popup-open");
+    });
+    var link = L.control({position: "topleft"});
+    link.onAdd = function () {
+        var div = L.DomUtil.create("div", "leaflet-bar corridor-view-link");
+        var a = L.DomUtil.create("a", "", div);
+        a.href = "#";
+        a.title = "Link to this view (puts the view in the page address)";
+        a.setAttribute("role", "button");
+        a.setAttribute("aria-label", "Link to this view");
+        a.innerHTML = '<i class="fa-solid fa-link"></i>';
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.on(a, "click", function (ev) {
+            L.DomEvent.preventDefault(ev);
+            var c = map.getCenter();
+            var sent = (window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.previous_data) || {};
+            var value = Object.assign({}, sent, {view: {
+                lat: Math.round(c.lat * 1e4) / 1e4, lng: Math.round(c.lng * 1e4) / 1e4,
+                zoom: map.getZoom()}});
+            if (window.Streamlit) { window.Streamlit.setComponentValue(value); }
+        });
+        return div;
+    };
+    link.addTo(map);
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "CorridorBehaviour"
+
+
+def tile_group(tiles: str = DEFAULT_TILES, *, name: str = "Online tiles") -> folium.FeatureGroup:
+    """An online tile layer as a group of its own, drawn under the vector layers.
+
+    Without network its tiles fail and the map shows a short note over the plain background
+    (see :func:`base_map`); nothing else depends on it.
+    """
+    fg = folium.FeatureGroup(name=esc(name), show=True)
+    folium.TileLayer(tiles, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM).add_to(fg)
+    return fg
 
 
 def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame, padding_px: int = 8) -> folium.Map:
@@ -217,8 +331,12 @@ class _RefitOnResize(MacroElement):
         map.getContainer().addEventListener(ev, function () { moved = true; }, {passive: true});
     });
     new ResizeObserver(function () {
+        var el = map.getContainer();
+        if (el.clientWidth === 0 || el.clientHeight === 0) { return; }
         map.invalidateSize({pan: false});
-        if (!moved) { map.fitBounds(bounds, opts); }
+        // a view given by the app (streamlit-folium's center/zoom) wins over the fit
+        var given = window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_center;
+        if (!moved && !given) { map.fitBounds(bounds, opts); }
     }).observe(map.getContainer());
 })({{ this._parent.get_name() }});
 {% endmacro %}
@@ -232,8 +350,12 @@ class _RefitOnResize(MacroElement):
         self.options = dict(options)
 
 
-def finish_map(m: folium.Map, offline: bool = False) -> folium.Map:
-    """Add the layer control (last, so it lists every group) and localise assets offline.
+def finish_map(m: folium.Map, offline: bool = False, layer_control: bool = True) -> folium.Map:
+    """Add the layer control (last, so it lists every group) and localise the assets.
+
+    Leaflet and its plugins always come from the app's ``static/vendor`` folder (``offline``
+    is kept for callers; it no longer changes the assets). ``layer_control=False`` leaves the
+    control out (the Map page toggles its layers from the sidebar instead).
 
     If the map was fitted to bounds (``m.fit_bounds``), the fit is re-applied when the map's
     container is resized (see :class:`_RefitOnResize`).
@@ -241,9 +363,9 @@ def finish_map(m: folium.Map, offline: bool = False) -> folium.Map:
     fits = [c for c in m._children.values() if isinstance(c, folium.map.FitBounds)]
     if fits:
         _RefitOnResize(fits[-1].bounds, fits[-1].options).add_to(m)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    if offline:
-        localize_assets(m)
+    if layer_control:
+        folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    localize_assets(m)
     return m
 
 
@@ -287,9 +409,7 @@ def _tip(rows: Iterable[tuple[str, Any]], title: Any = None) -> str:
 def _require_columns(gdf: pd.DataFrame, cols: Iterable[str], source: str) -> None:
     missing = [c for c in cols if c not in gdf.columns]
     if missing:
-        raise GeoDataError(
-            [Problem(source, "", f"missing column {c!r}") for c in missing]
-        )
+        raise GeoDataError([Problem(source, "", f"missing column {c!r}") for c in missing])
 
 
 # --------------------------------------------------------------------------- choropleth
@@ -330,8 +450,7 @@ class LegendInfo:
         rows = [f"<b>{esc(self.title)}</b>", f"<i>{esc(self.unit)}</i>"]
         for colour, label, n in zip(self.colours, self.labels, self.counts, strict=True):
             rows.append(
-                f'<span class="swatch" style="background:{colour}"></span>'
-                f"{esc(label)} ({n})"
+                f'<span class="swatch" style="background:{colour}"></span>{esc(label)} ({n})'
             )
         rows.append(f'<span class="swatch nodata"></span>no data ({self.n_no_data})')
         scheme = esc(self.scheme.replace("_", " "))
@@ -390,13 +509,17 @@ def key_html(
         colour = CORRIDOR_COLOURS.get(name, OTHER_CORRIDOR_COLOUR)
         rows.append(f'<span class="line" style="border-top:3px solid {colour}"></span>{esc(name)}')
     for mode in [m for m in MODE_DASH if m in set(modes)]:
-        style = "dashed" if MODE_DASH[mode] and mode == "rail" else (
-            "dotted" if MODE_DASH[mode] else "solid")
+        style = (
+            "dashed"
+            if MODE_DASH[mode] and mode == "rail"
+            else ("dotted" if MODE_DASH[mode] else "solid")
+        )
         rows.append(f'<span class="line" style="border-top:3px {style} #444"></span>{esc(mode)}')
     for status in [s for s in CHECKPOINT_STATUS_COLOURS if s in set(statuses)]:
         colour = CHECKPOINT_STATUS_COLOURS[status]
-        rows.append(f'<span class="dot" style="background:{colour}"></span>'
-                    f"checkpoint {esc(status)}")
+        rows.append(
+            f'<span class="dot" style="background:{colour}"></span>checkpoint {esc(status)}'
+        )
     return "<details><summary><b>Key</b></summary>" + "<br>".join(rows) + "</details>"
 
 
@@ -459,6 +582,22 @@ def add_choropleth(
     m: folium.Map,
     oblasts_gdf: gpd.GeoDataFrame,
     values_df: pd.DataFrame,
+    **kwargs: Any,
+) -> LegendInfo:
+    """:func:`choropleth_group` added to ``m`` with its legend as a map control (top right).
+
+    The app keeps the legend outside the map (it changes with the indicator while the base
+    map stays); this is for a stand-alone map (an HTML export).
+    """
+    fg, legend = choropleth_group(oblasts_gdf, values_df, **kwargs)
+    fg.add_to(m)
+    Legend(legend.to_html(), position="topright").add_to(m)
+    return legend
+
+
+def choropleth_group(
+    oblasts_gdf: gpd.GeoDataFrame,
+    values_df: pd.DataFrame,
     *,
     indicator_label: str,
     unit: str,
@@ -467,11 +606,10 @@ def add_choropleth(
     name: str = "Oblasts",
     tolerance_deg: float = 0.0,
 ) -> LegendInfo:
-    """Colour the oblasts by an indicator; regions without a value are hatched "no data".
+    """The oblasts coloured by an indicator; regions without a value are hatched "no data".
 
     Parameters
     ----------
-    m : folium.Map
     oblasts_gdf : GeoDataFrame
         The ``oblasts`` layer (``code``, ``name_en`` columns).
     values_df : DataFrame
@@ -490,8 +628,8 @@ def add_choropleth(
 
     Returns
     -------
-    LegendInfo
-        Also drawn in the map as a legend control.
+    (FeatureGroup, LegendInfo)
+        The coloured regions (not yet on a map) and what the legend shows.
     """
     _require_columns(oblasts_gdf, ["code", "name_en"], "oblasts layer")
     _require_columns(values_df, ["region", "value"], "indicator values")
@@ -512,8 +650,9 @@ def add_choropleth(
         legend.lower = float(y.min())
         legend.bins = [float(b) for b in bins]
         legend.colours = list(palette)
-        legend.labels = [f"{fmt_number(lo)} - {fmt_number(hi)}" for lo, hi in zip(lows, bins,
-                                                                                strict=True)]
+        legend.labels = [
+            f"{fmt_number(lo)} - {fmt_number(hi)}" for lo, hi in zip(lows, bins, strict=True)
+        ]
         legend.counts = [int((yb == i).sum()) for i in range(len(bins))]
     legend.n_no_data = len(codes) - sum(has)
 
@@ -551,9 +690,7 @@ def add_choropleth(
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(fg)
-    fg.add_to(m)
-    Legend(legend.to_html(), position="topright").add_to(m)
-    return legend
+    return fg, legend
 
 
 def _period(row: pd.Series) -> str | None:
@@ -568,9 +705,14 @@ def _period(row: pd.Series) -> str | None:
 
 
 def add_context(
-    m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Neighbours", tolerance_deg: float = 0.0
+    m: folium.Map | None, gdf: gpd.GeoDataFrame, *, name: str = "Neighbours",
+    tolerance_deg: float = 0.0,
 ) -> folium.FeatureGroup:
-    """Neighbouring countries/regions as light grey, non-interactive-looking polygons."""
+    """Neighbouring countries/regions as light grey polygons with their outlines.
+
+    The layer is cut to a rectangle; the outlines leave out that rectangle's edges, so no
+    straight line runs across the map where a country was cut.
+    """
     _require_columns(gdf, ["code", "name_en"], "context layer")
     props = [
         {"tip": _tip([], title=f"{nm} ({code})")}
@@ -582,13 +724,26 @@ def add_context(
         style_function=lambda f: {
             "fillColor": "#f0f0f0",
             "fillOpacity": 0.6,
-            "color": "#9e9e9e",
-            "weight": 0.8,
+            "stroke": False,
             "className": "corridor-context",
         },
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
     ).add_to(fg)
-    fg.add_to(m)
+    frame = shapely.box(*gdf.total_bounds).exterior.buffer(1e-3)
+    outlines = gpd.GeoDataFrame(
+        geometry=[None if g is None else g.boundary.difference(frame) for g in gdf.geometry],
+        crs=gdf.crs,
+    )
+    folium.GeoJson(
+        _collection(outlines, [{}] * len(outlines), tolerance_deg),
+        style_function=lambda f: {
+            "color": "#9e9e9e",
+            "weight": 0.8,
+            "className": "corridor-context-outline",
+        },
+    ).add_to(fg)
+    if m is not None:
+        fg.add_to(m)
     return fg
 
 
@@ -602,10 +757,13 @@ def _months(months: Any) -> str | None:
 
 
 def _div_marker(
-    lat: float, lon: float, colour: str, icon: str, css: str, size: int
+    lat: float, lon: float, colour: str, icon: str, css: str, size: int, shift_px: int = 0,
+    feature_id: Any = None,
 ) -> folium.Marker:
+    """A round Font Awesome marker; ``shift_px`` moves it sideways on screen (paired posts)."""
     html_ = (
-        f'<div class="corridor-marker {css}" style="background:{colour};width:{size}px;'
+        f'<div class="corridor-marker {css}" data-id="{esc(feature_id)}" '
+        f'style="background:{colour};width:{size}px;'
         f'height:{size}px;line-height:{size - 4}px"><i class="fa-solid {icon}"></i></div>'
     )
     return folium.Marker(
@@ -613,10 +771,34 @@ def _div_marker(
         icon=folium.DivIcon(
             html=html_,
             icon_size=(size, size),
-            icon_anchor=(size // 2, size // 2),
+            icon_anchor=(size // 2 - shift_px, size // 2),
             class_name=css,
         ),
     )
+
+
+#: Paired posts closer than this (degrees) are drawn side by side, west one to the left.
+PAIR_OFFSET_DEG = 0.2
+PAIR_SHIFT_PX = 11
+
+
+def pair_shifts(gdf: gpd.GeoDataFrame) -> dict[str, int]:
+    """Screen shift (px) of each checkpoint id whose paired post sits almost on top of it.
+
+    The western post of a pair moves left and the eastern one right, by half a marker each,
+    so both stay clickable at every zoom.
+    """
+    pts = dict(zip(gdf["id"], gdf.geometry, strict=True))
+    out: dict[str, int] = {}
+    for cid, pair in zip(gdf["id"], gdf.get("pair_id", [None] * len(gdf)), strict=True):
+        if not isinstance(pair, str) or pair not in pts or pts[cid] is None or pts[pair] is None:
+            continue
+        a, b = pts[cid], pts[pair]
+        if a.distance(b) > PAIR_OFFSET_DEG:
+            continue
+        west = (a.x, cid) < (b.x, pair)
+        out[cid] = -PAIR_SHIFT_PX if west else PAIR_SHIFT_PX
+    return out
 
 
 def checkpoint_popup(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -651,25 +833,32 @@ def checkpoint_popup(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
 
 
 def add_checkpoints(
-    m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Border checkpoints"
+    m: folium.Map | None, gdf: gpd.GeoDataFrame, *, name: str = "Border checkpoints"
 ) -> folium.FeatureGroup:
     """Border posts, passes and inland ports: a marker coloured by status, with a popup."""
     _require_columns(gdf, ["id", "name_en", "status"], "checkpoints layer")
     names = dict(zip(gdf["id"], gdf["name_en"], strict=True))
+    shifts = pair_shifts(gdf)
     fg = folium.FeatureGroup(name=esc(name), show=True)
     for _, row in gdf.iterrows():
         pt = row.geometry
         colour = CHECKPOINT_STATUS_COLOURS.get(row["status"], "#444444")
-        mk = _div_marker(pt.y, pt.x, colour, "fa-road-barrier", "corridor-checkpoint", 20)
+        mk = _div_marker(pt.y, pt.x, colour, "fa-road-barrier", "corridor-checkpoint", 20,
+                         shift_px=shifts.get(row["id"], 0), feature_id=row["id"])
         mk.add_child(folium.Popup(checkpoint_popup(row.to_dict(), names), max_width=320))
-        mk.add_child(folium.Tooltip(esc(row["name_en"])))
+        pair = row.get("pair_id")
+        tip = row["name_en"]
+        if row["id"] in shifts:
+            tip = f"{row['name_en']} (pair: {names.get(pair, pair)})"
+        mk.add_child(folium.Tooltip(esc(tip)))
         mk.add_to(fg)
-    fg.add_to(m)
+    if m is not None:
+        fg.add_to(m)
     return fg
 
 
 def add_hubs(
-    m: folium.Map, gdf: gpd.GeoDataFrame, *, name: str = "Logistics hubs"
+    m: folium.Map | None, gdf: gpd.GeoDataFrame, *, name: str = "Logistics hubs"
 ) -> folium.FeatureGroup:
     """Dry ports, sea ports, terminals: a marker by kind, with a popup."""
     _require_columns(gdf, ["id", "name_en", "kind", "status"], "hubs layer")
@@ -678,7 +867,7 @@ def add_hubs(
         pt = row.geometry
         icon = HUB_ICONS.get(row["kind"], "fa-circle")
         colour = "#08519c" if row["status"] == "operating" else "#6baed6"
-        mk = _div_marker(pt.y, pt.x, colour, icon, "corridor-hub", 22)
+        mk = _div_marker(pt.y, pt.x, colour, icon, "corridor-hub", 22, feature_id=row["id"])
         popup = _tip(
             [
                 ("kind", row.get("kind")),
@@ -692,7 +881,8 @@ def add_hubs(
         mk.add_child(folium.Popup(popup, max_width=320))
         mk.add_child(folium.Tooltip(esc(row["name_en"])))
         mk.add_to(fg)
-    fg.add_to(m)
+    if m is not None:
+        fg.add_to(m)
     return fg
 
 
@@ -715,7 +905,7 @@ def corridor_style(mode: str, corridors: Any) -> dict[str, Any]:
 
 
 def add_corridors(
-    m: folium.Map,
+    m: folium.Map | None,
     gdf: gpd.GeoDataFrame,
     *,
     name: str = "Corridors",
@@ -733,7 +923,7 @@ def add_corridors(
     props = []
     for _, row in gdf.iterrows():
         corridors = list(row["corridors"]) if row["corridors"] is not None else []
-        length = f"{fmt_number(row['length_km'])} km ({row.get('length_kind', '')})"
+        length = f"{fmt_number(row['length_km'])} km ({row.get('length_basis', '')})"
         a, b = row.get("from_id", ""), row.get("to_id", "")
         title = f"{names.get(a, a)} - {names.get(b, b)}"
         short = [
@@ -746,6 +936,9 @@ def add_corridors(
             ("class", row.get("road_class")),
             ("max elevation", _num_unit(row.get("max_elevation_m"), "m")),
             ("length source", row.get("length_source")),
+            ("length error", _num_unit(row.get("length_err_km"), "km")),
+            ("traced line", _num_unit(row.get("line_km"), "km")),
+            ("detour factor", _num_unit(row.get("detour_factor"), "(road km / traced km)")),
             ("geometry", row.get("geometry_source")),
             ("source", row.get("source")),
         ]
@@ -764,7 +957,8 @@ def add_corridors(
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["pop"], labels=False, max_width=360),
     ).add_to(fg)
-    fg.add_to(m)
+    if m is not None:
+        fg.add_to(m)
     return fg
 
 
@@ -796,7 +990,7 @@ def _offset_arc(
 
 
 def add_flow_lines(
-    m: folium.Map,
+    m: folium.Map | None,
     flows: pd.DataFrame,
     *,
     name: str = "Trade flows",
@@ -815,8 +1009,17 @@ def add_flow_lines(
     """
     _require_columns(
         flows,
-        ["origin", "dest", "origin_lat", "origin_lon", "dest_lat", "dest_lon", "value", "unit",
-         "year"],
+        [
+            "origin",
+            "dest",
+            "origin_lat",
+            "origin_lon",
+            "dest_lat",
+            "dest_lon",
+            "value",
+            "unit",
+            "year",
+        ],
         "trade flows",
     )
     fg = folium.FeatureGroup(name=esc(name), show=True)
@@ -835,12 +1038,13 @@ def add_flow_lines(
         folium.PolyLine(
             pts, color=colour, weight=width, opacity=0.75, tooltip=tip, className="corridor-flow"
         ).add_to(fg)
-    fg.add_to(m)
+    if m is not None:
+        fg.add_to(m)
     return fg
 
 
 def add_route(
-    m: folium.Map, route_geojson: Mapping[str, Any], colour: str, label: str
+    m: folium.Map | None, route_geojson: Mapping[str, Any], colour: str, label: str
 ) -> folium.FeatureGroup:
     """One computed route (a GeoJSON geometry, Feature or FeatureCollection) as a thick line.
 
@@ -859,5 +1063,215 @@ def add_route(
         },
         tooltip=esc(label),
     ).add_to(fg)
-    fg.add_to(m)
+    if m is not None:
+        fg.add_to(m)
     return fg
+
+
+def highlight_group(
+    gdf: gpd.GeoDataFrame, *, name: str = "Selected region", tolerance_deg: float = 0.0
+) -> folium.FeatureGroup:
+    """A thick dark outline around the selected region(s) (no fill, not clickable)."""
+    fg = folium.FeatureGroup(name=esc(name), show=True)
+    folium.GeoJson(
+        _collection(gdf, [{}] * len(gdf), tolerance_deg),
+        style_function=lambda f: {
+            "fill": False,
+            "color": "#111111",
+            "weight": 3.5,
+            "className": "corridor-selected",
+        },
+    ).add_to(fg)
+    return fg
+
+
+def border_view_bounds(
+    oblasts: gpd.GeoDataFrame | None, checkpoints: gpd.GeoDataFrame | None,
+    margin_deg: float = 0.5,
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The default view ((south, west), (north, east)): the border regions and the posts.
+
+    The regions that border Kyrgyzstan/Kazakhstan or China (``borders_kz_kg``,
+    ``borders_cn``) and every checkpoint (on the Xinjiang side too), plus a margin; the rest
+    of Kazakhstan is context. Falls back to the whole oblasts layer, then to a fixed box.
+    """
+    boxes = []
+    if oblasts is not None and len(oblasts):
+        flags = [c for c in ("borders_kz_kg", "borders_cn") if c in oblasts.columns]
+        border = oblasts[oblasts[flags].fillna(False).astype(bool).any(axis=1)] if flags \
+            else oblasts
+        boxes.append((border if len(border) else oblasts).total_bounds)
+    if checkpoints is not None and len(checkpoints):
+        boxes.append(checkpoints.total_bounds)
+    if not boxes:
+        return (39.0, 66.0), (50.0, 84.0)
+    arr = np.array(boxes, dtype=float)
+    x0, y0 = arr[:, 0].min() - margin_deg, arr[:, 1].min() - margin_deg
+    x1, y1 = arr[:, 2].max() + margin_deg, arr[:, 3].max() + margin_deg
+    return (float(y0), float(x0)), (float(y1), float(x1))
+
+
+def stable_ids(groups: Iterable[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
+    """Give every element of ``groups`` an id from its position instead of a random one.
+
+    folium names each element with a fresh random id, so the same layers rendered twice give
+    different JavaScript. streamlit-folium redraws its dynamic groups whenever their script
+    changes (closing any open popup); with positional ids an unchanged layer renders to the
+    same bytes and is left alone.
+    """
+    out = list(groups)
+    for i, fg in enumerate(out):
+        stack: list[Any] = [fg]
+        seen = []
+        while stack:
+            el = stack.pop(0)
+            el._id = f"g{i}e{len(seen)}"
+            seen.append(el)
+            stack.extend(getattr(el, "_children", {}).values())
+            if isinstance(el, folium.Popup):  # its content lives in a separate tree
+                seen.append(el.html)
+                stack.extend(el.html._children.values())
+        # templates name children by their key in the parent's dict: re-key them
+        for el in seen:
+            kids = getattr(el, "_children", None)
+            if kids:
+                el._children = type(kids)((c.get_name(), c) for c in kids.values())
+    return out
+
+
+# --------------------------------------------------------------------------- routes
+
+NETWORK_COLOUR = "#8c8c8c"
+
+
+def _bounds(coords: Iterable[tuple[float, float]]) -> list[list[float]]:
+    pts = list(coords)
+    lons = [c[0] for c in pts]
+    lats = [c[1] for c in pts]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def add_network(
+    m: folium.Map | folium.FeatureGroup | None, corridors: gpd.GeoDataFrame,
+    names: Mapping[str, str] | None = None,
+) -> folium.FeatureGroup:
+    """The corridor network as light grey lines (background for routes), escaped tooltips.
+
+    ``names`` gives the display name of each segment end id (ids otherwise).
+    """
+    names = names or {}
+    feats = []
+    for _, row in corridors.iterrows():
+        corr = ", ".join(row["corridors"]) if row["corridors"] is not None else ""
+        a, b = row["from_id"], row["to_id"]
+        tip = (f"{esc(names.get(a, a))} – {esc(names.get(b, b))}<br>"
+               f"{esc(row['mode'])}, {fmt_number(row['length_km'])} km"
+               + (f"<br>{esc(corr)}" if corr else ""))
+        feats.append({
+            "type": "Feature",
+            "properties": {"tip": tip, "dash": MODE_DASH.get(row["mode"])},
+            "geometry": {"type": "LineString",
+                         "coordinates": [list(c[:2]) for c in row.geometry.coords]},
+        })
+    fg = folium.FeatureGroup(name="Corridor network", show=True)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        style_function=lambda f: {
+            "color": NETWORK_COLOUR, "weight": 2, "opacity": 0.55,
+            "dashArray": f["properties"]["dash"], "className": "corridor-network",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(fg)
+    if m is not None:
+        fg.add_to(m)
+    return fg
+
+
+def _route_tip(route: Any) -> str:
+    s = route.summary()
+    return (f"<b>{esc(route.label)}</b><br>{s['length_km']:,.0f} km, {s['time_h']:.1f} h, "
+            f"{s['cost_usd_per_t']:.1f} USD/t<br>{esc(s['crossing_names'] or 'no crossing')}")
+
+
+def _label(lat: float, lon: float, text: str, css: str) -> folium.Marker:
+    """A place name written on the map (no pin), left-aligned just right of the point."""
+    return folium.Marker(
+        (lat, lon),
+        icon=folium.DivIcon(
+            html=f'<div class="corridor-place-label {css}">{esc(text)}</div>',
+            icon_size=(160, 18), icon_anchor=(-10, 9), class_name="corridor-label-icon",
+        ),
+        interactive=False,
+    )
+
+
+def add_routes(
+    m: folium.Map | folium.FeatureGroup, routes: Iterable[Any], colours: Mapping[str, str]
+) -> None:
+    """Each route as a thick coloured line (own layer) with its crossings and end points.
+
+    The origin, the destination and every border crossing of the routes are named on the
+    map (labels, not only tooltips), so the map reads without hovering.
+    """
+    routes = list(routes)
+    named: set[tuple[float, float]] = set()
+    for route in reversed(routes):  # the best route drawn last, on top
+        colour = colours[route.label]
+        fg = folium.FeatureGroup(name=esc(route.label), show=True)
+        folium.GeoJson(
+            route.to_geojson(),
+            style_function=lambda f, c=colour: {
+                "color": c, "weight": 6, "opacity": 0.85, "className": "corridor-route",
+            },
+            tooltip=_route_tip(route),
+        ).add_to(fg)
+        for leg in route.legs:
+            if leg.crossing:
+                lon, lat = leg.coords[0]
+                folium.CircleMarker(
+                    (lat, lon), radius=7, color="#ffffff", weight=2, fill=True,
+                    fill_color=colour, fill_opacity=1.0, class_name="corridor-route-crossing",
+                    tooltip=esc(f"{leg.from_name} → {leg.to_name}: "
+                                f"{leg.dwell_h + leg.wait_h:.1f} h at the border, "
+                                f"{leg.fee_usd_per_t:.1f} USD/t fees"),
+                ).add_to(fg)
+                key = (round(lat, 2), round(lon, 2))
+                if key not in named:
+                    named.add(key)
+                    _label(lat, lon, leg.from_name, "corridor-crossing-label").add_to(fg)
+        fg.add_to(m)
+    if routes:
+        first = routes[0]
+        for leg_end, (lon, lat), what in (
+            (first.legs[0].from_name, first.legs[0].coords[0], "origin"),
+            (first.legs[-1].to_name, first.legs[-1].coords[-1], "destination"),
+        ):
+            folium.CircleMarker(
+                (lat, lon), radius=9, color="#222222", weight=3, fill=True,
+                fill_color="#ffffff", fill_opacity=1.0, class_name=f"corridor-route-{what}",
+                tooltip=esc(f"{what}: {leg_end}"),
+            ).add_to(m)
+            _label(lat, lon, leg_end, f"corridor-{what}-label").add_to(m)
+
+
+def route_map(
+    routes: Iterable[Any],
+    colours: Mapping[str, str],
+    corridors: gpd.GeoDataFrame,
+    checkpoints: gpd.GeoDataFrame | None = None,
+    names: Mapping[str, str] | None = None,
+) -> folium.Map:
+    """Folium map: light network, checkpoints, the routes in their colours, fitted to them.
+
+    ``routes`` are :class:`geo.routing.Route` objects.
+    """
+    routes = list(routes)
+    m = base_map()
+    add_network(m, corridors, names=names)
+    if checkpoints is not None:
+        add_checkpoints(m, checkpoints)
+    add_routes(m, routes, colours)
+    coords = [c for r in routes for c in r.coords()]
+    if coords:
+        m.fit_bounds(_bounds(coords), padding=(20, 20))
+    return finish_map(m)

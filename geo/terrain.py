@@ -14,9 +14,11 @@ Urumqi). Outside it, and when the file is absent, elevations are NaN and mean "n
 data" -- never 0.
 
 Main entry points: :func:`load_grid` (lazy, cached, read-only), :func:`sample_profile`
-(bilinear, at most 1 km spacing), :func:`climb_stats` (ascent, descent, highest point,
-steepest sustained grade) and :func:`truck_speed_kmh` (power-limited loaded-truck speed on a
-grade, Rakha et al. 2001).
+(bilinear, at most 1 km spacing), :func:`straight_profile` (tunnels: straight between the
+portals' heights), :func:`join_profiles` (a route's legs on its road-kilometre axis),
+:func:`climb_stats` (ascent, descent, highest point, steepest sustained grade),
+:func:`truck_speed_kmh` (power-limited loaded-truck speed on a grade, Rakha et al. 2001),
+:func:`drive_time_h` and :func:`relief_overlay` (the shaded-relief basemap for the map).
 """
 
 from __future__ import annotations
@@ -415,6 +417,83 @@ def sample_profile(
     for a in (km, elev, lon, lat):
         a.setflags(write=False)
     return Profile(km=km, elevation_m=elev, lon_deg=lon, lat_deg=lat, note=note)
+
+
+def straight_profile(
+    coords_lonlat: ArrayLike | Sequence[Sequence[float]],
+    start_m: float,
+    end_m: float,
+    step_km: float = MAX_STEP_KM,
+) -> Profile:
+    """Profile of a tunnel: elevation straight between its portals' heights, not the mountain.
+
+    Parameters
+    ----------
+    coords_lonlat : array_like
+        The tunnel's line, portal to portal, as ``(lon, lat)`` pairs.
+    start_m, end_m : float
+        Published heights of the first and the last portal.
+    step_km : float
+        Largest spacing, ``0 < step_km <= 1``.
+
+    Returns
+    -------
+    Profile
+        Elevation linear in distance from ``start_m`` to ``end_m``.
+    """
+    km, lon, lat = densify(coords_lonlat, step_km)
+    total = km[-1]
+    frac = km / total if total > 0 else np.zeros_like(km)
+    elev = float(start_m) + frac * (float(end_m) - float(start_m))
+    for a in (km, elev, lon, lat):
+        a.setflags(write=False)
+    return Profile(km=km, elevation_m=elev, lon_deg=lon, lat_deg=lat)
+
+
+def join_profiles(
+    profiles: Sequence[Profile], lengths_km: Sequence[float | None] | None = None
+) -> Profile:
+    """One route profile from its legs' profiles, on the route's kilometre axis.
+
+    Parameters
+    ----------
+    profiles : sequence of Profile
+        The legs in travel order (each sampled along its own line, in travel direction).
+    lengths_km : sequence of float or None, optional
+        The road length of each leg (``length_km`` of the segment): a leg's samples are
+        stretched from its line length to that length, so the profile shares the kilometre
+        axis of the route's other charts. None (or a None entry) keeps the line length.
+
+    Returns
+    -------
+    Profile
+        Legs end to end; the joint sample shared by two legs appears once. ``note`` joins
+        the legs' notes.
+    """
+    if not profiles:
+        raise GeoDataError(Problem("profiles", "", "need at least one leg profile"))
+    if lengths_km is not None and len(lengths_km) != len(profiles):
+        raise GeoDataError(
+            Problem("lengths_km", "", f"{len(lengths_km)} lengths for {len(profiles)} legs")
+        )
+    parts_km, parts_z, parts_lon, parts_lat = [], [], [], []
+    offset = 0.0
+    for k, p in enumerate(profiles):
+        target = None if lengths_km is None else lengths_km[k]
+        scale = 1.0
+        if target is not None and p.length_km > 0:
+            scale = float(target) / p.length_km
+        start = 0 if k == 0 else 1  # the first sample repeats the previous leg's last
+        parts_km.append(offset + p.km[start:] * scale)
+        parts_z.append(p.elevation_m[start:])
+        parts_lon.append(p.lon_deg[start:])
+        parts_lat.append(p.lat_deg[start:])
+        offset += p.length_km * scale
+    notes = sorted({p.note for p in profiles if p.note})
+    arrays = [np.concatenate(x) for x in (parts_km, parts_z, parts_lon, parts_lat)]
+    for a in arrays:
+        a.setflags(write=False)
+    return Profile(*arrays, note="; ".join(notes))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import geo.indicators
+import geo.maps
 from geo.errors import GeoDataError
 from geo.layers import load_layer
 
@@ -52,31 +53,80 @@ def test_map_page_defaults_and_widgets():
     at = run_app()
     no_failure(at)
     assert at.title[0].value == "Corridor map"
-    assert [c.value for c in at.checkbox] == [True] * 5
+    # offline: no online-tiles toggle; the flows layer is off by default
+    assert {c.key: c.value for c in at.checkbox} == {
+        "show_oblasts": True, "show_checkpoints": True, "show_corridors": True,
+        "show_hubs": True, "show_flows": False,
+    }
     assert at.selectbox(key="year").value == "latest"
     assert at.selectbox(key="scheme").value == "quantiles"
     ind = at.selectbox(key="indicator")
     assert ind.value in ind.options and "[" in ind.value  # "indicator [unit]"
     assert at.query_params["page"] == "map"
     assert at.query_params["scheme"] == "quantiles"
+    assert at.query_params["layers"] == "oblasts,checkpoints,corridors,hubs"
 
 
 def test_map_component_holds_leaflet_with_the_layers():
     at = run_app()
     args = map_args(at)
-    script = args["script"]
+    script, groups = args["script"], args["feature_group"]
     assert "L.map(" in script
-    assert "corridor-oblast" in script
-    assert script.count('"className": "corridor-checkpoint"') == len(load_layer("checkpoints"))
+    # the neighbouring countries are part of the base map; the toggled layers are groups
+    assert "corridor-context" in script and "corridor-oblast" not in script
+    assert "corridor-oblast" in groups
+    assert groups.count('"className": "corridor-checkpoint"') == len(load_layer("checkpoints"))
     for code in load_layer("oblasts")["code"]:
-        assert f'"code": "{code}"' in script
-    assert "corridor-legend" in script
+        assert f'"code": "{code}"' in groups
+    # the legend is drawn under the map, not in it
+    assert "corridor-legend" not in script + groups
+    assert any("corridor-legend-line" in h.proto.body for h in at.get("html"))
     # only the click is sent back, so panning and zooming do not rerun the app
-    assert args["returned_objects"] == ["last_object_clicked"]
-    # offline: every asset from the app's own static folder, no tiles
+    assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip"]
+    # every asset from the app's own static folder, no tiles, zoom limits set
     links = args["js_links"] + args["css_links"]
     assert links and all(u.startswith("/app/static/vendor/") for u in links)
-    assert "tileLayer" not in script
+    assert "tileLayer" not in script + groups
+    assert '"maxZoom": 12' in script and '"minZoom": 4' in script
+
+
+def _choropleth_values(groups: str) -> dict[str, str]:
+    """Region code -> the value text of its tooltip, from the choropleth group's GeoJSON."""
+    import html
+    import re
+
+    out = {}
+    for raw in re.findall(r'"properties": (\{[^{}]*\})', groups):
+        props = json.loads(raw)
+        if "code" in props and "tip" in props:
+            line = html.unescape(props["tip"].split("<br>")[1])
+            out[props["code"]] = line.split(": ", 1)[1]
+    return out
+
+
+def test_choropleth_values_match_the_chosen_year_and_indicator():
+    """Each region's tooltip value is its value of the chosen indicator in the chosen year."""
+    df = geo.indicators.load_data()
+    first = run_app()
+    for choice in first.selectbox(key="indicator").options:
+        indicator, unit = choice[:-1].split(" [")
+        rows = df[(df["indicator"] == indicator) & (df["unit"] == unit)
+                  & (df["period"] == "year")]
+        years = rows["year"].value_counts()
+        if years.empty or rows["year"].nunique() < 2:
+            continue
+        year = int(years.index[0])
+        at = run_app(indicator=choice, year=str(year))
+        no_failure(at)
+        shown = _choropleth_values(map_args(at)["feature_group"])
+        expected = rows[rows["year"] == year].set_index("region")["value"]
+        on_map = {c: v for c, v in shown.items() if v != "no data"}
+        assert on_map, choice
+        assert set(on_map) == set(expected.index) & set(load_layer("oblasts")["code"])
+        for code, text in on_map.items():
+            assert text == f"{geo.maps.fmt_number(expected[code])} {unit}", (choice, code)
+        return
+    pytest.fail("no indicator with two or more years to test")
 
 
 def test_query_params_choose_indicator_year_and_scheme():
@@ -91,24 +141,45 @@ def test_query_params_choose_indicator_year_and_scheme():
     assert years[0] == "latest" and len(years) >= 2
     at2 = run_app(indicator=chosen, year=years[1])
     assert at2.selectbox(key="year").value == years[1]
-    assert any("equal interval" in c.value for c in at.caption)
+    assert any("equal interval" in h.proto.body for h in at.get("html"))
+
+
+def test_query_params_restore_layers_region_and_view():
+    at = run_app(layers="oblasts,flows", region="KG-N", map_view="41.5000,75.0000,7")
+    no_failure(at)
+    assert {c.key for c in at.checkbox if c.value} == {"show_oblasts", "show_flows"}
+    args = map_args(at)
+    assert "corridor-checkpoint" not in args["feature_group"]
+    assert "corridor-flow" in args["feature_group"]
+    assert "corridor-selected" in args["feature_group"]
+    assert args["center"] == [41.5, 75.0] and args["zoom"] == 7
+    assert at.subheader[0].value == "Naryn (KG-N)"
+    no_failure(at)
+    assert not at.error
 
 
 def test_bad_query_params_fall_back_to_defaults():
-    at = run_app(indicator="nonsense", year="1066", scheme="<script>")
+    at = run_app(indicator="nonsense", year="1066", scheme="<script>", region="XX",
+                 map_view="91,0,5", layers="nonsense", flow_year="abc")
     no_failure(at)
+    assert not at.error
     assert at.selectbox(key="year").value == "latest"
     assert at.selectbox(key="scheme").value == "quantiles"
+    assert map_args(at)["center"] is None
+    assert not at.subheader
 
 
-def test_changing_a_selector_updates_the_url_and_the_map():
+def test_changing_a_selector_keeps_the_base_map_and_updates_the_groups():
     at = run_app()
-    before = map_args(at)["script"]
+    before = map_args(at)
     at.selectbox(key="scheme").set_value("natural_breaks").run()
     no_failure(at)
+    after = map_args(at)
     assert at.query_params["scheme"] == "natural_breaks"
-    assert "natural breaks" in map_args(at)["script"]
-    assert map_args(at)["script"] != before
+    assert any("natural breaks" in h.proto.body for h in at.get("html"))
+    # the base map is byte-identical (the component stays mounted: zoom and centre stay)
+    assert after["script"] == before["script"]
+    assert after["feature_group"] != before["feature_group"]
 
 
 def test_layer_toggles_remove_layers():
@@ -116,10 +187,11 @@ def test_layer_toggles_remove_layers():
     at.checkbox(key="show_checkpoints").uncheck().run()
     at.checkbox(key="show_oblasts").uncheck().run()
     no_failure(at)
-    script = map_args(at)["script"]
-    assert "corridor-checkpoint" not in script
-    assert "corridor-oblast" not in script
+    groups = map_args(at)["feature_group"]
+    assert "corridor-checkpoint" not in groups
+    assert "corridor-oblast" not in groups
     assert len(at.selectbox) == 0  # no indicator selectors without the choropleth
+    assert at.query_params["layers"] == "corridors,hubs"
 
 
 @pytest.mark.parametrize(
@@ -143,11 +215,16 @@ def test_data_error_shows_as_message_not_traceback(monkeypatch):
     assert any("value is not a number" in e.value for e in at.error)
 
 
-def test_online_mode_uses_tiles_and_folium_assets(monkeypatch):
+def test_default_mode_offers_tiles_as_a_layer_and_keeps_assets_local(monkeypatch):
     monkeypatch.delenv("CORRIDOR_OFFLINE", raising=False)
     at = run_app()
     no_failure(at)
+    assert at.checkbox(key="show_tiles").value is True
     args = map_args(at)
-    assert "L.tileLayer(" in args["script"]
-    assert any(u.endswith("/leaflet.js") and "/app/static/" not in u for u in args["js_links"])
+    # the tiles are a group of their own, never part of the base map
+    assert "L.tileLayer(" not in args["script"] and "L.tileLayer(" in args["feature_group"]
+    links = args["js_links"] + args["css_links"]
+    assert all(u.startswith("/app/static/vendor/") for u in links)
     assert any("OpenStreetMap" in c.value for c in at.caption)
+    at.checkbox(key="show_tiles").uncheck().run()
+    assert "L.tileLayer(" not in map_args(at)["feature_group"]

@@ -18,9 +18,6 @@ from geo.errors import GeoDataError
 LAYERS = Path(__file__).resolve().parents[1] / "layers"
 GEOD = Geod(ellps="WGS84")
 
-# Segments whose published length may differ from the drawn geometry by more than 25 %, and why.
-KNOWN_LENGTH_EXCEPTIONS: dict[str, str] = {}
-
 
 def _fc(name: str) -> dict:
     return json.loads((LAYERS / name).read_text(encoding="utf-8"))
@@ -71,10 +68,10 @@ def test_properties_follow_the_contract(segments: list[dict]) -> None:
         assert p["road_class"] in cb.ROAD_CLASSES
         assert set(p["corridors"]) <= cb.CORRIDORS
         assert all(isinstance(m, int) and 1 <= m <= 12 for m in p["closed_months"])
-        assert p["length_kind"] in ("published", "geodesic")
+        assert p["length_basis"] in ("published", "chainage", "modelled")
         assert isinstance(p["length_km"], (int, float)) and p["length_km"] > 0
-        if p["length_kind"] == "published":
-            assert p["length_source"], p["id"]
+        assert p["length_source"], p["id"]
+        assert p["length_err_km"] >= 0 and p["line_km"] >= 0
         assert p["geometry_source"] and p["source"]
 
 
@@ -206,37 +203,6 @@ def test_pair_segments_are_border_class(graph: nx.MultiGraph) -> None:
             assert d["road_class"] == "border", d["id"]
 
 
-def test_published_lengths_match_geometry(segments: list[dict]) -> None:
-    bad = {}
-    for f in segments:
-        p = f["properties"]
-        if p["length_kind"] != "published" or p["id"] in KNOWN_LENGTH_EXCEPTIONS:
-            continue
-        geo = _km(f["geometry"]["coordinates"])
-        if abs(geo - p["length_km"]) / p["length_km"] > cb.MISMATCH_MAX:
-            bad[p["id"]] = (p["length_km"], round(geo))
-    assert not bad
-
-
-# Published chain distances the drawn geometry may miss by more than 25 %, and why.
-KNOWN_CHAIN_EXCEPTIONS = {
-    "Naryn-Torugart road": "the figure is a rounded 'Naryn is 200 km from the Chinese border'; "
-    "the At-Bashy-Torugart waypoint polyline has straight legs and under-measures the winding "
-    "road (Bishkek-Torugart as a whole is within 25 %)",
-}
-
-
-def test_published_chain_checks(segments: list[dict]) -> None:
-    km = {f["properties"]["id"]: _km(f["geometry"]["coordinates"]) for f in segments}
-    bad = {}
-    for name, chain, published, _src in cb.ROUTE_CHECKS:
-        got = sum(km[s] for s in chain)
-        off = abs(got - published) / published > cb.MISMATCH_MAX
-        if off != (name in KNOWN_CHAIN_EXCEPTIONS):
-            bad[name] = (round(got), published)
-    assert not bad
-
-
 def test_passes_carry_their_elevation(segments: list[dict]) -> None:
     elev = {f["properties"]["id"]: f["properties"]["max_elevation_m"] for f in segments}
     assert elev["at-bashy--torugart-kg"] == 3752
@@ -268,7 +234,7 @@ def test_validate_lists_every_problem() -> None:
     rows = [
         _row(to_id="nowhere", mode="bus"),
         _row(road_class="track", corridors="Silk Road", closed_months="13"),
-        _row(id="x", waypoints="ghost;91 10", length_km_published="12"),
+        _row(id="x", waypoints="ghost;91 10", max_elevation_m="-3"),
     ]
     with pytest.raises(GeoDataError) as e:
         cb.validate(rows, PTS)
@@ -282,7 +248,7 @@ def test_validate_lists_every_problem() -> None:
         "'13'",
         "'ghost'",
         "out of range",
-        "without length_source",
+        "must be positive",
     ):
         assert needle in text, needle
     assert len(e.value.problems) >= 9

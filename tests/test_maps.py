@@ -215,7 +215,8 @@ def test_add_corridors_between_real_places(places):
         {
             "id": ["almaty--bishkek"], "from_id": ["almaty"], "to_id": ["bishkek"],
             "mode": ["rail"], "road_class": ["rail"], "length_km": [240.0],
-            "length_kind": ["published"], "corridors": [["Almaty-Bishkek"]],
+            "length_basis": ["published"], "detour_factor": [1.2],
+            "corridors": [["Almaty-Bishkek"]],
             "closed_months": [[]], "source": ["<b>src</b>"],
         },
         geometry=[LineString([a, b])], crs="EPSG:4326",
@@ -227,6 +228,7 @@ def test_add_corridors_between_real_places(places):
     assert props["style"]["dashArray"] == "10 6"
     assert props["style"]["color"] == maps.CORRIDOR_COLOURS["Almaty-Bishkek"]
     assert "240 km (published)" in props["tip"]
+    assert "detour factor" in props["pop"] and "1.2 (road km / traced km)" in props["pop"]
     assert props["tip"].startswith("<b>Almaty - Bishkek &lt;KG&gt;</b>")
     assert "&lt;b&gt;src&lt;/b&gt;" in props["pop"] and "<b>src" not in props["pop"]
 

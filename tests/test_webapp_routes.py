@@ -78,11 +78,12 @@ def test_default_route_shows_metrics_legs_and_url():
     assert set(m) >= {"Distance (km)", "Time (h)", "Cost (USD/t)", "Border crossings",
                       "Highest point (m)", "Months closed"}
     assert m["Border crossings"] == "1"
-    legs = frame_with(at, "segment")
-    crossing = legs[legs["crossing"]]
+    legs = frame_with(at, "Segment")
+    crossing = legs[legs["Border crossing"]]
     assert len(crossing) == 1
-    assert crossing["from"].iloc[0] in {"Bedel (KG)", "Torugart (KG)", "Irkeshtam (KG)"}
-    assert legs["from"].iloc[0] == "Bishkek" and legs["to"].iloc[-1] == "Kashgar"
+    assert crossing["From"].iloc[0] in {"Bedel (KG)", "Torugart (KG)", "Irkeshtam (KG)"}
+    assert legs["From"].iloc[0] == "Bishkek" and legs["To"].iloc[-1] == "Kashgar"
+    assert "Length (km)" in legs.columns and "Cost (USD/t)" in legs.columns
     assert at.selectbox(key="rt_origin").value == "bishkek"
     assert at.query_params["origin"] == "Bishkek"
     assert at.query_params["destination"] == "Kashgar"
@@ -125,8 +126,8 @@ def test_via_places_are_kept_in_order_in_the_url():
     at = run_page(via=["Naryn", "torugart-kg"])
     assert at.multiselect(key="rt_via").value == ["naryn", "torugart-kg"]
     assert at.query_params["via"] == ["Naryn", "Torugart (KG)"]
-    legs = frame_with(at, "segment")
-    assert "Torugart (KG)" in set(legs["from"])
+    legs = frame_with(at, "Segment")
+    assert "Torugart (KG)" in set(legs["From"])
 
 
 def test_unknown_origin_in_the_url_warns_with_close_matches():
@@ -183,10 +184,16 @@ def test_preset_comparison_table_map_and_staircases():
     name = "Bishkek → Kashgar: Torugart vs Irkeshtam"
     at = run_page(view="compare", preset=name, month="1")
     assert at.selectbox(key="rt_preset").value == name
-    table = frame_with(at, "crossing_names")
-    assert list(table["route"]) == ["via Torugart", "via Irkeshtam"]
-    assert table["crossing_names"].str.contains("Torugart").iloc[0]
-    assert table["crossing_names"].str.contains("Irkeshtam").iloc[1]
+    table = frame_with(at, "Crossing posts")
+    assert list(table["Route"]) == ["via Torugart", "via Irkeshtam"]
+    assert table["Crossing posts"].str.contains("Torugart").iloc[0]
+    assert table["Crossing posts"].str.contains("Irkeshtam").iloc[1]
+    # the verdict above the table names the winner of each measure from the table's figures
+    verdict = next(m.value for m in at.markdown if "Shortest" in m.value)
+    shortest = table.loc[table["Length (km)"].idxmin(), "Route"]
+    fastest = table.loc[table["Time (h)"].idxmin(), "Route"]
+    assert f"Shortest: {shortest}" in verdict.replace("\\", "")
+    assert f"fastest: {fastest}" in verdict.replace("\\", "")
     assert any("January" in h.value for h in at.subheader)
     script = map_args(at)["script"]
     assert "via Torugart" in script and "via Irkeshtam" in script
@@ -196,8 +203,8 @@ def test_preset_comparison_table_map_and_staircases():
     for other in PRESET_COMPARISONS:
         at.selectbox(key="rt_preset").set_value(other).run()
         ok(at)
-        rows = frame_with(at, "route")
-        assert list(rows["route"]) == [label for label, _ in PRESET_COMPARISONS[other][2]]
+        rows = frame_with(at, "Route")
+        assert list(rows["Route"]) == [label for label, _ in PRESET_COMPARISONS[other][2]]
 
 
 # --------------------------------------------------------------------------- measure
@@ -271,3 +278,48 @@ def test_staircase_steps_mark_the_border(graph):
     assert len(spec["layer"]) == 3
     legs = routes.legs_table([route])
     assert legs.columns[0] == "route" and len(legs) == len(route.legs)
+
+
+def test_month_round_trips_for_every_month_including_december():
+    for month in range(1, 13):
+        assert routes.parse_month(str(month)) == (month, None)
+    assert routes.parse_month("13")[0] is None and routes.parse_month("13")[1]
+    at = run_page(month="12")
+    assert at.sidebar.selectbox(key="rt_month").value == 12
+    assert at.query_params["month"] == "12"
+    assert any("December" in h.value for h in at.subheader)
+
+
+def test_downloads_hold_every_route(graph):
+    """The CSV holds the legs of every route; the GeoJSON one feature per route."""
+    import io
+
+    import pandas as pd
+
+    origin, destination, alternatives = PRESET_COMPARISONS["Bishkek → Kashgar: Torugart vs "
+                                                           "Irkeshtam"]
+    rs = [replace(shortest_route(graph, origin, destination, via=via), label=label)
+          for label, via in alternatives]
+    files = routes.download_files(rs, "Bishkek-Kashgar")
+    (csv_name, (csv, csv_mime)), (gj_name, (gj, gj_mime)) = files.items()
+    assert csv_name.endswith("-legs.csv") and csv_mime == "text/csv"
+    legs = pd.read_csv(io.StringIO(csv))
+    for r in rs:
+        mine = legs[legs["route"] == r.label]
+        assert len(mine) == len(r.legs)
+        assert mine["length_km"].sum() == pytest.approx(r.length_km, abs=0.1 * len(r.legs))
+    features = json.loads(gj)["features"]
+    assert gj_name.endswith(".geojson") and gj_mime == "application/geo+json"
+    assert len(features) == len(rs)
+    assert [f["properties"]["route"] for f in features] == [r.label for r in rs]
+
+
+def test_verdict_line_names_the_winner_of_each_measure(graph):
+    rs = [replace(shortest_route(graph, "bishkek", "kashgar", via=via), label=label)
+          for label, via in (("A", ["torugart-kg"]), ("B", ["irkeshtam-kg"]))]
+    text = routes.verdict_line(rs)
+    for key, word in (("length_km", "Shortest"), ("time_h", "fastest"),
+                      ("cost_usd_per_t", "cheapest")):
+        best = min(rs, key=lambda r: r.summary()[key])
+        assert f"{word}: {best.label} (" in text or f"{word}: a tie" in text
+    assert routes.verdict_line(rs[:1]) is None

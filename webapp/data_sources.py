@@ -19,6 +19,7 @@ from geo import indicators
 from geo.errors import GeoDataError, Problem
 from geo.layers import LAYERS_DIR
 from webapp import escape_markdown, guarded, show_error
+from webapp.data import sources_table
 
 #: Session-state key of the validated upload (read by the Map page).
 UPLOAD_KEY = "uploaded_indicators"
@@ -64,12 +65,6 @@ def layer_manifest() -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("sources"), dict):
         raise GeoDataError(Problem("layers/manifest.json", "", "no 'sources' object"))
     return data
-
-
-@st.cache_data(show_spinner=False)
-def sources_table() -> pd.DataFrame:
-    """``data/sources.csv`` with the key as a column."""
-    return indicators.load_sources().reset_index()
 
 
 # --------------------------------------------------------------------------- upload

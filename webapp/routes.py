@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-import altair as alt
 import folium
 import geopandas as gpd
 import networkx as nx
@@ -38,8 +37,9 @@ from geo.routing import (
     routes_to_geojson,
     shortest_route,
 )
-from webapp import escape_markdown, guarded, show_error
-from webapp.data import layer
+from webapp import charts, escape_markdown, guarded, show_error
+from webapp.charts import _steps, staircase_chart  # noqa: F401  (the page's public API)
+from webapp.data import end_names, layer
 
 __all__ = [
     "corridor_graph",
@@ -62,12 +62,7 @@ SECTIONS = {"route": "Plan a route", "compare": "Ready-made comparisons", "measu
 BY_LABELS = {"distance": "Distance (km)", "time": "Time (h)", "cost": "Cost (USD/t)"}
 #: One colour per route or alternative (map lines and staircase lines).
 ROUTE_COLOURS = ("#d62728", "#1f77b4", "#2ca02c")
-#: Vertical steps of the staircase charts.
-STEP_COLOURS = {"border": "#e6550d", "port": "#3182bd"}
-NETWORK_COLOUR = "#8c8c8c"
 MAP_HEIGHT_PX = 520
-MEASURES = {"h": "Time (h)", "usd_per_t": "Cost (USD per tonne)"}
-STEP_UNITS = {"h": "h", "usd_per_t": "USD/t"}
 
 # Session-state keys (prefixed so they never collide with the other pages).
 K_ORIGIN, K_DEST, K_VIA = "rt_origin", "rt_destination", "rt_via"
@@ -249,167 +244,17 @@ def staircase_frame(routes: Sequence[Route]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _steps(stairs: pd.DataFrame, measure_col: str) -> pd.DataFrame:
-    """The vertical border/port steps of a staircase frame: km, from, to, label."""
-    rows = []
-    for _, group in stairs.groupby("route", sort=False):
-        prev = group[measure_col].shift(1)
-        for (_, row), before in zip(group.iterrows(), prev, strict=True):
-            if row["kind"] not in STEP_COLOURS or pd.isna(before):
-                continue
-            delta = row[measure_col] - before
-            rows.append({
-                "route": row["route"], "km": row["km"], "y0": before, "y1": row[measure_col],
-                "kind": row["kind"], "at": row["at"],
-                "label": f"{row['at']} +{delta:.1f} {STEP_UNITS[measure_col]}",
-            })
-    return pd.DataFrame(rows, columns=["route", "km", "y0", "y1", "kind", "at", "label"])
-
-
-def staircase_chart(
-    stairs: pd.DataFrame, measure_col: str, colours: Mapping[str, str], *, height: int = 280
-) -> alt.LayerChart:
-    """Time- or cost-distance staircase (UNESCAP method) of one or more routes.
-
-    Parameters
-    ----------
-    stairs : DataFrame
-        From :func:`staircase_frame`.
-    measure_col : {"h", "usd_per_t"}
-        Cumulative time or cost on the y axis.
-    colours : mapping
-        Line colour per route label.
-
-    Returns
-    -------
-    altair.LayerChart
-        Travel as sloped lines with points; border crossings and port waits as thick vertical
-        steps, labelled with the post and what it adds.
-    """
-    title = MEASURES[measure_col]
-    domain = list(colours)
-    colour = alt.Color(
-        "route:N", scale=alt.Scale(domain=domain, range=[colours[d] for d in domain]),
-        legend=alt.Legend(title=None, orient="top") if len(domain) > 1 else None,
-    )
-    line = alt.Chart(stairs).mark_line(point=True, strokeWidth=2).encode(
-        x=alt.X("km:Q", title="Distance (km)"),
-        y=alt.Y(f"{measure_col}:Q", title=title),
-        color=colour,
-        order="seq:Q",
-        tooltip=[
-            alt.Tooltip("route:N"), alt.Tooltip("at:N", title="at"), alt.Tooltip("kind:N"),
-            alt.Tooltip("km:Q", format=",.0f"), alt.Tooltip(f"{measure_col}:Q", format=",.1f",
-                                                           title=title),
-        ],
-    )
-    steps = _steps(stairs, measure_col)
-    kind_colour = alt.Color(
-        "kind:N", scale=alt.Scale(domain=list(STEP_COLOURS), range=list(STEP_COLOURS.values())),
-        legend=None,
-    )
-    rules = alt.Chart(steps).mark_rule(strokeWidth=6, opacity=0.75).encode(
-        x="km:Q", y="y0:Q", y2="y1:Q", color=kind_colour,
-        tooltip=[alt.Tooltip("route:N"), alt.Tooltip("label:N", title="step")],
-    )
-    # the line only rises, so the space left of a step's top is free for its label
-    labels = alt.Chart(steps).mark_text(align="right", dx=-7, dy=2, fontSize=11,
-                                        color="#333333").encode(
-        x="km:Q", y="y1:Q", text="label:N",
-    )
-    return (
-        alt.layer(line, rules, labels)
-        .resolve_scale(color="independent")
-        .properties(height=height, title=f"{title} over distance")
-    )
-
-
 def _show_staircases(routes: Sequence[Route], colours: Mapping[str, str]) -> None:
     stairs = staircase_frame(routes)
     left, right = st.columns(2)
-    for col, measure_col in zip((left, right), MEASURES, strict=True):
-        col.altair_chart(staircase_chart(stairs, measure_col, colours), width="stretch")
+    for col, measure_col in zip((left, right), charts.STAIRCASE_MEASURES, strict=True):
+        col.altair_chart(charts.staircase_chart(stairs, measure_col, colours), width="stretch")
     st.caption("Staircase (UNESCAP time/cost-distance): sloped lines are travel, vertical steps "
                "are time or money spent without moving: orange at border crossings, blue "
                "waiting for a ferry.")
 
 
 # --------------------------------------------------------------------------- maps
-
-
-def _bounds(coords: Sequence[tuple[float, float]]) -> list[list[float]]:
-    lons = [c[0] for c in coords]
-    lats = [c[1] for c in coords]
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
-
-
-def add_network(m: folium.Map, corridors: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """The corridor network as light grey lines (background for routes), escaped tooltips."""
-    feats = []
-    for _, row in corridors.iterrows():
-        corr = ", ".join(row["corridors"]) if row["corridors"] is not None else ""
-        tip = (f"{maps.esc(row['from_id'])} – {maps.esc(row['to_id'])}<br>"
-               f"{maps.esc(row['mode'])}, {maps.fmt_number(row['length_km'])} km"
-               + (f"<br>{maps.esc(corr)}" if corr else ""))
-        feats.append({
-            "type": "Feature",
-            "properties": {"tip": tip, "dash": maps.MODE_DASH.get(row["mode"])},
-            "geometry": {"type": "LineString",
-                         "coordinates": [list(c[:2]) for c in row.geometry.coords]},
-        })
-    fg = folium.FeatureGroup(name="Corridor network", show=True)
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": feats},
-        style_function=lambda f: {
-            "color": NETWORK_COLOUR, "weight": 2, "opacity": 0.55,
-            "dashArray": f["properties"]["dash"], "className": "corridor-network",
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-    ).add_to(fg)
-    fg.add_to(m)
-    return fg
-
-
-def _route_tip(route: Route) -> str:
-    s = route.summary()
-    return (f"<b>{maps.esc(route.label)}</b><br>{s['length_km']:,.0f} km, {s['time_h']:.1f} h, "
-            f"{s['cost_usd_per_t']:.1f} USD/t<br>{maps.esc(s['crossing_names'] or 'no crossing')}")
-
-
-def add_routes(m: folium.Map, routes: Sequence[Route], colours: Mapping[str, str]) -> None:
-    """Each route as a thick coloured line (own layer) with its crossings and end points."""
-    for route in reversed(routes):  # the best route drawn last, on top
-        colour = colours[route.label]
-        fg = folium.FeatureGroup(name=maps.esc(route.label), show=True)
-        folium.GeoJson(
-            route.to_geojson(),
-            style_function=lambda f, c=colour: {
-                "color": c, "weight": 6, "opacity": 0.85, "className": "corridor-route",
-            },
-            tooltip=_route_tip(route),
-        ).add_to(fg)
-        for leg in route.legs:
-            if leg.crossing:
-                lon, lat = leg.coords[0]
-                folium.CircleMarker(
-                    (lat, lon), radius=7, color="#ffffff", weight=2, fill=True,
-                    fill_color=colour, fill_opacity=1.0, class_name="corridor-route-crossing",
-                    tooltip=maps.esc(f"{leg.from_name} → {leg.to_name}: "
-                                     f"{leg.dwell_h + leg.wait_h:.1f} h at the border, "
-                                     f"{leg.fee_usd_per_t:.1f} USD/t fees"),
-                ).add_to(fg)
-        fg.add_to(m)
-    if routes:
-        first = routes[0]
-        for leg_end, (lon, lat), what in (
-            (first.legs[0].from_name, first.legs[0].coords[0], "origin"),
-            (first.legs[-1].to_name, first.legs[-1].coords[-1], "destination"),
-        ):
-            folium.CircleMarker(
-                (lat, lon), radius=9, color="#222222", weight=3, fill=True,
-                fill_color="#ffffff", fill_opacity=1.0, class_name=f"corridor-route-{what}",
-                tooltip=maps.esc(f"{what}: {leg_end}"),
-            ).add_to(m)
 
 
 def route_map(
@@ -420,16 +265,8 @@ def route_map(
     *,
     offline_mode: bool = False,
 ) -> folium.Map:
-    """Folium map: light network, checkpoints, the routes in their colours, fitted to them."""
-    m = maps.base_map(offline=offline_mode)
-    add_network(m, corridors)
-    if checkpoints is not None:
-        maps.add_checkpoints(m, checkpoints)
-    add_routes(m, routes, colours)
-    coords = [c for r in routes for c in r.coords()]
-    if coords:
-        m.fit_bounds(_bounds(coords), padding=(20, 20))
-    return maps.finish_map(m, offline=offline_mode)
+    """The folium map of ``routes`` (:func:`geo.maps.route_map`) with the place names."""
+    return maps.route_map(routes, colours, corridors, checkpoints, names=end_names())
 
 
 def _maps_available() -> bool:
@@ -570,25 +407,70 @@ def _route_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
         _show_map(m, "routes_map", [])
     if len(routes) > 1:
         st.markdown("**Routes compared**")
-        st.dataframe(comparison_table(routes), hide_index=True, width="stretch")
+        st.markdown(escape_markdown(verdict_line(routes)))
+        st.dataframe(human_table(comparison_table(routes)), hide_index=True, width="stretch")
     for i, route in enumerate(routes):
         box = st.container() if i == 0 else st.expander(route.label, expanded=False)
         with box:
             if i == 0:
                 st.markdown(f"**{escape_markdown(route.label)}**: legs and staircase")
-            st.dataframe(route.legs_frame(), hide_index=True, width="stretch")
+            st.dataframe(human_table(route.legs_frame()), hide_index=True, width="stretch")
             _show_staircases([route], {route.label: colours[route.label]})
     _downloads(routes, f"{url_name(G, origin)}-{url_name(G, destination)}")
 
 
-def _downloads(routes: Sequence[Route], stem: str) -> None:
+def download_files(routes: Sequence[Route], stem: str) -> dict[str, tuple[str, str]]:
+    """The route downloads: ``{file name: (content, MIME type)}``.
+
+    The CSV holds the legs of every route (a ``route`` column tells them apart); the GeoJSON
+    holds one feature per route.
+    """
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem).lower()
-    c1, c2 = st.columns(2)
-    c1.download_button("Legs (CSV)", legs_table(routes).to_csv(index=False),
-                       file_name=f"route-{safe}-legs.csv", mime="text/csv", key=f"dl_csv_{safe}")
-    c2.download_button("Routes (GeoJSON)", json.dumps(routes_to_geojson(routes)),
-                       file_name=f"route-{safe}.geojson", mime="application/geo+json",
-                       key=f"dl_geojson_{safe}")
+    return {
+        f"route-{safe}-legs.csv": (legs_table(routes).to_csv(index=False), "text/csv"),
+        f"route-{safe}.geojson": (json.dumps(routes_to_geojson(routes)),
+                                  "application/geo+json"),
+    }
+
+
+def _downloads(routes: Sequence[Route], stem: str) -> None:
+    files = download_files(routes, stem)
+    labels = ("Legs (CSV)", "Routes (GeoJSON)")
+    for col, label, (name, (content, mime)) in zip(st.columns(2), labels, files.items(),
+                                                   strict=True):
+        col.download_button(label, content, file_name=name, mime=mime, key=f"dl_{name}")
+
+
+def human_table(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with human column names and units; ``None`` heights as "n/a"."""
+    out = df.copy()
+    if "highest_m" in out.columns:
+        out["highest_m"] = [("n/a" if v is None or pd.isna(v) else f"{v:,.0f}")
+                            for v in out["highest_m"]]
+    return out.rename(columns=charts.HUMAN_COLUMNS)
+
+
+def verdict_line(routes: Sequence[Route]) -> str | None:
+    """Which route wins on distance, time and cost, and by how much (plain text).
+
+    ``None`` for fewer than two routes.
+    """
+    if len(routes) < 2:
+        return None
+    parts = []
+    for key, word, unit, fmt in (("length_km", "shortest", "km", "{:,.0f}"),
+                                 ("time_h", "fastest", "h", "{:,.1f}"),
+                                 ("cost_usd_per_t", "cheapest", "USD/t", "{:,.1f}")):
+        ranked = sorted(routes, key=lambda r: r.summary()[key])
+        best, second = ranked[0].summary()[key], ranked[1].summary()[key]
+        margin = second - best
+        if margin <= 0:
+            parts.append(f"{word}: a tie at {fmt.format(best)} {unit}")
+        else:
+            parts.append(f"{word}: {ranked[0].label} ({fmt.format(best)} {unit}, "
+                         f"{fmt.format(margin)} {unit} less than {ranked[1].label})")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
 
 
 def _compare_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
@@ -598,8 +480,11 @@ def _compare_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
     results = compare_routes(G, origin, destination, alternatives, by=by, month=month)
     st.subheader(f"{escape_markdown(name)}, by {by} ({month_label(month)})")
     table = comparison_table(results)
-    st.dataframe(table, hide_index=True, width="stretch")
     routes = [r for r in results if isinstance(r, Route)]
+    verdict = verdict_line(routes)
+    if verdict:
+        st.markdown(f"**{escape_markdown(verdict)}**")
+    st.dataframe(human_table(table), hide_index=True, width="stretch")
     for r in results:
         if isinstance(r, NoRouteError):
             st.warning(f"{escape_markdown(getattr(r, 'label', ''))}: "
@@ -635,7 +520,7 @@ def _measure_section(G: nx.MultiGraph, month: int | None) -> None:
     if not _maps_available():
         return
     base = maps.base_map(offline=offline.offline_requested())
-    add_network(base, layer("corridors"))
+    maps.add_network(base, layer("corridors"), names=end_names())
     maps.finish_map(base, offline=offline.offline_requested())
     # markers and the measured route go into a feature group, so the base map is not redrawn
     # and the view (zoom, position) stays where the user left it
@@ -644,7 +529,8 @@ def _measure_section(G: nx.MultiGraph, month: int | None) -> None:
     if ss[K_A] is not None and ss[K_B] is not None:
         result = measure(G, ss[K_A], ss[K_B], month=month)
         if isinstance(result, Route):
-            add_routes(dynamic, [replace(result, label="measured")], {"measured": "#d62728"})
+            maps.add_routes(dynamic, [replace(result, label="measured")],
+                            {"measured": "#d62728"})
     for tag in ("A", "B"):
         pt = ss[K_A if tag == "A" else K_B]
         if pt is not None:
@@ -681,7 +567,7 @@ def _show_measurement(route: Route) -> None:
     c3.metric("Border crossings", str(len(route.crossings)))
     st.caption(f"A lies {a_km:.1f} km from the network, B lies {b_km:.1f} km from it; "
                "the distance is measured between the snapped points, along the corridors.")
-    st.dataframe(route.legs_frame(), hide_index=True, width="stretch")
+    st.dataframe(human_table(route.legs_frame()), hide_index=True, width="stretch")
 
 
 # --------------------------------------------------------------------------- page

@@ -39,9 +39,10 @@ def free_port() -> int:
 
 
 def start_app(
-    env_extra: dict[str, str] | None = None, timeout_s: float = 60.0
+    env_extra: dict[str, str] | None = None, timeout_s: float = 60.0,
+    script: str | os.PathLike[str] = "streamlit_app.py",
 ) -> tuple[subprocess.Popen, str]:
-    """Start the app on a free port and wait until it is healthy.
+    """Start the app (or another Streamlit ``script``) on a free port; wait until healthy.
 
     Returns
     -------
@@ -58,7 +59,7 @@ def start_app(
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+            sys.executable, "-m", "streamlit", "run", str(script),
             "--server.headless", "true",
             "--server.port", str(port),
             "--server.address", "127.0.0.1",

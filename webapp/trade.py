@@ -7,13 +7,12 @@ This module only selects rows and draws them.
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import indicators, stats
-from webapp import escape_markdown, guarded
-from webapp.data import tidy_data
+from geo import stats
+from webapp import charts, escape_markdown, guarded
+from webapp.data import sources_table, tidy_data
 
 #: Years of the bilateral chart and table.
 YEAR_FROM, YEAR_TO = 2018, 2024
@@ -41,8 +40,8 @@ FLOW_LABELS = {stats.KZ_TO_KG: "KZ → KG", stats.KG_TO_KZ: "KG → KZ"}
 @st.cache_data(show_spinner=False)
 def source_titles() -> dict[str, str]:
     """``{source key: "publisher: title"}`` from ``data/sources.csv``."""
-    src = indicators.load_sources()
-    return {k: f"{r['publisher']}: {r['title']}" for k, r in src.iterrows()}
+    src = sources_table()
+    return {r["key"]: f"{r['publisher']}: {r['title']}" for _, r in src.iterrows()}
 
 
 @st.cache_data(show_spinner=False)
@@ -85,46 +84,6 @@ def _chart_frame(tb: pd.DataFrame) -> pd.DataFrame:
     return long.drop(columns=["turnover_reported_musd", "kz_exports_range"])
 
 
-def bilateral_chart(long: pd.DataFrame) -> alt.FacetChart:
-    """Grouped bars per year and source, one panel per measure; partial periods marked.
-
-    Partial periods (``Jan-Aug`` ...) are drawn lighter with a dashed outline and labelled
-    with their period above the bar.
-    """
-    partial = alt.datum.partial
-    base = alt.Chart().encode(
-        x=alt.X("year:O", title=None, scale=alt.Scale(domain=list(range(YEAR_FROM,
-                                                                          YEAR_TO + 1)))),
-        xOffset=alt.XOffset("source:N"),
-        y=alt.Y("value_musd:Q", title="million USD"),
-        color=alt.Color("source:N", title="Source"),
-    )
-    bars = base.mark_bar(strokeWidth=1.5).encode(
-        opacity=alt.condition(partial, alt.value(0.35), alt.value(1.0)),
-        stroke=alt.condition(partial, alt.value("#333333"), alt.value("transparent")),
-        strokeDash=alt.condition(partial, alt.value([4, 2]), alt.value([1, 0])),
-        tooltip=[
-            alt.Tooltip("year:O", title="Year"),
-            alt.Tooltip("period:N", title="Period"),
-            alt.Tooltip("kind:N", title="Coverage"),
-            alt.Tooltip("source:N", title="Source"),
-            alt.Tooltip("measure:N", title="Measure"),
-            alt.Tooltip("value_musd:Q", title="million USD", format=",.1f"),
-            alt.Tooltip("basis:N", title="Basis"),
-        ],
-    )
-    labels = base.transform_filter(partial).mark_text(
-        angle=270, align="left", baseline="middle", dx=3, fontSize=9, color="#333333",
-    ).encode(text="period_label:N")
-    return (
-        alt.layer(bars, labels, data=long)
-        .properties(height=170)
-        .facet(row=alt.Row("measure:N", title=None, sort=list(MEASURES.values()),
-                           header=alt.Header(labelAngle=0, labelAlign="left")))
-        .resolve_scale(y="independent")
-    )
-
-
 def _figures_table(df: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
     rows = _in_years(df[df["region"].isin(TRADE_PAIRS) & df["source"].isin(chosen)])
     out = rows.assign(flow=rows["region"].map(FLOW_LABELS))
@@ -160,7 +119,11 @@ def _bilateral_section(df: pd.DataFrame, tb: pd.DataFrame, titles: dict[str, str
     if long.empty:
         st.info("The chosen sources give no KZ-KG trade figures for these years.")
     else:
-        st.altair_chart(bilateral_chart(long), width="stretch")
+        for measure in MEASURES.values():
+            part = long[long["measure"] == measure]
+            if not part.empty:
+                st.altair_chart(charts.bilateral_chart(part, measure, (YEAR_FROM, YEAR_TO)),
+                                width="stretch")
     st.subheader("Every figure")
     st.caption("All KZ-KG trade rows of the chosen sources, with period, source and note.")
     st.dataframe(
@@ -241,17 +204,7 @@ def _talas_section(df: pd.DataFrame) -> None:
     if not pairs.empty:
         inv_unit = pairs["inv_unit"].iloc[0]
         exp_unit = pairs["exp_unit"].iloc[0]
-        points = alt.Chart(pairs).mark_circle(size=90).encode(
-            x=alt.X("investment:Q", title=f"Talas foreign direct investment ({inv_unit})"),
-            y=alt.Y("exports:Q", title=f"KG exports to KZ ({exp_unit})"),
-            tooltip=["year:O", alt.Tooltip("investment:Q", format=",.1f"),
-                     alt.Tooltip("exports:Q", format=",.1f")],
-        )
-        labels = points.mark_text(align="left", dx=7, fontSize=10).encode(text="year:O")
-        line = points.transform_regression("investment", "exports").mark_line(
-            color="#c0392b", strokeDash=[5, 3])
-        st.altair_chart(alt.layer(points, labels, line).properties(height=320),
-                        width="stretch")
+        st.altair_chart(charts.talas_chart(pairs, inv_unit, exp_unit), width="stretch")
     st.caption(
         "Investment is in **thousand** USD: the article prints 'mln USD', but 36,581.4 "
         "thousand is 36.6 million, so its investment column is off by a factor of 1,000 "
@@ -292,8 +245,8 @@ def _zhetysu_section(df: pd.DataFrame, titles: dict[str, str]) -> None:
     for i, r in enumerate(rows.itertuples()):
         label, prefix = _metric_label(r.indicator)
         cols[i % len(cols)].metric(
-            escape_markdown(f"{label} ({r.period} {r.year})"),
-            f"{prefix}{_number(r.value)} {r.unit}",
+            escape_markdown(f"{label}, {r.unit} ({r.period} {r.year})"),
+            f"{prefix}{_number(r.value)}",
             help=escape_markdown(f"Source {r.source}: {titles.get(r.source, '')}. {r.note}"),
             border=True,
         )

