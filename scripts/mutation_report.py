@@ -144,13 +144,25 @@ def link_elevation_grid() -> None:
         target.symlink_to(source, target_is_directory=True)
 
 
-def run_mutmut(modules: list[str], max_children: int) -> int:
-    """``mutmut run`` on every mutant of ``modules`` (re-run, so new tests count)."""
+def run_mutmut(modules: list[str], max_children: int, survivors_only: bool = False) -> int:
+    """``mutmut run`` on every mutant of ``modules`` (re-run, so new tests count).
+
+    With ``survivors_only``, only the mutants the last run did not detect are run again
+    (quick after adding tests; the killed ones stay killed unless the code changed).
+    """
     link_elevation_grid()
     mutmut = Path(sys.executable).parent / "mutmut"
     cmd = [str(mutmut), "run", "--max-children", str(max_children)]
-    cmd += [module_pattern(m) for m in modules]
-    print("$", " ".join(cmd), f"> {RUN_LOG.relative_to(ROOT)}", flush=True)
+    if survivors_only:
+        names = [n for m in modules for n in read_results(m).undetected()]
+        if not names:
+            print("no surviving mutants to re-run")
+            return 0
+        cmd += names
+    else:
+        cmd += [module_pattern(m) for m in modules]
+    shown = " ".join(cmd) if len(cmd) < 12 else " ".join(cmd[:6]) + f" ... ({len(cmd) - 4} names)"
+    print("$", shown, f"> {RUN_LOG.relative_to(ROOT)}", flush=True)
     env = dict(os.environ)
     env.setdefault(
         "CORRIDOR_ELEVATION_GRID",
@@ -253,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-children", type=int, default=2, help="parallel test workers")
     parser.add_argument("--no-run", action="store_true", help="only report the last results")
+    parser.add_argument(
+        "--survivors", action="store_true", help="re-run only the last run's undetected mutants"
+    )
     parser.add_argument("--no-diffs", action="store_true", help="list survivors without diffs")
     args = parser.parse_args(argv)
     modules = args.module or [m for m in CORE_MODULES if (ROOT / m).exists()]
@@ -260,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"not a core module of geo/: {', '.join(unknown)} (one of {CORE_MODULES})")
     if not args.no_run:
-        code = run_mutmut(modules, args.max_children)
+        code = run_mutmut(modules, args.max_children, survivors_only=args.survivors)
         if code != 0:
             print(f"mutmut exited with {code}", file=sys.stderr)
             return code
