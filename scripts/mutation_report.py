@@ -144,19 +144,28 @@ def link_elevation_grid() -> None:
         target.symlink_to(source, target_is_directory=True)
 
 
-def run_mutmut(modules: list[str], max_children: int, survivors_only: bool = False) -> int:
+def run_mutmut(
+    modules: list[str], max_children: int, survivors_only: bool = False, resume: bool = False
+) -> int:
     """``mutmut run`` on every mutant of ``modules`` (re-run, so new tests count).
 
     With ``survivors_only``, only the mutants the last run did not detect are run again
-    (quick after adding tests; the killed ones stay killed unless the code changed).
+    (quick after adding tests; the killed ones stay killed unless the code changed). With
+    ``resume``, only those not checked yet (an interrupted run goes on where it stopped).
     """
     link_elevation_grid()
     mutmut = Path(sys.executable).parent / "mutmut"
     cmd = [str(mutmut), "run", "--max-children", str(max_children)]
-    if survivors_only:
-        names = [n for m in modules for n in read_results(m).undetected()]
+    if survivors_only or resume:
+        names = [
+            n
+            for m in modules
+            for n, status in sorted(read_results(m).status_by_mutant.items())
+            if (survivors_only and status in UNDETECTED)
+            or (resume and status in ("not checked", "interrupted"))
+        ]
         if not names:
-            print("no surviving mutants to re-run")
+            print("nothing to run")
             return 0
         cmd += names
     else:
@@ -268,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--survivors", action="store_true", help="re-run only the last run's undetected mutants"
     )
+    parser.add_argument(
+        "--resume", action="store_true", help="run only the mutants not checked yet"
+    )
     parser.add_argument("--no-diffs", action="store_true", help="list survivors without diffs")
     args = parser.parse_args(argv)
     modules = args.module or [m for m in CORE_MODULES if (ROOT / m).exists()]
@@ -275,7 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"not a core module of geo/: {', '.join(unknown)} (one of {CORE_MODULES})")
     if not args.no_run:
-        code = run_mutmut(modules, args.max_children, survivors_only=args.survivors)
+        code = run_mutmut(
+            modules, args.max_children, survivors_only=args.survivors, resume=args.resume
+        )
         if code != 0:
             print(f"mutmut exited with {code}", file=sys.stderr)
             return code
