@@ -306,3 +306,30 @@ def test_panel_constant_series_gives_a_reason_not_a_traceback():
                                            (2022, 5.0, 3.0)]}))
     assert res.pooled is None
     assert res.reason.startswith("pooled: constant series")
+
+
+def test_talas_correlation_ignores_other_table1_rows_of_the_same_region():
+    df = load_data("talas_table1")
+    extra = df[df["region"] == "KG-T"].head(1).assign(indicator="population", value=1.0)
+    assert talas_correlation(pd.concat([df, extra], ignore_index=True)) == talas_correlation(df)
+
+
+def test_trade_balance_flags_are_booleans_and_an_empty_input_keeps_the_columns():
+    tb = trade_balance(load_data())
+    assert tb["kz_exports_range"].map(type).eq(bool).all()
+    df = load_data()
+    empty = trade_balance(df[~df["region"].isin([KZ_TO_KG, KG_TO_KZ])])
+    assert empty.empty and list(empty.columns) == BALANCE_COLS
+
+
+def test_mirror_comparison_skips_a_group_without_figures_and_goes_on():
+    df = _trade([
+        (KZ_TO_KG, 2019, "year", "exports_low", 580.0, "million USD", "a", ""),  # half range
+        (KZ_TO_KG, 2019, "year", "exports_high", 620.0, "million USD", "b", "high"),
+        (KZ_TO_KG, 2019, "year", "exports_low", 600.0, "million USD", "b", ""),
+        (KZ_TO_KG, 2019, "year", "turnover", 900.0, "million USD", "b", "total"),
+    ])
+    mc = mirror_comparison(df, 2019)
+    assert mc["source"].tolist() == ["b"]
+    assert mc.loc[0, "kz_exports_musd"] == 610.0
+    assert mc.loc[0, "note"] == f"{KZ_TO_KG} exports_high: high | {KZ_TO_KG} turnover: total"
