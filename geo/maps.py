@@ -1224,7 +1224,7 @@ def _label(lat: float, lon: float, text: str, css: str) -> folium.Marker:
         (lat, lon),
         icon=folium.DivIcon(
             html=f'<div class="corridor-place-label {css}">{esc(text)}</div>',
-            icon_size=(160, 18), icon_anchor=(-10, 9), class_name="corridor-label-icon",
+            icon_size=(160, 18), icon_anchor=(-24, 9), class_name="corridor-label-icon",
         ),
         interactive=False,
     )

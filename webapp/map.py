@@ -201,8 +201,9 @@ def _indicator_choice(
     keys = list(avail["key"])
     labels = dict(zip(avail["key"], avail["label"], strict=True))
     st.sidebar.header("Choropleth")
+    default = avail.loc[avail["regions"].idxmax(), "key"]  # the best-covered indicator
     choice = st.sidebar.selectbox(
-        "Indicator", keys, index=query_choice("indicator", keys, keys[0]), key="indicator",
+        "Indicator", keys, index=query_choice("indicator", keys, default), key="indicator",
         format_func=labels.__getitem__,
         help="group: indicator [unit]; within a group, the ones covering most regions first",
     )
