@@ -10,7 +10,7 @@ PORT   ?= 8501
 CACHE  := .cache
 SRC    := $(CACHE)/sources
 
-.PHONY: run test install test-deps browser assets elevation relief lint layers sources bench clean
+.PHONY: run test install test-deps browser assets elevation relief lint layers sources bench mutation clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -108,6 +108,23 @@ bench: $(VENV)/.bench-installed elevation
 	$(PY) -m bench.bench_routing
 	$(PY) -m bench.bench_app
 	$(PY) -m bench.bench_terrain
+
+# ---- mutation testing (slow; never part of `make test`) --------------------
+# mutmut (pinned in the `mutation` extra, configured in pyproject.toml [tool.mutmut]) over
+# the core modules of geo/ with the fast unit tests; prints the score per module and the
+# surviving mutants (scripts/mutation_report.py). One module: make mutation MODULE=geo/stats.py;
+# only the last run's survivors again (after adding tests): make mutation SURVIVORS=1;
+# go on with an interrupted run: make mutation RESUME=1
+MODULE ?=
+SURVIVORS ?=
+RESUME ?=
+$(VENV)/.mutation-installed: pyproject.toml $(VENV)/.test-installed
+	$(PY) -m pip install -q -e '.[test,mutation]'
+	touch $@
+
+mutation: $(VENV)/.mutation-installed assets elevation
+	nice -n 10 $(PY) scripts/mutation_report.py $(foreach m,$(MODULE),--module $(m)) \
+	  $(if $(SURVIVORS),--survivors) $(if $(RESUME),--resume)
 
 clean:
 	rm -rf $(VENV) $(CACHE)

@@ -651,6 +651,12 @@ REGIONAL_INDICATORS: dict[str, IndicatorInfo] = {
     )
 }
 
+#: Rows shipped under another key that :func:`regional_table` shows under a regional key:
+#: {regional key: (other key, its unit, factor to the regional unit)}. The article's Table 1
+#: gives Talas FDI as ``foreign_direct_investment`` in thousand USD.
+INDICATOR_ALIASES: dict[str, tuple[str, str, float]] = {
+    "fdi_inflow": ("foreign_direct_investment", "thousand USD", 1e-3),
+}
 #: Indicators converted to USD by :func:`usd_values` (local-currency key -> USD key).
 USD_CONVERTED: dict[str, str] = {"fixed_capital_investment": "fixed_capital_investment_usd"}
 #: Where per-capita figures take their population from, most preferred first; the start-of-
@@ -830,6 +836,8 @@ def regional_table(
                                    f"a per-capita view of {info.label} makes no sense"))
     data = pd.concat([df, usd_values(df)], ignore_index=True) \
         if indicator in USD_CONVERTED.values() else df
+    if indicator in INDICATOR_ALIASES:
+        data = pd.concat([data, _alias_rows(df, indicator)], ignore_index=True)
     data = data[data["region"].map(is_subnational)]
     if indicator == "population":  # show the population per-capita figures divide by
         rank = {s: i for i, s in enumerate(POPULATION_SOURCES)}
@@ -837,6 +845,19 @@ def regional_table(
                          .argsort(kind="stable")]
     table = indicator_table(data, indicator, year, period)
     return per_capita(table, df) if per_capita_view else table
+
+
+def _alias_rows(df: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    other, unit, factor = INDICATOR_ALIASES[indicator]
+    sel = df[(df["indicator"] == other) & (df["unit"] == unit)].copy()
+    target = REGIONAL_INDICATORS[indicator].unit
+    sel["note"] = [f"{v:g} {unit} shipped as {other!r}, shown in {target}"
+                   + (f"; {n}" if n else "") for v, n in zip(sel["value"], sel["note"],
+                                                             strict=True)]
+    sel["value"] = sel["value"] * factor
+    sel["unit"] = target
+    sel["indicator"] = indicator
+    return sel[list(COLUMNS)]
 
 
 def is_subnational(code: str) -> bool:
@@ -919,3 +940,49 @@ def region_series(df: pd.DataFrame, region: str) -> pd.DataFrame:
     sel["_g"] = sel["group"].map(order)
     sel = sel.sort_values(["_g", "indicator", "year", "period"], kind="stable")
     return sel.drop(columns="_g").reset_index(drop=True)
+
+
+#: The border regions the issue puts first: KZ regions on the KG/CN border corridor and all of
+#: Kyrgyzstan (oblasts, Bishkek, Osh city).
+BORDER_REGIONS: tuple[str, ...] = (
+    "KZ-19", "KZ-33", "KZ-31", "KZ-61", "KZ-10", "KZ-63", "KZ-75", "KZ-79",
+    "KG-C", "KG-T", "KG-Y", "KG-N", "KG-J", "KG-O", "KG-B", "KG-GB", "KG-GO",
+)
+#: Rows of the coverage table in ``data/README.md``: (label, indicator keys counted).
+COVERAGE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("`foreign_trade_turnover`", ("foreign_trade_turnover",)),
+    ("`foreign_trade_exports` / `_imports`", ("foreign_trade_exports", "foreign_trade_imports")),
+    ("`trade_turnover_with_kg` / `_kz` / `_cn`",
+     ("trade_turnover_with_kg", "trade_turnover_with_kz", "trade_turnover_with_cn")),
+    ("`fdi_inflow`", ("fdi_inflow",)),
+    ("`foreign_direct_investment` (Table 1)", ("foreign_direct_investment",)),
+    ("`fixed_capital_investment` (+ `_usd`)", ("fixed_capital_investment",)),
+    ("`population`", ("population",)),
+)
+
+
+def coverage_markdown(
+    df: pd.DataFrame,
+    rows: tuple[tuple[str, tuple[str, ...]], ...] = COVERAGE_ROWS,
+    regions: tuple[str, ...] = BORDER_REGIONS,
+    years: tuple[int, ...] = tuple(range(2018, 2025)),
+) -> str:
+    """The coverage table of ``data/README.md`` as Markdown (one mark per year, x / .).
+
+    A cell is ``x`` when any of the row's indicators has a whole-year figure for that
+    region code and year (:func:`coverage`).
+
+    Returns
+    -------
+    str
+        Header, separator and one line per row, each ending in a newline.
+    """
+    keys = sorted({k for _, ks in rows for k in ks})
+    cov = coverage(df, keys, regions, years)
+    lines = ["| indicator | " + " | ".join(regions) + " |",
+             "|---|" + "---|" * len(regions)]
+    for label, ks in rows:
+        cells = ["".join("x" if any(cov.loc[(k, reg), y] for k in ks) else "."
+                         for y in years) for reg in regions]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

