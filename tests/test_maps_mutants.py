@@ -164,3 +164,69 @@ def _line_parts(geom):
     if geom["type"] == "MultiLineString":
         return geom["coordinates"]
     return []
+
+
+# --- key, periods, GeoJSON collections ------------------------------------------------------------
+
+
+def test_key_html_lists_corridors_modes_and_statuses_in_order():
+    html = maps.key_html(["Bedel", "zz <x>", "Bedel"], ["ferry", "road", "rail"],
+                         ["seasonal", "open"])
+    assert html.startswith("<details><summary><b>Key</b></summary>")
+    assert html.endswith("</details>")
+    rows = html.removeprefix("<details><summary><b>Key</b></summary>").removesuffix(
+        "</details>").split("<br>")
+    other = maps.OTHER_CORRIDOR_COLOUR
+    assert rows == [
+        f'<span class="line" style="border-top:3px solid {maps.CORRIDOR_COLOURS["Bedel"]}">'
+        "</span>Bedel",
+        f'<span class="line" style="border-top:3px solid {other}"></span>zz &lt;x&gt;',
+        '<span class="line" style="border-top:3px solid #444"></span>road',
+        '<span class="line" style="border-top:3px dashed #444"></span>rail',
+        '<span class="line" style="border-top:3px dotted #444"></span>ferry',
+        f'<span class="dot" style="background:{maps.CHECKPOINT_STATUS_COLOURS["open"]}">'
+        "</span>checkpoint open",
+        f'<span class="dot" style="background:{maps.CHECKPOINT_STATUS_COLOURS["seasonal"]}">'
+        "</span>checkpoint seasonal",
+    ]
+
+
+def test_add_key_lists_what_the_layers_hold():
+    m = folium.Map(tiles=None)
+    corridors = _gdf([LineString([(70, 40), (71, 41)])] * 2, corridors=[["Bedel"], None],
+                     mode=["rail", "road"])
+    posts = _gdf([Point(75, 40)], status=["planned"])
+    key = maps.add_key(m, corridors, posts)
+    assert key in m._children.values()
+    assert key.position == "bottomright" and key.css_class == "corridor-key"
+    assert key.legend_html == maps.key_html(["Bedel"], ["rail", "road"], ["planned"])
+    bare = maps.add_key(folium.Map(tiles=None))
+    assert bare.legend_html == maps.key_html()
+
+
+def test_period_of_a_row():
+    import pandas as pd
+
+    assert maps._period(pd.Series({"year": 2020.0, "period": "year"})) == "2020"
+    assert maps._period(pd.Series({"year": 2020, "period": None})) == "2020"
+    assert maps._period(pd.Series({"year": 2020, "period": float("nan")})) == "2020"
+    assert maps._period(pd.Series({"year": 2021, "period": "Jan-Jun"})) == "2021 Jan-Jun"
+    assert maps._period(pd.Series({"year": "2019/20", "period": "year"})) == "2019/20"
+    assert maps._period(pd.Series({"year": float("nan"), "period": "year"})) is None
+    assert maps._period(pd.Series({"period": "year"})) is None
+
+
+def test_collection_skips_missing_geometries_and_keeps_positions_as_ids():
+    from shapely.geometry import Polygon
+
+    gdf = _gdf([Point(70.123456, 40.987654), None, Polygon(),
+                LineString([(70, 40), (70.5, 40.00001), (71, 40)])])
+    fc = maps._collection(gdf, [{"a": 1}, {"a": 2}, {"a": 3}, {"a": 4}])
+    assert fc["type"] == "FeatureCollection"
+    assert [(f["id"], f["properties"]) for f in fc["features"]] == [("0", {"a": 1}),
+                                                                    ("3", {"a": 4})]
+    assert fc["features"][0]["type"] == "Feature"
+    assert fc["features"][0]["geometry"] == {"type": "Point", "coordinates": [70.1235, 40.9877]}
+    assert len(fc["features"][1]["geometry"]["coordinates"]) == 3
+    simple = maps._collection(gdf.iloc[[3]], [{}], tolerance_deg=0.001)
+    assert simple["features"][0]["geometry"]["coordinates"] == [[70.0, 40.0], [71.0, 40.0]]
