@@ -245,7 +245,7 @@ def report(modules: list[str], show_diffs: bool = True) -> list[ModuleResult]:
         for name in undetected:
             status = r.status_by_mutant[name]
             if name in equivalents:
-                print(f"-- {name} ({status}, equivalent: {equivalents[name]})")
+                print(f"-- {name} ({status}; listed: {equivalents[name]})")
                 continue
             print(f"-- {name} ({status})")
             if show_diffs:
