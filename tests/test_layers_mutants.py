@@ -6,10 +6,14 @@ it has one) and what is wrong; one bad feature never stops the check of the next
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from geo.errors import Problem
-from geo.layers import SCHEMAS, validate_features
+import pytest
+from shapely.geometry import Point
+
+from geo.errors import GeoDataError, Problem
+from geo.layers import LAYER_NAMES, SCHEMAS, read_geojson, validate_features
 
 SRC = "places.geojson"
 
@@ -104,3 +108,52 @@ def test_polygon_problems():
     assert problems[0].reason.startswith("invalid geometry: Self-intersection")
     assert problems[1].reason == "geometry type 'Point', expected Polygon or MultiPolygon"
     assert problems[2].reason.startswith("malformed Polygon coordinates (")
+
+
+def test_duplicate_ids_name_both_features():
+    assert _problems([_place(1), _place(1, 71.0, 41.0)]) == [
+        Problem(SRC, "feature 1 (id='p1')", "duplicate id (also feature 0)")]
+
+
+# --- reading a file -------------------------------------------------------------------------
+
+
+def _write(tmp_path, features: list, name: str = "p.geojson"):
+    path = tmp_path / name
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                    encoding="utf-8")
+    return path
+
+
+def test_read_geojson_problems_name_the_file(tmp_path):
+    def problems(path, name="places"):
+        with pytest.raises(GeoDataError) as info:
+            read_geojson(path, name)
+        return info.value.problems
+
+    assert problems(tmp_path / "x.geojson", "nope") == [
+        Problem("layer name", "'nope'", f"unknown layer; expected one of {list(LAYER_NAMES)}")]
+    missing = tmp_path / "missing.geojson"
+    assert problems(missing) == [Problem(str(missing), "", "file not found")]
+    binary = tmp_path / "binary.geojson"
+    binary.write_bytes(b"\xff\xfe{")
+    (p,) = problems(binary)
+    assert (p.source, p.where) == (str(binary), "") and p.reason.startswith("cannot read file (")
+    broken = tmp_path / "broken.geojson"
+    broken.write_text("{\n  'single quotes' }")
+    (p,) = problems(broken)
+    assert (p.source, p.where) == (str(broken), "line 2 column 3")
+    assert p.reason.startswith("invalid JSON: ")
+    bad = _write(tmp_path, [_place(1, 200.0, 0.0)])
+    assert problems(bad) == [Problem(str(bad), "feature 0 (id='p1')",
+                                     "coordinates outside lon/lat range (EPSG:4326)")]
+
+
+def test_read_geojson_frame_columns_geometry_and_crs(tmp_path):
+    path = _write(tmp_path, [_place(1, extra_prop="x"), _place(2, 71.0, 41.0, extra_prop="y")])
+    gdf = read_geojson(path, "places")
+    assert gdf.crs == "EPSG:4326"
+    assert list(gdf.columns) == ["id", "name_en", "aliases", "country", "source", "extra_prop",
+                                 "geometry"]
+    assert list(gdf.index) == ["p1", "p2"]
+    assert list(gdf.geometry) == [Point(70.0, 40.0), Point(71.0, 41.0)]
