@@ -141,6 +141,12 @@ def bench_corridor(table: Table, n_queries: int, seed: int, profile: bool) -> No
     table.add(sec, "build_graph, layers re-read (median of 5)", ms(pct(cold, 50)))
     warm = time_repeat(build_graph, repeat=5)
     table.add(sec, "build_graph, layers cached (median of 5)", ms(pct(warm, 50)))
+    level = time_repeat(lambda: build_graph(grades=False), repeat=5)
+    table.add(sec, "build_graph without grade-aware speeds (median of 5)", ms(pct(level, 50)))
+    table.note(
+        f"corridor: grade-aware speeds make the build x{pct(warm, 50) / max(pct(level, 50), 1):.1f}"
+        " slower (elevation profiles of the mountain segments; none without the grid)"
+    )
     G = build_graph()
 
     places = [p for p in geo_layers.load_layer("places").index if p in G]

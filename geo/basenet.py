@@ -34,25 +34,16 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
+from geo.distance import haversine_km
 from geo.errors import GeoDataError, Problem
 
 Method = Literal["fast", "networkx", "scipy"]
 METHODS: tuple[str, ...] = ("fast", "networkx", "scipy")
 #: (lat_min, lat_max, lon_min, lon_max) of the Central Asia extract.
 CENTRAL_ASIA_BBOX: tuple[float, float, float, float] = (35.0, 56.0, 46.0, 88.0)
-EARTH_RADIUS_KM = 6371.0088
 # pandana's contraction hierarchy stores weight * 1000 as an unsigned integer
 # (truncated, not rounded); see _pandana_weights.
 _PANDANA_SCALE = 1000.0
-
-
-def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
-    """Great-circle distance in km (mean Earth radius); scalars or numpy arrays."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dlat = p2 - p1
-    dlon = np.radians(lon2) - np.radians(lon1)
-    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def _unit_xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -345,10 +336,7 @@ class BaseNetwork:
         c = math.cos(la)
         _, i = self.tree.query((c * math.cos(lo), c * math.sin(lo), math.sin(la)))
         i = int(i)
-        # scalar haversine (numpy ufuncs on scalars would cost more than the query)
-        la2, lo2 = math.radians(float(self.lat[i])), math.radians(float(self.lon[i]))
-        h = math.sin((la2 - la) / 2) ** 2 + c * math.cos(la2) * math.sin((lo2 - lo) / 2) ** 2
-        return Snap(i, 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(h, 1.0))))
+        return Snap(i, haversine_km(lat, lon, float(self.lat[i]), float(self.lon[i])))
 
     def _snap_all(self, points: Sequence[tuple[float, float]], source: str) -> list[Snap]:
         problems: list[Problem] = []

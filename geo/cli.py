@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+import networkx as nx
 import pandas as pd
 
 from geo.errors import GeoDataError, NoRouteError
@@ -19,14 +20,15 @@ from geo.profile import DEFAULT_PROFILE, Profile
 from geo.routing import (
     BY,
     PRESET_COMPARISONS,
+    UNKNOWN_CLOSURES,
     Route,
     compare_routes,
     comparison_table,
+    comparison_verdict,
     distance_matrix,
     k_routes,
     route_between_points,
     routes_to_geojson,
-    shortest_route,
 )
 
 EXIT_BAD_INPUT = 2
@@ -51,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--by", choices=BY, default="time", help="what to minimise")
         p.add_argument("--month", type=_month, help="1-12: apply that month's closures")
+        p.add_argument(
+            "--unknown-closures",
+            choices=UNKNOWN_CLOSURES,
+            default="open",
+            help="legs no source gives closures for: assume open (default) or closed Nov-Mar",
+        )
         p.add_argument("--json", action="store_true", help="print GeoJSON/JSON instead of a table")
 
     r = sub.add_parser("route", help="best route (and alternatives) between two places")
@@ -60,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--avoid", action="append", default=[], help="place to avoid (repeatable)")
     r.add_argument("--avoid-country", action="append", default=[], metavar="CC")
     r.add_argument("--alternatives", type=int, default=1, metavar="K")
+    r.add_argument(
+        "--depart",
+        metavar='"YYYY-MM-DD HH:MM"',
+        help="departure, local time at the origin: waits follow the calendar "
+        "(without it: expected waits over the week)",
+    )
     common(r)
 
     c = sub.add_parser("compare", help="one row per --via alternative, side by side")
@@ -72,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         help="an alternative (repeatable); join several places with '+'",
     )
     c.add_argument("--preset", choices=sorted(PRESET_COMPARISONS))
+    c.add_argument("--depart", metavar='"YYYY-MM-DD HH:MM"', help="departure (see route)")
     common(c)
 
     m = sub.add_parser("matrix", help="distance/time/cost matrix between places")
@@ -88,21 +103,43 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _pm(value: float, err: float | None, unit: str, nd: int = 0) -> str:
+    """``"622 ± 31 km"``, or ``"622 km (± unknown)"`` without an error."""
+    if err is None:
+        return f"{value:,.{nd}f} {unit} (± unknown)"
+    return f"{value:,.{nd}f} ± {err:,.{nd}f} {unit}"
+
+
 def _print_route(route: Route) -> None:
     s = route.summary()
-    print(f"{s['route']}: {s['length_km']} km, {s['time_h']} h, {s['cost_usd_per_t']} USD/t")
+    print(
+        f"{s['route']}: {_pm(route.length_km, route.length_err_km, 'km')}, "
+        f"{_pm(route.time_h, route.time_err_h, 'h', 1)}, {s['cost_usd_per_t']} USD/t"
+    )
+    basis = ", ".join(f"{k} {v:,.0f} km" for k, v in route.basis_km.items())
+    print(f"  length basis: {basis} ({route.published_share:.0%} published)")
     print(f"  countries: {s['countries']}; crossings: {s['crossing_names'] or 'none'}")
     print(f"  highest point: {s['highest_m'] or 'n/a'} m; months closed: {s['months_closed']}")
+    print(f"  closures: {s['closures']}")
+    print(f"  waits: {s['waits']}")
     if route.snap_km:
         print("  off-network: " + ", ".join(f"{d:.1f} km" for d in route.snap_km))
-    print(route.legs_frame().to_string(index=False))
+    with pd.option_context("display.width", 250, "display.max_colwidth", 90):
+        print(route.legs_frame().drop(columns=["time_basis"]).to_string(index=False))
+        steps = route.time_steps()
+        steps = steps[steps["kind"] != "drive"]
+        if len(steps):
+            print("  where the hours that are not driving go:")
+            for row in steps.itertuples():
+                print(f"    {row.at}: {row.kind} {row.h:.1f} h: {row.what}")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, graph: nx.MultiGraph | None = None) -> int:
+    """Run the command line; ``graph`` replaces the shipped network (for tests)."""
     args = _parser().parse_args(argv)
     try:
         profile = Profile.from_toml(args.profile) if args.profile else DEFAULT_PROFILE
-        G = build_graph(profile=profile)
+        G = graph if graph is not None else build_graph(profile=profile)
         return _run(G, args)
     except NoRouteError as err:
         print(f"no route: {err.problems[0].reason}", file=sys.stderr)
@@ -112,33 +149,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
-def _run(G, args: argparse.Namespace) -> int:
-    kw = {"by": args.by, "month": args.month}
+def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
+    kw = {"by": args.by, "month": args.month, "unknown_closures": args.unknown_closures}
     if args.command == "route":
-        if args.alternatives > 1:
-            if args.via:
-                raise GeoDataError("--alternatives cannot be combined with --via", "arguments")
-            routes = k_routes(
-                G,
-                args.origin,
-                args.destination,
-                args.alternatives,
-                avoid=args.avoid,
-                avoid_countries=args.avoid_country,
-                **kw,
-            )
-        else:
-            routes = [
-                shortest_route(
-                    G,
-                    args.origin,
-                    args.destination,
-                    via=args.via,
-                    avoid=args.avoid,
-                    avoid_countries=args.avoid_country,
-                    **kw,
-                )
-            ]
+        routes = k_routes(
+            G,
+            args.origin,
+            args.destination,
+            args.alternatives,
+            via=args.via,
+            avoid=args.avoid,
+            avoid_countries=args.avoid_country,
+            depart=args.depart,
+            **kw,
+        )
         if args.json:
             print(json.dumps(routes_to_geojson(routes), ensure_ascii=False))
         else:
@@ -156,14 +180,18 @@ def _run(G, args: argparse.Namespace) -> int:
                 )
             origin, destination = args.origin, args.destination
             alternatives = [(f"via {v}", v.split("+")) for v in args.via]
-        results = compare_routes(G, origin, destination, alternatives, **kw)
-        table = comparison_table(results)
+        result = compare_routes(G, origin, destination, alternatives, depart=args.depart, **kw)
+        table = comparison_table(result)
+        verdict = comparison_verdict(result)
         if args.json:
-            print(table.to_json(orient="records", force_ascii=False))
+            rows = json.loads(table.to_json(orient="records", force_ascii=False))
+            print(json.dumps({"rows": rows, "verdict": verdict}, ensure_ascii=False))
         else:
-            with pd.option_context("display.width", 200, "display.max_columns", 20):
+            with pd.option_context("display.width", 250, "display.max_columns", 30):
                 print(table.to_string(index=False))
-        return 0 if any(isinstance(r, Route) for r in results) else EXIT_NO_ROUTE
+            for key, sentence in verdict.items():
+                print(f"{key}: {sentence}")
+        return 0 if result.routes else EXIT_NO_ROUTE
     if args.command == "matrix":
         long = distance_matrix(G, args.places, **kw)
         if args.csv:

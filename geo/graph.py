@@ -1,14 +1,21 @@
 """Build the multimodal corridor graph from the layers.
 
 Nodes are places, checkpoints and hubs (ids from the layers); each corridor
-segment is one edge keyed by its id, carrying mode, length, drive time, border
-dwell, closures, cost and geometry. The graph is frozen after it is built.
+segment is one edge keyed by its id. Its weights are named attributes set once
+here, in the manner of osmnx's ``add_edge_travel_times``: ``length_km`` (with
+``length_err_km`` and ``length_basis``), ``drive_h`` (with ``speed_kmh`` and
+``speed_reason``), ``dwell_h`` (border dwell, ``dwell_reason``), ``wait_h`` (ferry
+sailings, ``wait_reason``) and ``cost_usd_per_t`` (``haul_usd_per_t`` +
+``fee_usd_per_t``). Only waiting that depends on the month or the day of arrival
+(weekend, opening hours, holidays: ``schedules``) is left to the routing's weight
+function. The graph is frozen after it is built.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import networkx as nx
@@ -20,6 +27,11 @@ from geo.layers import load_layer
 from geo.names import NameIndex
 from geo.profile import DEFAULT_PROFILE, Profile
 
+try:  # grade-aware truck speeds where the elevation grid is installed (optional)
+    from geo import terrain
+except ImportError:  # pragma: no cover - before geo.terrain existed
+    terrain = None  # type: ignore[assignment]
+
 POINT_LAYERS = (("place", "places"), ("checkpoint", "checkpoints"), ("hub", "hubs"))
 
 
@@ -30,6 +42,32 @@ class SegmentIndex:
     keys: tuple[tuple[str, str, str], ...]  # (u, v, key) per geometry
     lines: tuple[LineString, ...]
     tree: shapely.STRtree
+
+
+@dataclass(frozen=True)
+class PostSchedule:
+    """When a border post of a crossing is open.
+
+    Attributes
+    ----------
+    post_id, name, country : str
+    weekend_closed : bool
+        Shut Saturday and Sunday.
+    open_hours : (float, float) or None
+        Opening hours on open days, local time of the post (``None``: round the clock).
+    holiday_calendar : str or None
+        Whose public holidays close the post (``CN``, ``KZ``, ``KG``).
+    source : str
+        Where the schedule comes from.
+    """
+
+    post_id: str
+    name: str
+    country: str
+    weekend_closed: bool
+    open_hours: tuple[float, float] | None
+    holiday_calendar: str | None
+    source: str
 
 
 def load_network_layers() -> dict[str, gpd.GeoDataFrame]:
@@ -49,6 +87,8 @@ def _opt(value: object) -> object:
 def build_graph(
     layers: Mapping[str, gpd.GeoDataFrame] | None = None,
     profile: Profile = DEFAULT_PROFILE,
+    *,
+    grades: bool = True,
 ) -> nx.MultiGraph:
     """Build the corridor graph.
 
@@ -59,6 +99,9 @@ def build_graph(
         returned by :func:`geo.layers.load_layer`; the shipped layers by default.
     profile : Profile
         Speeds, dwell times and costs.
+    grades : bool
+        Slow trucks on the grades of mountain roads where the elevation grid is
+        installed (:mod:`geo.terrain`); ``False`` keeps the road-class speeds.
 
     Returns
     -------
@@ -99,8 +142,14 @@ def build_graph(
                     modes=list(row["modes"]),
                     status=row["status"],
                     cargo_only=bool(row["cargo_only"]),
-                    closed_months=frozenset(row["closed_months"]),
+                    closed_months=_months(row["closed_months"]),
+                    closures_known=_closures_known(row, _months(row["closed_months"])),
+                    closure_source=_prop(row, "closure_source"),
                     weekend_closed=bool(row["weekend_closed"]),
+                    open_hours=_open_hours(_prop(row, "open_hours"), repr(pid), problems),
+                    holiday_calendar=_prop(row, "holiday_calendar"),
+                    schedule_source=_prop(row, "schedule_source"),
+                    source=_prop(row, "source", ""),
                     elevation_m=_opt(row["elevation_m"]),
                     crossing_time_h=_opt(row["crossing_time_h"]),
                     crossing_time_source=_opt(row["crossing_time_source"]),
@@ -128,7 +177,7 @@ def build_graph(
         if bad:
             continue
         u, v = ends
-        edge = _edge_attrs(G, sid, seg, profile)
+        edge = _edge_attrs(G, sid, seg, profile, grades)
         G.add_edge(u, v, key=sid, **edge)
         keys.append((u, v, sid))
         lines.append(seg.geometry)
@@ -150,55 +199,177 @@ def build_graph(
     return nx.freeze(G)
 
 
-def _edge_attrs(G: nx.MultiGraph, sid: str, seg, profile: Profile) -> dict:
+def _prop(row: Any, name: str, default: Any = None) -> Any:
+    """``row[name]``, or ``default`` when the layer has no such column or the value is missing."""
+    value = _opt(row.get(name)) if hasattr(row, "get") else None
+    return default if value is None else value
+
+
+def _months(value: Any) -> frozenset[int]:
+    if value is None or isinstance(value, float):
+        return frozenset()
+    return frozenset(int(m) for m in value)
+
+
+def _closures_known(row: Any, closed: frozenset[int]) -> bool:
+    """A layer's ``closures_known``; older layers without it know only the closures they list."""
+    known = _prop(row, "closures_known")
+    return bool(known) if known is not None else bool(closed)
+
+
+def _open_hours(text: Any, where: str, problems: list[Problem]) -> tuple[float, float] | None:
+    """``"09:00-18:00"`` as (9.0, 18.0) hours; ``None`` when absent (open round the clock)."""
+    if text is None:
+        return None
+    try:
+        a, b = (part.strip() for part in str(text).split("-"))
+        hours = tuple(int(x.split(":")[0]) + int(x.split(":")[1]) / 60 for x in (a, b))
+    except (ValueError, IndexError):
+        problems.append(Problem("checkpoints", where, f"open_hours {text!r} is not HH:MM-HH:MM"))
+        return None
+    start, end = hours
+    if not 0 <= start < end <= 24:
+        problems.append(Problem("checkpoints", where, f"open_hours {text!r}: start before end"))
+        return None
+    return start, end
+
+
+def _length_basis(seg: Any) -> str:
+    """``length_basis`` of a segment; for layers before it existed, from ``length_kind``."""
+    basis = _prop(seg, "length_basis")
+    if basis is not None:
+        return str(basis)
+    kind = _prop(seg, "length_kind")
+    # an old "geodesic" length is a drawn line's length: neither published nor modelled
+    return "published" if kind == "published" else "line"
+
+
+def _drive(
+    seg: Any, mode: str, length_km: float, profile: Profile, grades: bool = True
+) -> tuple[float, float, str]:
+    """Drive (or sail) hours, the speed used and what it is."""
+    if mode == "ferry":
+        return profile.ferry_crossing_h, length_km / profile.ferry_crossing_h, (
+            "ferry crossing incl. loading (profile)"
+        )
+    speed = _prop(seg, "speed_kmh")
+    if speed is not None and float(speed) > 0:
+        src = _prop(seg, "speed_source", "segment speed")
+        return length_km / float(speed), float(speed), f"{float(speed):g} km/h: {src}"
+    cls = seg["road_class"]
+    speed = profile.speed_kph[cls]
+    level_h = length_km / speed
+    reason = f"{speed:g} km/h, {cls} road class (profile)"
+    if grades and mode == "road" and cls == "mountain" and terrain is not None:
+        hours = _grade_drive_h(tuple(seg.geometry.coords), speed, length_km)
+        if hours is not None and hours > level_h * (1 + 1e-6):
+            return hours, length_km / hours, (
+                f"{length_km / hours:.0f} km/h on average: {speed:g} km/h {cls} road class "
+                "(profile) slowed on grades (GEBCO_2023 profile, Rakha et al. 2001 crawl "
+                "speed; mean of both directions)"
+            )
+    return level_h, speed, reason
+
+
+def _grade_drive_h(
+    coords: tuple[tuple[float, float], ...], base_kmh: float, length_km: float
+) -> float | None:
+    """Grade-aware drive hours over a line, the mean of both directions; ``None`` when
+    the elevation grid is not installed or the line lies outside it."""
+    if terrain is None or not terrain.grid_available():
+        return None
+    prof = terrain.sample_profile(coords)
+    if prof.note or prof.no_data_km >= prof.length_km:
+        return None
+    back = terrain.sample_profile(coords[::-1])
+    there = terrain.drive_time_h(prof, base_kmh, length_km)
+    return (there + terrain.drive_time_h(back, base_kmh, length_km)) / 2
+
+
+def _edge_attrs(
+    G: nx.MultiGraph, sid: str, seg: Any, profile: Profile, grades: bool = True
+) -> dict[str, Any]:
+    """The edge's weights and descriptions, set once (osmnx style: named attributes)."""
     u, v = seg["from_id"], seg["to_id"]
     nu, nv = G.nodes[u], G.nodes[v]
     mode = seg["mode"]
     length_km = float(seg["length_km"])
+    err = _prop(seg, "length_err_km")
     crossing = nu.get("pair_id") == v and nv.get("pair_id") == u
-    closed = set(seg["closed_months"])
+    seg_closed = _months(seg["closed_months"])
+    closed = set(seg_closed)
+    known = _closures_known(seg, seg_closed)
+    closure_sources = [s for s in [_prop(seg, "closure_source")] if s]
     dwell_h = 0.0
+    dwell_parts: list[str] = []
     haul = length_km * profile.cost_usd_per_tkm[mode]
     fees = 0.0
-    weekend = False
     planned = False
-    posts = []
+    posts: list[str] = []
+    schedules: list[PostSchedule] = []
+    drive_h, speed_kmh, speed_reason = _drive(seg, mode, length_km, profile, grades)
+    wait_h, wait_reason = 0.0, ""
     if mode == "ferry":
-        drive_h = profile.ferry_crossing_h
-        wait_h = profile.ferry_wait_h
+        wait_h, wait_reason = profile.ferry_wait_h, "ferry: expected wait for a sailing (profile)"
         fees += profile.ferry_fee_usd_per_t
-    else:
-        drive_h = length_km / profile.speed_kph[seg["road_class"]]
-        wait_h = 0.0
     if crossing:
         for node in (u, v):
             post = G.nodes[node]
-            t = post["crossing_time_h"]
+            t = post["crossing_time_h"] if len(post["modes"]) <= 1 else None
             if t is None:
                 t = profile.default_crossing_h(post["country"], mode)
+                why = f"{post['country']} {mode} average (profile)"
+            else:
+                why = post.get("crossing_time_source") or "checkpoint layer"
             dwell_h += t
+            dwell_parts.append(f"{post['name']} {t:.1f} h ({why})")
             closed |= post["closed_months"]
-            weekend |= post["weekend_closed"]
+            known = known and post["closures_known"]
+            if post.get("closure_source"):
+                closure_sources.append(post["closure_source"])
             planned |= post["status"] == "planned"
             fees += profile.crossing_cost_usd.get(post["country"], 0.0) / profile.payload_t
             posts.append(node)
+            schedules.append(
+                PostSchedule(
+                    node,
+                    post["name"],
+                    post["country"],
+                    post["weekend_closed"],
+                    post.get("open_hours"),
+                    post.get("holiday_calendar"),
+                    post.get("schedule_source") or post.get("source") or "",
+                )
+            )
     elevations = [seg["max_elevation_m"]] + [G.nodes[n].get("elevation_m") for n in (u, v)]
     elevations = [float(e) for e in elevations if _opt(e) is not None]
+    basis = _length_basis(seg)
     return {
         "mode": mode,
         "road_class": seg["road_class"],
         "length_km": length_km,
-        "length_basis": seg["length_basis"],
+        "length_err_km": float(err) if err is not None else None,
+        "length_basis": basis,
+        "length_source": _prop(seg, "length_source", ""),
+        "speed_kmh": speed_kmh,
+        "speed_reason": speed_reason,
         "drive_h": drive_h,
         "wait_h": wait_h,
+        "wait_reason": wait_reason,
         "dwell_h": dwell_h,
+        "dwell_reason": "border dwell: " + "; ".join(dwell_parts) if dwell_parts else "",
         "crossing": crossing,
+        "border": frozenset((nu["country"], nv["country"])) if crossing else None,
         "posts": tuple(posts),
-        "weekend_closed": weekend,
+        "schedules": tuple(schedules),
+        "weekend_closed": any(s.weekend_closed for s in schedules),
         "planned": planned,
         "closed_months": frozenset(closed),
+        "closures_known": bool(known),
+        "closure_source": "; ".join(dict.fromkeys(closure_sources)),
         "haul_usd_per_t": haul,
         "fee_usd_per_t": fees,
+        "cost_usd_per_t": haul + fees,
         "max_elevation_m": max(elevations) if elevations else None,
         "corridors": tuple(seg["corridors"]),
         "countries": tuple(dict.fromkeys((nu["country"], nv["country"]))),

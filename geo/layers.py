@@ -112,6 +112,22 @@ _TEXT = Field(str, check=_nonempty)
 _OPT_TEXT = Field(str, required=False)
 _NUM = (int, float)
 _MONTHS = Field(list, check=_list_of(range(1, 13), int))
+HOLIDAY_CALENDARS = frozenset({"CN", "KZ", "KG"})
+
+
+def _hours(v: Any) -> str | None:
+    """``HH:MM-HH:MM`` local time on open days (``24:00`` allowed as the end)."""
+    from geo.build.schedules import parse_hours  # the one parser of the format
+
+    try:
+        parse_hours(v)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def _positive(v: Any) -> str | None:
+    return None if v > 0 else f"must be > 0, got {v}"
 LENGTH_BASES = frozenset({"published", "chainage", "modelled"})
 
 
@@ -185,6 +201,11 @@ SCHEMAS: dict[str, Schema] = {
             "season": _TEXT,
             "closed_months": _MONTHS,
             "weekend_closed": Field(bool),
+            "closures_known": Field(bool),
+            "closure_source": _OPT_TEXT,
+            "open_hours": Field(str, required=False, check=_hours),
+            "holiday_calendar": Field(str, required=False, check=_one_of(HOLIDAY_CALENDARS)),
+            "schedule_source": _OPT_TEXT,
             "elevation_m": Field(_NUM, required=False),
             "crossing_time_h": Field(_NUM, required=False, check=_nonneg),
             "crossing_time_source": _OPT_TEXT,
@@ -228,6 +249,10 @@ SCHEMAS: dict[str, Schema] = {
             "detour_factor": Field(_NUM, required=False),
             "corridors": Field(list, check=_list_of(CORRIDOR_NAMES)),
             "closed_months": _MONTHS,
+            "closures_known": Field(bool),
+            "closure_source": _OPT_TEXT,
+            "speed_kmh": Field(_NUM, required=False, check=_positive),
+            "speed_source": _OPT_TEXT,
             "max_elevation_m": Field(_NUM, required=False),
             "geometry_source": _TEXT,
             "source": _TEXT,

@@ -20,7 +20,6 @@ from typing import Any
 import folium
 import folium.plugins
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -28,7 +27,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.errors import GeoDataError, Problem
-from geo.offline import localize_assets
+from geo.offline import VENDOR_URL, localize_assets
 
 #: Map centre between Kazakhstan and Kyrgyzstan (lat, lon) and the opening zoom.
 CENTER_LATLON = (45.5, 70.0)
@@ -103,6 +102,8 @@ _STYLE = Template(
 {% macro header(this, kwargs) %}
 <style>
   .leaflet-container { background: {{ this.background }}; }
+  /* no focus rectangle left after a mouse click; keyboard focus still shows */
+  .leaflet-container:focus:not(:focus-visible) { outline: none; }
   .corridor-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; border-radius: 4px;
     font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 240px; }
   .corridor-key { background: rgba(255,255,255,0.92); padding: 4px 8px; border-radius: 4px;
@@ -121,6 +122,9 @@ _STYLE = Template(
   .corridor-tile-note { background: rgba(255,255,255,0.85); padding: 2px 6px;
     font: 11px sans-serif; border-radius: 3px; }
   .corridor-view-link a { font-size: 14px; }
+  .leaflet-corridorRelief-pane { mix-blend-mode: multiply; }
+  /* flat land in the hillshade is mid grey: brighten it to white, so only slopes shade */
+  .leaflet-corridorRelief-pane img { filter: brightness(1.45) contrast(1.25); }
   .corridor-place-label { font: 600 12px/18px sans-serif; color: #222; white-space: nowrap;
     text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
   .corridor-crossing-label { font-weight: 400; font-size: 11px; color: #444; }
@@ -165,6 +169,7 @@ def base_map(
     tiles: str | None = None,
     *,
     max_bounds: tuple[tuple[float, float], tuple[float, float]] | None = MAX_BOUNDS,
+    view_link: bool = False,
 ) -> folium.Map:
     """A map centred on Kazakhstan and Kyrgyzstan with a scale bar and a measure tool.
 
@@ -181,6 +186,9 @@ def base_map(
         plain background.
     max_bounds : ((south, west), (north, east)) or None
         Panning limit; the minimum zoom keeps the view inside it too.
+    view_link : bool
+        Add the "link to this view" button (for a map shown with streamlit-folium, whose
+        value then carries ``view``: centre and zoom).
 
     Returns
     -------
@@ -215,7 +223,7 @@ def base_map(
         primary_area_unit="sqkilometers",
         secondary_area_unit=None,
     ).add_to(m)
-    _Behaviour().add_to(m)
+    _Behaviour(view_link).add_to(m)
     return m
 
 
@@ -225,13 +233,16 @@ class _Behaviour(MacroElement):
     - a quiet note when an online tile layer fails to load (the plain background stays);
     - the collapsible key and any legend control hide while a popup is open, so they never
       cover a popup or its close button;
-    - a "link to this view" button that sends the current centre and zoom to the app
-      (``view`` in the component's value) without the app rerunning on every pan.
+    - optionally, a "link to this view" button that sends the current centre and zoom to the
+      app (``view`` in the component's value) without the app rerunning on every pan.
     """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
+// Leaflet guesses its default icon folder from the CSS URL and gets it wrong for the local
+// copy; a marker whose icon is replaced by a DivIcon still loads the default one first
+L.Icon.Default.imagePath = {{ this.image_path|tojson }};
 (function (map) {
     var note = null;
     map.on("layeradd", function (e) {
@@ -255,6 +266,7 @@ class _Behaviour(MacroElement):
     map.on("popupclose", function () {
         L.DomUtil.removeClass(map.getContainer(), "corridor-popup-open");
     });
+    {% if this.view_link %}
     var link = L.control({position: "topleft"});
     link.onAdd = function () {
         var div = L.DomUtil.create("div", "leaflet-bar corridor-view-link");
@@ -277,14 +289,17 @@ class _Behaviour(MacroElement):
         return div;
     };
     link.addTo(map);
+    {% endif %}
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, view_link: bool = False) -> None:
         super().__init__()
         self._name = "CorridorBehaviour"
+        self.view_link = view_link
+        self.image_path = f"{VENDOR_URL}/leaflet@1.9.3/dist/images/"
 
 
 def tile_group(tiles: str = DEFAULT_TILES, *, name: str = "Online tiles") -> folium.FeatureGroup:
@@ -566,6 +581,8 @@ def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.nd
     k = max(1, min(int(k), n_distinct, MAX_CLASSES))
     if k == 1:
         return np.zeros(len(y), dtype=int), np.array([y.max()])
+    import mapclassify  # only when a map is classed: a slow import
+
     cls = {
         "quantiles": mapclassify.Quantiles,
         "natural_breaks": mapclassify.FisherJenks,
@@ -1275,3 +1292,36 @@ def route_map(
     if coords:
         m.fit_bounds(_bounds(coords), padding=(20, 20))
     return finish_map(m)
+
+
+# --------------------------------------------------------------------------- relief
+
+RELIEF_PANE = "corridorRelief"
+
+
+def add_relief(
+    m: folium.Map, url_path: str, bounds: Any, attribution: str, *, opacity: float = 0.55
+) -> folium.raster_layers.ImageOverlay:
+    """A grey hillshade image over ``bounds``, multiplied onto everything drawn beneath.
+
+    The image sits in a pane of its own above the region fills and below the lines and
+    markers, with ``mix-blend-mode: multiply``: flat land stays the colour of its region,
+    slopes darken it, so the relief shows through the choropleth. The pane takes no clicks.
+
+    Parameters
+    ----------
+    url_path : str
+        Where the app serves the image (``/app/static/relief/...``); never fetched from
+        elsewhere.
+    bounds : [[south, west], [north, east]]
+    attribution : str
+        Shown in the map's attribution line (escaped).
+    """
+    folium.map.CustomPane(RELIEF_PANE, z_index=405, pointer_events=False).add_to(m)
+    overlay = folium.raster_layers.ImageOverlay(
+        "data:,", bounds=bounds, opacity=opacity, pane=RELIEF_PANE, pixelated=False,
+        attribution=esc(attribution), class_name="corridor-relief", interactive=False,
+    )
+    overlay.url = url_path  # folium would read a relative path as a local file
+    overlay.add_to(m)
+    return overlay

@@ -21,6 +21,17 @@ def _d(**kw: float) -> dict[str, float]:
     return dict(kw)
 
 
+def _is_month_day(text: object) -> bool:
+    """``"MM-DD"`` naming a real day (29 February allowed)."""
+    if not isinstance(text, str) or len(text) != 5 or text[2] != "-":
+        return False
+    try:
+        month, day = int(text[:2]), int(text[3:])
+    except ValueError:
+        return False
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2024, month)[1]
+
+
 @dataclass(frozen=True)
 class Profile:
     """Parameters that turn segment lengths into hours and US dollars per tonne.
@@ -41,8 +52,12 @@ class Profile:
         Expected extra wait at a crossing shut on Saturday and Sunday, for a
         truck arriving at a uniformly random hour: 48/168 of arrivals wait 24 h on
         average, about 6.9 h.
-    holiday_closed_days : dict
-        Days a weekend-closed KG-CN crossing is shut for Chinese holidays, by month.
+    holiday_dates : dict
+        Public holidays that close posts, by calendar (``CN``, ``KZ``, ``KG``), as
+        ``"MM-DD"``; a calendar missing here is reported as "dates not in the profile".
+    utc_offset_h : dict
+        Standard time of each country (hours ahead of UTC), to carry a departure's
+        local time to each post's local time.
     cost_usd_per_tkm : dict
         Haulage rate per mode (``road``, ``rail``, ``ferry``), USD per tonne-km.
     ferry_fee_usd_per_t : float
@@ -73,7 +88,12 @@ class Profile:
         }
     )
     weekend_wait_h: float = 48 / 168 * 24
-    holiday_closed_days: dict[int, int] = field(default_factory=lambda: {1: 1, 5: 1, 10: 6})
+    holiday_dates: dict[str, tuple[str, ...]] = field(
+        default_factory=lambda: {
+            "CN": ("01-01", "05-01", "10-01", "10-02", "10-03", "10-04", "10-05", "10-06"),
+        }
+    )
+    utc_offset_h: dict[str, float] = field(default_factory=lambda: _d(KZ=5.0, KG=6.0, CN=8.0))
     cost_usd_per_tkm: dict[str, float] = field(
         default_factory=lambda: _d(road=0.07, rail=0.04, ferry=0.10)
     )
@@ -124,12 +144,22 @@ class Profile:
     def validate(self) -> None:
         """Raise :class:`GeoDataError` listing every non-positive or missing parameter."""
         problems = []
+        for code, dates in self.holiday_dates.items():
+            for d in dates if isinstance(dates, (list, tuple)) else [dates]:
+                if not _is_month_day(d):
+                    problems.append(
+                        Problem("profile", f"holiday_dates.{code}", f"{d!r} is not MM-DD")
+                    )
         for key, value in asdict(self).items():
+            if key == "holiday_dates":
+                continue
             values = value.items() if isinstance(value, dict) else [("", value)]
             for sub, v in values:
                 where = f"{key}.{sub}" if sub else key
                 if isinstance(v, bool) or not isinstance(v, (int, float)):
                     problems.append(Problem("profile", where, f"must be a number, got {v!r}"))
+                elif key == "utc_offset_h":
+                    continue
                 elif v < 0 or (key in ("speed_kph", "payload_t", "max_snap_km") and v == 0):
                     problems.append(Problem("profile", where, f"must be positive, got {v}"))
         for cls_ in ("highway", "urban", "mountain", "border", "rail", "sea"):
@@ -142,18 +172,26 @@ class Profile:
         """National average time at a border post of ``country`` for ``mode``."""
         return self.crossing_time_h.get(f"{country}:{mode}", self.crossing_time_h["KZ:road"])
 
-    def holiday_wait_h(self, month: int | None) -> float:
-        """Expected wait for Chinese-holiday closures when arriving at a random time of ``month``.
+    def holiday_wait_h(self, month: int | None, calendar_code: str = "CN") -> float:
+        """Expected wait for holiday closures when arriving at a random time of ``month``.
 
-        With ``d`` closed days in a month of ``D`` days, a uniform arrival hits the
-        closure with probability d/D and then waits d/2 days on average.
+        Each run of ``d`` consecutive closed days in a month of ``D`` days is hit with
+        probability d/D and then costs d/2 days on average: the sum of d**2 / (2 D)
+        days. Without a month, the average over the year.
         """
         if month is None:
-            # average over the year
-            return sum(self.holiday_wait_h(m) for m in range(1, 13)) / 12
-        d = self.holiday_closed_days.get(month, 0)
+            return sum(self.holiday_wait_h(m, calendar_code) for m in range(1, 13)) / 12
         days_in_month = calendar.monthrange(2025, month)[1]
-        return d * d / (2 * days_in_month) * 24
+        closed = sorted(
+            int(d[3:]) for d in self.holiday_dates.get(calendar_code, ()) if int(d[:2]) == month
+        )
+        runs: list[int] = []
+        for i, day in enumerate(closed):
+            if i and day == closed[i - 1] + 1:
+                runs[-1] += 1
+            else:
+                runs.append(1)
+        return sum(d * d for d in runs) / (2 * days_in_month) * 24
 
 
 DEFAULT_PROFILE = Profile()
@@ -169,8 +207,12 @@ PARAMETER_SOURCES: dict[str, str] = {
     "KZ rail 69.7 h, KG rail 1.3 h (corridor-facts 4); CN road 2.0 h and CN rail 24 h are "
     "assumptions (no published figure in the project's sources)",
     "weekend_wait_h": "derived: Torugart and Irkeshtam shut Sat-Sun (corridor-facts 2b)",
-    "holiday_closed_days": "corridor-facts 2b: 1 Jan; 1 May (29 Apr-1 May 2023); 1-6 Oct "
-    "(Golden Week, 2019 and 2025)",
+    "holiday_dates": "corridor-facts 2b: Torugart and Irkeshtam close on Chinese holidays: "
+    "1 Jan; 1 May (29 Apr-1 May 2023); 1-6 Oct (Golden Week, 2019 and 2025). KZ and KG "
+    "holiday closures: no dates in the project's sources",
+    "utc_offset_h": "KZ: single time zone UTC+5 from 1 March 2024 (government decree of "
+    "19 Jan 2024, The Astana Times 2024-01-22); KG UTC+6 and CN UTC+8 (Beijing time, "
+    "used at the ports): the countries' standard times",
     "cost_usd_per_tkm": "assumption: indicative haulage rates, override with your own quotes",
     "ferry_fee_usd_per_t": "assumption: indicative port and ferry charges",
     "crossing_cost_usd": "CAREC CPMM TFI2: KZ road $123 (2020), KG $116 (2023); CN assumed "

@@ -1,36 +1,74 @@
 """Routes over the corridor graph: shortest, alternatives, comparisons, snapping, matrices.
 
 All functions take the frozen graph from :func:`geo.graph.build_graph` and place
-names or ids (resolved case- and accent-insensitively, with aliases).
+names or ids (resolved case- and accent-insensitively, with aliases). They return
+routes or raise the project's errors (:class:`~geo.errors.NoRouteError`,
+:class:`~geo.errors.GeoDataError`); a comparison keeps its impossible alternatives
+apart from its routes (:class:`Comparison`).
+
+Time
+    Every hour of a route says what it is (:meth:`Leg.time_steps`): driving at a
+    speed from a source or the profile, border dwell, a wait for a ferry, a weekend,
+    closed hours or a holiday. Without a departure time the waits are the expected
+    waits over the week (and the month's holidays); with ``depart`` they follow the
+    calendar through the route.
+Uncertainty
+    ``Route.length_err_km`` combines the legs' ``length_err_km`` as independent errors
+    (root of the sum of squares); ``Route.time_err_h`` does the same for the drive time
+    they imply. ``Route.basis_km`` gives the km by length basis.
+Borders
+    A via border post means crossing at that pair, whichever side is named; a route
+    never crosses the same border twice unless the via places ask for it.
 """
 
 from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import islice, pairwise
+from datetime import datetime, timedelta
+from itertools import islice, pairwise, product
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
-from pyproj import Geod
 from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
+from geo.distance import geodesic_km
 from geo.errors import GeoDataError, NoRouteError, Problem
+from geo.graph import PostSchedule
 from geo.profile import Profile
 
 BY = ("distance", "time", "cost")
-_GEOD = Geod(ellps="WGS84")
+#: What to assume for a leg no source says anything about (``closures_known`` false).
+UNKNOWN_CLOSURES = ("open", "winter")
+#: The months "closed in winter" means for legs whose closures are unknown (an assumption
+#: the user chooses, not a finding): November to March.
+WINTER_MONTHS = frozenset({11, 12, 1, 2, 3})
 _VIEWS: weakref.WeakKeyDictionary[nx.MultiGraph, dict[tuple, nx.Graph]] = (
     weakref.WeakKeyDictionary()
 )
 _MAX_VIEWS = 64
+#: Legs per graph, by (from, to, segment id, month): built once, with their waits.
+_LEGS: weakref.WeakKeyDictionary[nx.MultiGraph, dict[tuple, Leg]] = weakref.WeakKeyDictionary()
+#: Candidate paths examined per stop-to-stop part before giving up on the border rule.
+_MAX_CANDIDATES = 24
+_WEEK_SLOT_H = 0.25
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 # ---------------------------------------------------------------------------- routes
+
+
+@dataclass(frozen=True)
+class Wait:
+    """One waiting step of a leg: how long and why."""
+
+    hours: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -55,16 +93,54 @@ class Leg:
     max_elevation_m: float | None = None
     countries: tuple[str, ...] = ()
     corridors: tuple[str, ...] = ()
+    length_err_km: float | None = None
+    length_basis: str = ""
+    drive_reason: str = ""
+    dwell_reason: str = ""
+    waits: tuple[Wait, ...] = ()
+    closures_known: bool = True
+    closure_source: str = ""
 
     @property
     def time_h(self) -> float:
-        """Drive (or sail) time plus border dwell plus expected waiting."""
+        """Drive (or sail) time plus border dwell plus waiting."""
         return self.drive_h + self.dwell_h + self.wait_h
 
     @property
     def cost_usd_per_t(self) -> float:
         """Haulage plus border and port fees."""
         return self.haul_usd_per_t + self.fee_usd_per_t
+
+    @property
+    def drive_err_h(self) -> float | None:
+        """The drive time's share of the length error (same speed over ``length_err_km``)."""
+        if self.length_err_km is None or self.length_km <= 0 or self.mode == "ferry":
+            return None if self.length_err_km is None else 0.0
+        return self.drive_h * self.length_err_km / self.length_km
+
+    def time_steps(self) -> list[dict[str, Any]]:
+        """The leg's hours, each with what it is: ``drive``/``sail``, ``dwell``, ``wait``."""
+        place = f"{self.from_name} → {self.to_name}"
+        steps = [
+            {
+                "at": place,
+                "kind": "sail" if self.mode == "ferry" else "drive",
+                "h": self.drive_h,
+                "what": f"{self.length_km:,.0f} km, {self.drive_reason}".strip(", "),
+            }
+        ]
+        if self.dwell_h:
+            steps.append({"at": place, "kind": "dwell", "h": self.dwell_h,
+                          "what": self.dwell_reason})
+        for w in self.waits:
+            steps.append({"at": place, "kind": "wait", "h": w.hours, "what": w.reason})
+        return steps
+
+
+def _err(values: Iterable[float | None]) -> float | None:
+    """Root sum of squares of the known errors; ``None`` when none is known."""
+    known = [v for v in values if v is not None]
+    return math.sqrt(sum(v * v for v in known)) if known else None
 
 
 @dataclass(frozen=True)
@@ -82,6 +158,10 @@ class Route:
         A name for comparisons ("via Bedel").
     snap_km : tuple of float
         For routes between arbitrary points: how far each end lay from the network.
+    depart : datetime or None
+        Departure (local time at the origin); waits then follow the calendar.
+    unknown_closures : str
+        What was assumed where no source gives closures: ``open`` or ``winter``.
     """
 
     legs: tuple[Leg, ...]
@@ -89,6 +169,8 @@ class Route:
     month: int | None = None
     label: str = ""
     snap_km: tuple[float, ...] = field(default=())
+    depart: datetime | None = None
+    unknown_closures: str = "open"
 
     @property
     def origin(self) -> str:
@@ -115,6 +197,32 @@ class Route:
         return sum(leg.cost_usd_per_t for leg in self.legs)
 
     @property
+    def length_err_km(self) -> float | None:
+        """± km: the legs' length errors combined as independent errors (``None``: unknown)."""
+        return _err(leg.length_err_km for leg in self.legs)
+
+    @property
+    def time_err_h(self) -> float | None:
+        """± hours of drive time implied by the length errors (independent errors)."""
+        return _err(leg.drive_err_h for leg in self.legs)
+
+    @property
+    def basis_km(self) -> dict[str, float]:
+        """Km of the route by length basis (``published``, ``chainage``, ``modelled``, ...)."""
+        out: dict[str, float] = {}
+        for leg in self.legs:
+            key = leg.length_basis or "unknown"
+            out[key] = out.get(key, 0.0) + leg.length_km
+        return out
+
+    @property
+    def published_share(self) -> float:
+        """Share of the km whose length is published (incl. km-post chainage)."""
+        total = self.length_km
+        b = self.basis_km
+        return (b.get("published", 0.0) + b.get("chainage", 0.0)) / total if total else 0.0
+
+    @property
     def crossings(self) -> list[str]:
         """Border crossings in travel order, as ``"Kordai → Ak-Zhol"``."""
         return [f"{leg.from_name} → {leg.to_name}" for leg in self.legs if leg.crossing]
@@ -134,12 +242,29 @@ class Route:
 
     @property
     def months_closed(self) -> list[int]:
-        """Months in which some leg of this route is shut."""
+        """Months in which some leg of this route is shut (where a source says so)."""
         return sorted(set().union(*(leg.closed_months for leg in self.legs)))
+
+    @property
+    def closures_unknown(self) -> list[str]:
+        """Legs no source says anything about closures for, as ``"A → B"``."""
+        return [f"{leg.from_name} → {leg.to_name}" for leg in self.legs if not leg.closures_known]
 
     @property
     def modes(self) -> list[str]:
         return list(dict.fromkeys(leg.mode for leg in self.legs))
+
+    @property
+    def wait_basis(self) -> str:
+        """How the waits were worked out: the calendar from a departure, or expected values."""
+        if self.depart is not None:
+            return f"calendar from departure {self.depart:%a %Y-%m-%d %H:%M}"
+        month = f"in month {self.month}" if self.month else "over the year"
+        return f"expected wait over the week ({month}), no departure given"
+
+    def time_steps(self) -> pd.DataFrame:
+        """Every step of the route's time with what it is (drive, dwell, wait)."""
+        return pd.DataFrame([s for leg in self.legs for s in leg.time_steps()])
 
     def coords(self) -> list[tuple[float, float]]:
         """The route line as (lon, lat) pairs, assembled from the segments' geometry."""
@@ -152,17 +277,32 @@ class Route:
         return out
 
     def summary(self) -> dict[str, Any]:
-        """One comparison row: km, hours, cost, crossings, countries, highest pass, closures."""
+        """One comparison row: km ± error, hours ± error, cost, crossings, closures, basis."""
+        err_km, err_h = self.length_err_km, self.time_err_h
+        unknown = self.closures_unknown
+        if not unknown:
+            closures = "known for every leg"
+        else:
+            assumed = "open" if self.unknown_closures == "open" else "closed Nov-Mar"
+            closures = f"unknown for {len(unknown)} of {len(self.legs)} legs (assumed {assumed})"
         return {
             "route": self.label or f"{self.legs[0].from_name} → {self.legs[-1].to_name}",
             "length_km": round(self.length_km, 1),
+            "length_err_km": None if err_km is None else round(err_km, 1),
             "time_h": round(self.time_h, 1),
+            "time_err_h": None if err_h is None else round(err_h, 1),
             "cost_usd_per_t": round(self.cost_usd_per_t, 1),
+            "published_km_share": round(self.published_share, 3),
+            "modelled_km_share": round(
+                self.basis_km.get("modelled", 0.0) / self.length_km if self.length_km else 0.0, 3
+            ),
             "crossings": len(self.crossings),
             "crossing_names": "; ".join(self.crossings),
             "countries": " → ".join(self.countries),
             "highest_m": self.highest_m,
-            "months_closed": ", ".join(str(m) for m in self.months_closed) or "none",
+            "months_closed": ", ".join(str(m) for m in self.months_closed) or "none known",
+            "closures": closures,
+            "waits": self.wait_basis,
             "modes": ", ".join(self.modes),
         }
 
@@ -175,12 +315,20 @@ class Route:
                     "to": leg.to_name,
                     "mode": leg.mode,
                     "length_km": round(leg.length_km, 1),
+                    "length_err_km": None
+                    if leg.length_err_km is None
+                    else round(leg.length_err_km, 1),
+                    "length_basis": leg.length_basis,
                     "drive_h": round(leg.drive_h, 2),
                     "dwell_h": round(leg.dwell_h, 2),
                     "wait_h": round(leg.wait_h, 2),
                     "time_h": round(leg.time_h, 2),
                     "cost_usd_per_t": round(leg.cost_usd_per_t, 2),
                     "crossing": leg.crossing,
+                    "closures": _closure_text(leg),
+                    "time_basis": "; ".join(
+                        f"{s['kind']} {s['h']:.1f} h: {s['what']}" for s in leg.time_steps()
+                    ),
                     "segment": leg.segment_id,
                 }
                 for leg in self.legs
@@ -220,14 +368,32 @@ class Route:
         return pd.DataFrame(rows)
 
     def to_geojson(self) -> dict[str, Any]:
-        """A GeoJSON Feature (LineString) with the summary as properties."""
+        """A GeoJSON Feature (LineString) with the summary and the time steps as properties."""
         props = self.summary()
-        props.update(by=self.by, month=self.month, nodes=self.nodes)
+        props.update(
+            by=self.by,
+            month=self.month,
+            depart=None if self.depart is None else self.depart.isoformat(timespec="minutes"),
+            nodes=self.nodes,
+            basis_km={k: round(v, 1) for k, v in self.basis_km.items()},
+            closures_unknown=self.closures_unknown,
+            time_steps=[
+                {**s, "h": round(s["h"], 2)} for leg in self.legs for s in leg.time_steps()
+            ],
+        )
         return {
             "type": "Feature",
             "properties": props,
             "geometry": {"type": "LineString", "coordinates": [list(c) for c in self.coords()]},
         }
+
+
+def _closure_text(leg: Leg) -> str:
+    """``"closed months 1, 2 (source)"``, ``"none known (source)"`` or ``"unknown"``."""
+    src = f" ({leg.closure_source})" if leg.closure_source else ""
+    if leg.closed_months:
+        return "closed months " + ", ".join(str(m) for m in sorted(leg.closed_months)) + src
+    return f"none known{src}" if leg.closures_known else "unknown"
 
 
 def _step(km: float, h: float, usd: float, at: str, kind: str) -> dict[str, Any]:
@@ -253,7 +419,27 @@ def resolve(G: nx.MultiGraph, name: str, source: str = "place name") -> str:
     return G.graph["names"].resolve(name, source)
 
 
-def _check_request(by: str, month: int | None) -> list[Problem]:
+def parse_depart(value: datetime | str | None) -> datetime | None:
+    """A departure as a naive local datetime: ``"2026-03-02 08:00"`` or a datetime.
+
+    Raises
+    ------
+    GeoDataError
+        For text that is not a date and time.
+    """
+    if value is None or isinstance(value, datetime):
+        return None if value is None else value.replace(tzinfo=None, second=0, microsecond=0)
+    try:
+        return datetime.fromisoformat(str(value).strip()).replace(second=0, microsecond=0)
+    except ValueError:
+        raise GeoDataError(
+            Problem("depart", repr(value), 'must be a date and time like "2026-03-02 08:00"')
+        ) from None
+
+
+def _check_request(
+    by: str, month: int | None, unknown_closures: str = "open"
+) -> list[Problem]:
     problems = []
     if by not in BY:
         problems.append(Problem("by", repr(by), f"must be one of {', '.join(BY)}"))
@@ -261,6 +447,14 @@ def _check_request(by: str, month: int | None) -> list[Problem]:
         isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12
     ):
         problems.append(Problem("month", repr(month), "must be a whole number from 1 to 12"))
+    if unknown_closures not in UNKNOWN_CLOSURES:
+        problems.append(
+            Problem(
+                "unknown_closures",
+                repr(unknown_closures),
+                f"must be one of {', '.join(UNKNOWN_CLOSURES)}",
+            )
+        )
     return problems
 
 
@@ -288,12 +482,183 @@ def _raise(problems: list[Problem], errors: list[GeoDataError]) -> None:
         raise GeoDataError([*problems, *(p for e in errors for p in e.problems)])
 
 
+# ---------------------------------------------------------------------------- waiting
+
+
+def _fmt_h(hour: float) -> str:
+    return f"{int(hour):02d}:{round(hour % 1 * 60):02d}"
+
+
+def _closed_week(s: PostSchedule) -> np.ndarray:
+    """Closed slots of a post over one week (Monday 00:00 first), 15-minute slots."""
+    per_day = round(24 / _WEEK_SLOT_H)
+    day = np.zeros(per_day, dtype=bool)
+    if s.open_hours is not None:
+        a, b = (round(h / _WEEK_SLOT_H) for h in s.open_hours)
+        day[:a] = True
+        day[b:] = True
+    week = np.tile(day, 7)
+    if s.weekend_closed:
+        week[5 * per_day :] = True
+    return week
+
+
+def _expected_wait_h(closed: np.ndarray) -> float:
+    """Expected wait for an arrival at a uniform random time of a cyclic schedule.
+
+    An arrival inside a closed run of length L waits L/2 on average, so the expected
+    wait is the sum of L**2 / 2 over the runs divided by the cycle length.
+    """
+    if not closed.any():
+        return 0.0
+    if closed.all():
+        return math.inf
+    # rotate so the cycle starts at an open slot, then measure the closed runs
+    start = int(np.argmin(closed))
+    c = np.roll(closed, -start).astype(np.int8)
+    edges = np.diff(np.concatenate(([0], c, [0])))
+    runs = (np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)) * _WEEK_SLOT_H
+    return float((runs**2).sum() / 2 / (len(closed) * _WEEK_SLOT_H))
+
+
+def _calendar(s: PostSchedule, edge: dict[str, Any]) -> str | None:
+    """Whose holidays close the post: its own ``holiday_calendar``; for layers without
+    one, weekend-closed posts on the China border close on Chinese holidays
+    (corridor-facts 2b: Torugart and Irkeshtam)."""
+    if s.holiday_calendar:
+        return s.holiday_calendar
+    if s.weekend_closed and "CN" in (edge.get("border") or ()):
+        return "CN"
+    return None
+
+
+def _schedule_text(s: PostSchedule) -> str:
+    parts = []
+    if s.weekend_closed:
+        parts.append("closed Sat-Sun")
+    if s.open_hours is not None:
+        parts.append(f"open {_fmt_h(s.open_hours[0])}-{_fmt_h(s.open_hours[1])}")
+    return ", ".join(parts)
+
+
+def expected_waits(edge: dict[str, Any], month: int | None, profile: Profile) -> list[Wait]:
+    """Expected waits on an edge for an arrival at a random hour, each with its reason.
+
+    The fixed wait (a ferry sailing), the posts' weekly schedule (weekend closure and
+    opening hours, both posts together) and the holidays of their calendars in
+    ``month`` (averaged over the year without one).
+    """
+    waits = []
+    if edge["wait_h"]:
+        waits.append(Wait(edge["wait_h"], edge["wait_reason"]))
+    schedules: tuple[PostSchedule, ...] = edge.get("schedules", ())
+    shut = [s for s in schedules if s.weekend_closed or s.open_hours is not None]
+    if shut:
+        closed = np.logical_or.reduce([_closed_week(s) for s in shut])
+        h = _expected_wait_h(closed)
+        what = "; ".join(f"{s.name}: {_schedule_text(s)}" for s in shut)
+        waits.append(Wait(h, f"{what} (expected wait over the week)"))
+    calendars = sorted({c for s in schedules if (c := _calendar(s, edge))})
+    for cal in calendars:
+        h = profile.holiday_wait_h(month, cal)
+        if cal not in profile.holiday_dates:
+            waits.append(Wait(0.0, f"closed on {cal} public holidays: dates not in the profile"))
+        elif h:
+            when = f"in month {month}" if month else "averaged over the year"
+            waits.append(Wait(h, f"{cal} public holidays close the post (expected, {when})"))
+    return waits
+
+
 def leg_wait_h(edge: dict[str, Any], month: int | None, profile: Profile) -> float:
-    """Expected waiting on an edge: ferry departures, weekend and holiday closures."""
-    wait = edge["wait_h"]
-    if edge["weekend_closed"]:
-        wait += profile.weekend_wait_h + profile.holiday_wait_h(month)
-    return wait
+    """Expected waiting on an edge: ferry departures, weekly schedule, holiday closures."""
+    return sum(w.hours for w in expected_waits(edge, month, profile))
+
+
+def _post_open(s: PostSchedule, when: datetime, holidays: frozenset[str]) -> bool:
+    if s.weekend_closed and when.weekday() >= 5:
+        return False
+    if f"{when:%m-%d}" in holidays:
+        return False
+    if s.open_hours is not None:
+        hour = when.hour + when.minute / 60
+        return s.open_hours[0] <= hour < s.open_hours[1]
+    return True
+
+
+def _calendar_wait(
+    edge: dict[str, Any], arrive: datetime, origin_offset_h: float, profile: Profile
+) -> list[Wait]:
+    """Waits at a crossing for a truck arriving at ``arrive`` (origin local time)."""
+    waits = []
+    if edge["wait_h"]:
+        waits.append(Wait(edge["wait_h"], edge["wait_reason"] + ", no timetable: expected"))
+    schedules: tuple[PostSchedule, ...] = edge.get("schedules", ())
+    if not schedules:
+        return waits
+    rules = []
+    for s in schedules:
+        cal = _calendar(s, edge)
+        days = frozenset(profile.holiday_dates.get(cal, ())) if cal else frozenset()
+        shift = timedelta(hours=profile.utc_offset_h.get(s.country, origin_offset_h)
+                          - origin_offset_h)
+        rules.append((s, days, shift))
+    t = arrive
+    limit = arrive + timedelta(days=21)
+    if not all(_post_open(s, t + sh, d) for s, d, sh in rules):
+        # step on whole quarter hours: openings fall on them
+        t = t.replace(second=0, microsecond=0) - timedelta(minutes=t.minute % 15)
+        while t < limit and not all(_post_open(s, t + sh, d) for s, d, sh in rules):
+            t += timedelta(minutes=15)
+    if t >= limit:
+        waits.append(Wait(math.inf, "the posts do not open within three weeks"))
+        return waits
+    if t > arrive:
+        s, days, shift = next(
+            r for r in rules if not _post_open(r[0], arrive + r[2], r[1])
+        )
+        local = arrive + shift
+        why = []
+        if f"{local:%m-%d}" in days:
+            why.append(f"{_calendar(s, edge)} public holiday")
+        if s.weekend_closed and local.weekday() >= 5:
+            why.append("closed at weekends")
+        if s.open_hours is not None:
+            why.append(f"open {_fmt_h(s.open_hours[0])}-{_fmt_h(s.open_hours[1])}")
+        waits.append(
+            Wait(
+                (t - arrive).total_seconds() / 3600,
+                f"{s.name}: arrives {_DAY_NAMES[local.weekday()]} {local:%d %b %H:%M} local time, "
+                f"{', '.join(why) or 'closed'}; opens {_DAY_NAMES[(t + shift).weekday()]} "
+                f"{t + shift:%d %b %H:%M}",
+            )
+        )
+    return waits
+
+
+def _follow_calendar(G: nx.MultiGraph, legs: list[Leg], depart: datetime) -> list[Leg]:
+    """The legs with their schedule waits worked out for a departure at ``depart``."""
+    profile = _profile(G)
+    origin_country = G.nodes[legs[0].from_id]["country"] if legs[0].from_id in G else None
+    offset = profile.utc_offset_h.get(origin_country, 0.0)
+    t = depart
+    out = []
+    for leg in legs:
+        edge = G.edges[leg.from_id, leg.to_id, leg.segment_id] if G.has_edge(
+            leg.from_id, leg.to_id, leg.segment_id
+        ) else None
+        if edge is None or (not edge["schedules"] and not edge["wait_h"]):
+            out.append(leg)
+            t += timedelta(hours=leg.time_h)
+            continue
+        # the truck reaches the first post (or the port) at the start of the leg
+        waits = _calendar_wait(edge, t, offset, profile)
+        new = replace(leg, waits=tuple(waits), wait_h=sum(w.hours for w in waits))
+        out.append(new)
+        t += timedelta(hours=new.time_h)
+    return out
+
+
+# ---------------------------------------------------------------------------- weights and views
 
 
 def _weight(edge: dict[str, Any], by: str, month: int | None, profile: Profile) -> float:
@@ -301,7 +666,19 @@ def _weight(edge: dict[str, Any], by: str, month: int | None, profile: Profile) 
         return edge["length_km"]
     if by == "time":
         return edge["drive_h"] + edge["dwell_h"] + leg_wait_h(edge, month, profile)
-    return edge["haul_usd_per_t"] + edge["fee_usd_per_t"]
+    return edge["cost_usd_per_t"]
+
+
+def _closed(edge: dict[str, Any], month: int | None, unknown_closures: str) -> bool:
+    if month is None:
+        return False
+    if month in edge["closed_months"]:
+        return True
+    return (
+        unknown_closures == "winter"
+        and not edge.get("closures_known", True)
+        and month in WINTER_MONTHS
+    )
 
 
 def _view(
@@ -310,6 +687,7 @@ def _view(
     month: int | None,
     avoid_nodes: frozenset[str] = frozenset(),
     avoid_countries: frozenset[str] = frozenset(),
+    unknown_closures: str = "open",
 ) -> nx.Graph:
     """A simple weighted graph for one request: closed, planned and avoided parts removed.
 
@@ -317,7 +695,7 @@ def _view(
     Views are cached per graph, so repeated queries cost one search each.
     """
     cache = _VIEWS.setdefault(G, {})
-    key = (by, month, avoid_nodes, avoid_countries)
+    key = (by, month, avoid_nodes, avoid_countries, unknown_closures)
     H = cache.get(key)
     if H is not None:
         return H
@@ -329,13 +707,11 @@ def _view(
         if n not in avoid_nodes and d["country"] not in avoid_countries
     )
     for u, v, k, d in G.edges(keys=True, data=True):
-        if u not in H or v not in H or d["planned"]:
-            continue
-        if month is not None and month in d["closed_months"]:
+        if u not in H or v not in H or d["planned"] or _closed(d, month, unknown_closures):
             continue
         w = _weight(d, by, month, profile)
         if not H.has_edge(u, v) or w < H[u][v]["weight"]:
-            H.add_edge(u, v, weight=w, key=k)
+            H.add_edge(u, v, weight=w, key=k, border=d.get("border"))
     if len(cache) >= _MAX_VIEWS:
         cache.pop(next(iter(cache)))
     cache[key] = H
@@ -343,8 +719,19 @@ def _view(
 
 
 def _leg(G: nx.MultiGraph, u: str, v: str, key: str, month: int | None) -> Leg:
+    """The leg over segment ``key`` from ``u`` to ``v`` with the expected waits of ``month``
+    (legs are immutable: each is built once per graph, direction and month)."""
+    cache = _LEGS.setdefault(G, {})
+    leg = cache.get((u, v, key, month))
+    if leg is None:
+        leg = cache[(u, v, key, month)] = _make_leg(G, u, v, key, month)
+    return leg
+
+
+def _make_leg(G: nx.MultiGraph, u: str, v: str, key: str, month: int | None) -> Leg:
     d = G.edges[u, v, key]
     coords = d["coords"] if d["from_id"] == u else tuple(reversed(d["coords"]))
+    waits = tuple(expected_waits(d, month, _profile(G)))
     return Leg(
         from_id=u,
         to_id=v,
@@ -354,7 +741,7 @@ def _leg(G: nx.MultiGraph, u: str, v: str, key: str, month: int | None) -> Leg:
         length_km=d["length_km"],
         drive_h=d["drive_h"],
         dwell_h=d["dwell_h"],
-        wait_h=leg_wait_h(d, month, _profile(G)),
+        wait_h=sum(w.hours for w in waits),
         haul_usd_per_t=d["haul_usd_per_t"],
         fee_usd_per_t=d["fee_usd_per_t"],
         crossing=d["crossing"],
@@ -364,6 +751,13 @@ def _leg(G: nx.MultiGraph, u: str, v: str, key: str, month: int | None) -> Leg:
         max_elevation_m=d["max_elevation_m"],
         countries=tuple(G.nodes[n]["country"] for n in (u, v)),
         corridors=d["corridors"],
+        length_err_km=d.get("length_err_km"),
+        length_basis=d.get("length_basis", ""),
+        drive_reason=d.get("speed_reason", ""),
+        dwell_reason=d.get("dwell_reason", ""),
+        waits=waits,
+        closures_known=d.get("closures_known", True),
+        closure_source=d.get("closure_source", ""),
     )
 
 
@@ -375,6 +769,264 @@ def _legs(G: nx.MultiGraph, H: nx.Graph, path: Sequence[str], month: int | None)
     return legs
 
 
+# ---------------------------------------------------------------------------- searches
+
+
+@dataclass(frozen=True)
+class _Request:
+    """A resolved route request: the stops, which consecutive stops are a via crossing."""
+
+    stops: tuple[str, ...]
+    crossing_parts: frozenset[int]  # index i: stops[i] -> stops[i + 1] is a via crossing
+    by: str
+    month: int | None
+    avoid: frozenset[str]
+    countries: frozenset[str]
+    unknown_closures: str
+    depart: datetime | None
+
+
+def _request(
+    G: nx.MultiGraph,
+    origin: str,
+    destination: str,
+    via: Sequence[str],
+    by: str,
+    month: int | None,
+    avoid: Sequence[str],
+    avoid_countries: Sequence[str],
+    unknown_closures: str,
+    depart: datetime | str | None,
+) -> _Request:
+    problems = _check_request(by, month, unknown_closures)
+    try:
+        when = parse_depart(depart)
+    except GeoDataError as err:
+        problems += err.problems
+        when = None
+    if isinstance(via, str):
+        via = [via]
+    ids, more = _resolve_all(
+        G,
+        {"origin": [origin], "destination": [destination], "via": list(via), "avoid": list(avoid)},
+    )
+    countries = frozenset(str(c).upper() for c in avoid_countries)
+    _raise(problems, more)
+    if when is not None and month is None:
+        month = when.month
+    stops = [*ids["origin"], *ids["via"], *ids["destination"]]
+    avoid_ids = frozenset(ids["avoid"])
+    clash = [
+        G.nodes[n]["name"] for n in stops if n in avoid_ids or G.nodes[n]["country"] in countries
+    ]
+    if clash:
+        raise NoRouteError(f"cannot both pass through and avoid {', '.join(clash)}")
+    out, parts = [stops[0]], set()
+    for j, via_id in enumerate(stops[1:-1], start=1):
+        if via_id == out[-1]:
+            continue
+        pair = G.nodes[via_id].get("pair_id")
+        home = G.nodes[via_id]["country"]
+        if pair is None or G.nodes[out[-1]]["country"] == G.nodes[stops[j + 1]]["country"] == home:
+            # not a post, or a post passed on a road within its own country
+            # (Taraz -> Almaty via Kordai): a place to pass, not a crossing
+            out.append(via_id)
+            continue
+        if pair in avoid_ids or G.nodes[pair]["country"] in countries:
+            raise NoRouteError(
+                f"cannot cross at {G.nodes[via_id]['name']} and avoid {G.nodes[pair]['name']}"
+            )
+        if out[-1] == pair:  # the far side named right after the near side
+            parts.add(len(out) - 1)
+            out.append(via_id)
+            continue
+        # cross at the pair in the direction of travel: the order that costs least
+        # from the previous stop to the next one without crossing that border elsewhere
+        H = _view(G, by, None, avoid_ids, countries, "open")
+        border = frozenset((G.nodes[via_id]["country"], G.nodes[pair]["country"]))
+        rest = _without_border(H, border)
+        before = nx.single_source_dijkstra_path_length(rest, out[-1], weight="weight")
+        after = nx.single_source_dijkstra_path_length(rest, stops[j + 1], weight="weight")
+        first, second = min(
+            ((via_id, pair), (pair, via_id)),
+            key=lambda o: (
+                before.get(o[0], math.inf) + after.get(o[1], math.inf),
+                before.get(o[0], math.inf),  # when neither order leads on: the near side first
+            ),
+        )
+        parts.add(len(out))
+        out += [first, second]
+    out.append(stops[-1])
+    return _Request(
+        tuple(out), frozenset(parts), by, month, avoid_ids, countries, unknown_closures, when
+    )
+
+
+def _without_border(H: nx.Graph, border: frozenset[str]) -> nx.Graph:
+    """A view of ``H`` without the crossings of ``border``."""
+    return nx.subgraph_view(H, filter_edge=lambda a, b: H[a][b].get("border") != border)
+
+
+def _without_borders(H: nx.Graph, borders: frozenset[frozenset[str]]) -> nx.Graph:
+    """A view of ``H`` without the crossings of any of ``borders`` (``H`` itself if none)."""
+    if not borders:
+        return H
+    return nx.subgraph_view(H, filter_edge=lambda a, b: H[a][b].get("border") not in borders)
+
+
+def _borders(H: nx.Graph, path: Sequence[str]) -> list[frozenset[str]]:
+    return [b for u, v in pairwise(path) if (b := H[u][v].get("border")) is not None]
+
+
+def _candidates(
+    G: nx.MultiGraph, H: nx.Graph, req: _Request, i: int, forbidden: frozenset
+) -> Iterator[tuple[float, list[str]]]:
+    """Paths for part ``i`` of the request, best first, that cross no border twice and
+    none of the ``forbidden`` borders (those the via crossings are asked to cross)."""
+    s, t = req.stops[i], req.stops[i + 1]
+    if s == t:
+        yield 0.0, [s]
+        return
+    if i in req.crossing_parts:
+        if H.has_edge(s, t):
+            yield H[s][t]["weight"], [s, t]
+            return
+        why = _crossing_shut(G, s, t, req)
+        raise NoRouteError(
+            f"no route crossing at {G.nodes[s]['name']} – {G.nodes[t]['name']}: {why}"
+        )
+    view = nx.subgraph_view(
+        H, filter_edge=lambda u, v: H[u][v].get("border") not in forbidden
+    ) if forbidden else H
+    if s not in view or t not in view:
+        return
+    try:
+        paths = nx.shortest_simple_paths(view, s, t, weight="weight")
+        for path in islice(paths, _MAX_CANDIDATES):
+            borders = _borders(H, path)
+            if len(borders) == len(set(borders)):
+                yield nx.path_weight(H, path, "weight"), path
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return
+
+
+def _crossing_shut(G: nx.MultiGraph, s: str, t: str, req: _Request) -> str:
+    edges = [d for d in G[s][t].values()] if G.has_edge(s, t) else []
+    if not edges:
+        return "the two posts are not linked in the network"
+    d = edges[0]
+    if d["planned"]:
+        return "the crossing is only planned"
+    if req.month is not None and req.month in d["closed_months"]:
+        return f"closed in month {req.month}"
+    if _closed(d, req.month, req.unknown_closures):
+        return f"closures unknown, assumed closed in winter (month {req.month})"
+    return "not available for this request"
+
+
+def _best_paths(G: nx.MultiGraph, H: nx.Graph, req: _Request, k: int) -> list[list[str]]:
+    """Up to ``k`` whole paths through the stops, best first, crossing no border twice
+    beyond what the via crossings ask for, and (where possible) no place twice."""
+    asked = [H[req.stops[i]][req.stops[i + 1]].get("border") for i in req.crossing_parts
+             if H.has_edge(req.stops[i], req.stops[i + 1])]
+    forbidden = frozenset(b for b in asked if b is not None)
+    n_parts = len(req.stops) - 1
+    gens = [_candidates(G, H, req, i, forbidden) for i in range(n_parts)]
+    lists: list[list[tuple[float, list[str]]]] = [[] for _ in range(n_parts)]
+    done = [False] * n_parts
+    want = k
+    while True:
+        for i in range(n_parts):
+            while not done[i] and len(lists[i]) < want:
+                nxt = next(gens[i], None)
+                if nxt is None:
+                    done[i] = True
+                else:
+                    lists[i].append(nxt)
+        if any(not lst for lst in lists):
+            return []
+        found = _combine(H, lists, k, forbidden)
+        if len(found) >= k or all(done) or want >= _MAX_CANDIDATES:
+            return found
+        want = min(want * 2 + 1, _MAX_CANDIDATES)
+
+
+def _combine(
+    H: nx.Graph,
+    lists: list[list[tuple[float, list[str]]]],
+    k: int,
+    asked: frozenset,
+) -> list[list[str]]:
+    """The ``k`` best joins of one candidate per part that cross no border twice (borders
+    of via crossings excepted: they are crossed as often as asked); paths that visit
+    no place twice first."""
+    combos = sorted(product(*lists), key=lambda c: sum(w for w, _ in c))
+    ok: list[list[str]] = []
+    loopy: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for combo in combos:
+        path = list(combo[0][1])
+        for _, part in combo[1:]:
+            path += part[1:]
+        key = tuple(path)
+        if key in seen:
+            continue
+        seen.add(key)
+        borders = [b for b in _borders(H, path) if b not in asked]
+        if len(set(borders)) < len(borders):
+            continue
+        (ok if len(set(path)) == len(path) else loopy).append(path)
+        if len(ok) >= k:
+            break
+    return (ok or loopy)[:k]
+
+
+def _no_route(G: nx.MultiGraph, H: nx.Graph, req: _Request) -> NoRouteError:
+    """Why :func:`_best_paths` found nothing: the first part without any path, or the
+    border rule."""
+    asked_borders = frozenset(
+        frozenset((G.nodes[req.stops[i]]["country"], G.nodes[req.stops[i + 1]]["country"]))
+        for i in req.crossing_parts
+    )
+    for i, (a, b) in enumerate(pairwise(req.stops)):
+        rest = H if i in req.crossing_parts else _without_borders(H, asked_borders)
+        if a not in rest or b not in rest or not nx.has_path(rest, a, b):
+            return NoRouteError(
+                _explain(G, a, b, req.by, req.month, req.avoid, req.countries,
+                         req.unknown_closures,
+                         frozenset() if i in req.crossing_parts else asked_borders)
+            )
+    names = G.nodes
+    s, t = req.stops[0], req.stops[-1]
+    asked = [
+        f"{'-'.join(sorted((names[a]['country'], names[b]['country'])))} border only at "
+        f"{names[a]['name']} – {names[b]['name']}"
+        for i in sorted(req.crossing_parts)
+        for a, b in [(req.stops[i], req.stops[i + 1])]
+    ]
+    rule = f"crosses the {', the '.join(asked)} and" if asked else "crosses"
+    return NoRouteError(
+        f"no route from {names[s]['name']} to {names[t]['name']} that {rule} every other "
+        "border at most once; name the crossings as via places to allow more"
+    )
+
+
+def _route_from_path(
+    G: nx.MultiGraph, H: nx.Graph, path: Sequence[str], req: _Request, label: str
+) -> Route:
+    legs = _legs(G, H, path, req.month)
+    if req.depart is not None:
+        legs = _follow_calendar(G, legs, req.depart)
+    return Route(
+        tuple(legs),
+        by=req.by,
+        month=req.month,
+        label=label,
+        depart=req.depart,
+        unknown_closures=req.unknown_closures,
+    )
+
+
 def _explain(
     G: nx.MultiGraph,
     s: str,
@@ -383,21 +1035,26 @@ def _explain(
     month: int | None,
     avoid: frozenset,
     countries: frozenset,
+    unknown_closures: str = "open",
+    borders: frozenset[frozenset[str]] = frozenset(),
 ) -> str:
+    """Why there is no path from ``s`` to ``t`` (crossing none of ``borders``)."""
     names = G.nodes
     what = f"no route from {names[s]['name']} to {names[t]['name']}"
     if not nx.has_path(G, s, t):
         return f"{what}: they are not connected by any corridor"
-    free = _view(G, by, None, avoid, countries)
-    if month is not None and nx.has_path(free, s, t):
-        open_view = _view(G, by, month, avoid, countries)
+    free = _without_borders(_view(G, by, None, avoid, countries), borders)
+    if month is not None and s in free and t in free and nx.has_path(free, s, t):
+        open_view = _without_borders(
+            _view(G, by, month, avoid, countries, unknown_closures), borders
+        )
         if not nx.has_path(open_view, s, t):
             path = nx.shortest_path(free, s, t, weight="weight")
             shut = sorted(
                 {
                     names[n]["name"]
                     for a, b in pairwise(path)
-                    if month in G.edges[a, b, free[a][b]["key"]]["closed_months"]
+                    if _closed(G.edges[a, b, free[a][b]["key"]], month, unknown_closures)
                     for n in (a, b)
                 }
             )
@@ -405,36 +1062,10 @@ def _explain(
     if avoid or countries:
         avoided = [names[n]["name"] for n in sorted(avoid)] + sorted(countries)
         return f"{what} when avoiding {', '.join(avoided)}"
+    if borders:
+        named = ", ".join("-".join(sorted(b)) for b in sorted(borders, key=sorted))
+        return f"{what} without crossing the {named} border again"
     return f"{what}: the only connections are planned crossings"
-
-
-def _through_crossings(G: nx.MultiGraph, H: nx.Graph, stops: list[str]) -> list[str]:
-    """Make a via checkpoint mean "cross the border here".
-
-    A via point that is a border post with a pair becomes the two posts, in the
-    order the route meets them (the post nearer the previous stop first), so the
-    route cannot touch the post and turn back.
-    """
-    out = [stops[0]]
-    for via in stops[1:-1]:
-        pair = G.nodes[via].get("pair_id")
-        if pair is None or pair not in H or pair in stops:
-            out.append(via)
-            continue
-        prev = out[-1]
-        near = nx.single_source_dijkstra_path_length(H, prev, weight="weight")
-        first, second = sorted((via, pair), key=lambda n: near.get(n, math.inf))
-        out += [first, second]
-    out.append(stops[-1])
-    return out
-
-
-def _path(H: nx.Graph, s: str, t: str) -> list[str]:
-    if s == t:
-        return [s]
-    if H.has_edge(s, t) and H.nodes[s].get("pair_id") == t:
-        return [s, t]  # a via crossing: take the crossing itself
-    return nx.bidirectional_dijkstra(H, s, t, weight="weight")[1]
 
 
 def shortest_route(
@@ -448,6 +1079,8 @@ def shortest_route(
     avoid: Sequence[str] = (),
     avoid_countries: Sequence[str] = (),
     label: str = "",
+    depart: datetime | str | None = None,
+    unknown_closures: str = "open",
 ) -> Route:
     """The best route between two places.
 
@@ -458,19 +1091,28 @@ def shortest_route(
     origin, destination : str
         Place names, ids or aliases.
     via : sequence of str
-        Places to pass through, in order. A border post means crossing the
-        border there (both posts of the pair are visited).
+        Places to pass through, in order. A border post (either side of the pair)
+        means crossing the border there; if that crossing is closed there is no route.
+        A post between two stops in its own country is passed as a place (Taraz ->
+        Almaty via Kordai stays in Kazakhstan).
     by : {"time", "distance", "cost"}
         What to minimise.
     month : int, optional
         1-12: segments and crossings closed that month are unavailable, and the
-        month's holiday closures add waiting time.
+        month's holiday closures add waiting time. Taken from ``depart`` if not given.
     avoid : sequence of str
         Places (usually checkpoints) the route must not touch.
     avoid_countries : sequence of str
         ISO alpha-2 codes of countries the route must not enter.
     label : str
         Name of the route in comparisons.
+    depart : datetime or str, optional
+        Departure, local time at the origin (``"2026-03-02 08:00"``): the waits at
+        the route. Without it they are the expected waits over the week. The path is
+        chosen with the expected waits of the month; the calendar then times it.
+    unknown_closures : {"open", "winter"}
+        What to assume for legs no source gives closures for: open all year, or
+        closed November to March.
 
     Raises
     ------
@@ -479,32 +1121,16 @@ def shortest_route(
     NoRouteError
         When no route satisfies the request, with the reason.
     """
-    problems = _check_request(by, month)
-    ids, more = _resolve_all(
-        G,
-        {"origin": [origin], "destination": [destination], "via": list(via), "avoid": list(avoid)},
+    req = _request(
+        G, origin, destination, via, by, month, avoid, avoid_countries, unknown_closures, depart
     )
-    countries = frozenset(c.upper() for c in avoid_countries)
-    _raise(problems, more)
-    stops = [*ids["origin"], *ids["via"], *ids["destination"]]
-    avoid_ids = frozenset(ids["avoid"])
-    clash = [
-        G.nodes[n]["name"] for n in stops if n in avoid_ids or G.nodes[n]["country"] in countries
-    ]
-    if clash:
-        raise NoRouteError(f"cannot both pass through and avoid {', '.join(clash)}")
-    H = _view(G, by, month, avoid_ids, countries)
-    stops = _through_crossings(G, H, stops)
-    legs: list[Leg] = []
-    for s, t in pairwise(stops):
-        try:
-            path = _path(H, s, t)
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
-            raise NoRouteError(_explain(G, s, t, by, month, avoid_ids, countries)) from None
-        legs += _legs(G, H, path, month)
-    if not legs:
+    H = _view(G, by, req.month, req.avoid, req.countries, unknown_closures)
+    paths = _best_paths(G, H, req, 1)
+    if not paths:
+        raise _no_route(G, H, req)
+    if len(paths[0]) < 2:
         raise NoRouteError("origin and destination are the same place")
-    return Route(tuple(legs), by=by, month=month, label=label)
+    return _route_from_path(G, H, paths[0], req, label)
 
 
 def k_routes(
@@ -513,27 +1139,56 @@ def k_routes(
     destination: str,
     k: int = 3,
     *,
+    via: Sequence[str] = (),
     by: str = "time",
     month: int | None = None,
     avoid: Sequence[str] = (),
     avoid_countries: Sequence[str] = (),
+    depart: datetime | str | None = None,
+    unknown_closures: str = "open",
 ) -> list[Route]:
-    """Up to ``k`` loop-free alternatives, best first (k-shortest simple paths, Yen)."""
+    """Up to ``k`` loop-free alternatives, best first (k-shortest simple paths, Yen).
+
+    Takes the same options as :func:`shortest_route`; the first route is the best one.
+    """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise GeoDataError(Problem("alternatives", repr(k), "must be a whole number >= 1"))
-    best = shortest_route(
-        G, origin, destination, by=by, month=month, avoid=avoid, avoid_countries=avoid_countries
+    req = _request(
+        G, origin, destination, via, by, month, avoid, avoid_countries, unknown_closures, depart
     )
-    if k == 1:
-        return [best]
-    avoid_ids = frozenset(resolve(G, a, "avoid") for a in avoid)
-    countries = frozenset(c.upper() for c in avoid_countries)
-    H = _view(G, by, month, avoid_ids, countries)
-    paths = islice(nx.shortest_simple_paths(H, best.origin, best.destination, weight="weight"), k)
+    H = _view(G, by, req.month, req.avoid, req.countries, unknown_closures)
+    paths = _best_paths(G, H, req, k)
+    if not paths:
+        raise _no_route(G, H, req)
+    if len(paths[0]) < 2:
+        raise NoRouteError("origin and destination are the same place")
     return [
-        Route(tuple(_legs(G, H, p, month)), by=by, month=month, label=f"alternative {i + 1}")
+        _route_from_path(G, H, p, req, "" if k == 1 else f"alternative {i + 1}")
         for i, p in enumerate(paths)
     ]
+
+
+# ---------------------------------------------------------------------------- comparisons
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """An alternative of a comparison that has no route, and why."""
+
+    label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Named alternatives side by side: the routes found and the alternatives without one."""
+
+    routes: tuple[Route, ...]
+    unavailable: tuple[Unavailable, ...] = ()
+
+
+def _mode_label(route: Route) -> str:
+    return " + ".join(route.modes)
 
 
 def compare_routes(
@@ -544,33 +1199,117 @@ def compare_routes(
     *,
     by: str = "time",
     month: int | None = None,
-) -> list[Route | NoRouteError]:
+    depart: datetime | str | None = None,
+    unknown_closures: str = "open",
+) -> Comparison:
     """Named alternatives side by side: one route per ``(label, via places)``.
 
-    An alternative that is impossible (a pass closed that month) is returned as
-    its :class:`NoRouteError` so the others still show.
+    An alternative without a route (a pass closed that month) goes to
+    ``Comparison.unavailable`` with its reason, so the others still show. When the
+    routes use different modes each label says which (``"via Dostyk (rail)"``).
+
+    Raises
+    ------
+    GeoDataError
+        For a bad request (an unknown place, a bad month), as :func:`shortest_route`.
     """
-    out: list[Route | NoRouteError] = []
+    routes, missing = [], []
     for label, via in alternatives:
         try:
-            out.append(
-                shortest_route(G, origin, destination, via=via, by=by, month=month, label=label)
+            routes.append(
+                shortest_route(
+                    G,
+                    origin,
+                    destination,
+                    via=via,
+                    by=by,
+                    month=month,
+                    label=label,
+                    depart=depart,
+                    unknown_closures=unknown_closures,
+                )
             )
         except NoRouteError as err:
-            err.label = label  # type: ignore[attr-defined]
-            out.append(err)
-    return out
+            missing.append(Unavailable(label, err.problems[0].reason))
+    if len({tuple(r.modes) for r in routes}) > 1:
+        routes = [replace(r, label=f"{r.label} ({_mode_label(r)})") for r in routes]
+    return Comparison(tuple(routes), tuple(missing))
 
 
-def comparison_table(results: Sequence[Route | NoRouteError]) -> pd.DataFrame:
-    """The rows of :func:`compare_routes` as a table; impossible routes get their reason."""
-    rows = []
-    for r in results:
-        if isinstance(r, Route):
-            rows.append(r.summary())
-        else:
-            rows.append({"route": getattr(r, "label", ""), "note": r.problems[0].reason})
+def comparison_table(results: Comparison | Sequence[Route]) -> pd.DataFrame:
+    """One row per route (its :meth:`Route.summary`); alternatives without a route get
+    their reason in ``note``."""
+    if isinstance(results, Comparison):
+        routes, missing = results.routes, results.unavailable
+    else:
+        routes, missing = tuple(results), ()
+    rows = [r.summary() for r in routes]
+    rows += [{"route": u.label, "note": u.reason} for u in missing]
     return pd.DataFrame(rows)
+
+
+def _deciding_step(winner: Route, loser: Route, measure: str) -> str:
+    """The loser's largest step that the winner does not have."""
+    if measure == "time":
+        mine = {(s["at"], s["kind"], s["what"]) for s in winner.time_steps().to_dict("records")}
+        steps = [
+            s for s in loser.time_steps().to_dict("records")
+            if (s["at"], s["kind"], s["what"]) not in mine
+        ]
+        if not steps:
+            return ""
+        s = max(steps, key=lambda s: s["h"])
+        return f"{s['at']}: {s['kind']} {s['h']:.1f} h ({s['what']})"
+    theirs = {leg.segment_id for leg in winner.legs}
+    legs = [leg for leg in loser.legs if leg.segment_id not in theirs]
+    if not legs:
+        return ""
+    if measure == "distance":
+        leg = max(legs, key=lambda leg: leg.length_km)
+        return f"{leg.from_name} → {leg.to_name}: {leg.length_km:,.0f} km"
+    leg = max(legs, key=lambda leg: leg.cost_usd_per_t)
+    return f"{leg.from_name} → {leg.to_name}: {leg.cost_usd_per_t:,.1f} USD/t"
+
+
+def comparison_verdict(results: Comparison | Sequence[Route]) -> dict[str, str]:
+    """Which alternative wins on distance, time and cost, and the step that decides it.
+
+    Returns
+    -------
+    dict
+        ``distance``, ``time`` and ``cost``: one sentence each (``"via Torugart wins on
+        time by 8.1 h over via Irkeshtam; deciding step: ..."``); ``modes`` when the
+        alternatives use different modes; ``unavailable`` for alternatives without a route.
+    """
+    if isinstance(results, Comparison):
+        routes, missing = list(results.routes), results.unavailable
+    else:
+        routes, missing = list(results), ()
+    out: dict[str, str] = {}
+    units = {"distance": ("km", "length_km", 0), "time": ("h", "time_h", 1),
+             "cost": ("USD/t", "cost_usd_per_t", 1)}
+    for measure, (unit, attr, nd) in units.items():
+        if len(routes) < 2:
+            out[measure] = "no comparison: fewer than two routes"
+            continue
+        ranked = sorted(routes, key=lambda r: getattr(r, attr))
+        win, second = ranked[0], ranked[1]
+        gap = getattr(second, attr) - getattr(win, attr)
+        if gap <= 1e-9:
+            out[measure] = f"{win.label} and {second.label} tie on {measure}"
+            continue
+        step = _deciding_step(win, second, measure)
+        out[measure] = (
+            f"{win.label} wins on {measure} by {gap:,.{nd}f} {unit} over {second.label}"
+            + (f"; deciding step: {step}" if step else "")
+        )
+    if len({tuple(r.modes) for r in routes}) > 1:
+        out["modes"] = "different modes: " + "; ".join(
+            f"{r.label}: {_mode_label(r)}" for r in routes
+        )
+    if missing:
+        out["unavailable"] = "; ".join(f"{u.label}: {u.reason}" for u in missing)
+    return out
 
 
 #: Ready-made comparisons: name -> (origin, destination, [(label, via ids)]).
@@ -650,7 +1389,7 @@ def snap_point(G: nx.MultiGraph, lat: float, lon: float, source: str = "point") 
         line: LineString = idx.lines[i]
         f = line.project(p, normalized=True)
         q = line.interpolate(f, normalized=True)
-        d_km = _GEOD.inv(lon, lat, q.x, q.y)[2] / 1000
+        d_km = geodesic_km(lon, lat, q.x, q.y)
         if best is None or d_km < best[0]:
             best = (d_km, i, f, q)
     d_km, i, f, q = best
@@ -678,23 +1417,30 @@ def _part_leg(
     countries: tuple[str, ...],
 ) -> Leg:
     """A leg over the fraction ``share`` of segment ``d`` (no border dwell, no fees)."""
+    err = d.get("length_err_km")
     return Leg(
-        *ids,
-        *names,
-        d["mode"],
-        d["length_km"] * share,
-        d["drive_h"] * share,
-        0.0,
-        0.0,
-        d["haul_usd_per_t"] * share,
-        0.0,
-        False,
-        segment_id,
-        coords,
-        d["closed_months"],
-        None,
-        countries,
-        d["corridors"],
+        from_id=ids[0],
+        to_id=ids[1],
+        from_name=names[0],
+        to_name=names[1],
+        mode=d["mode"],
+        length_km=d["length_km"] * share,
+        drive_h=d["drive_h"] * share,
+        dwell_h=0.0,
+        wait_h=0.0,
+        haul_usd_per_t=d["haul_usd_per_t"] * share,
+        fee_usd_per_t=0.0,
+        crossing=False,
+        segment_id=segment_id,
+        coords=coords,
+        closed_months=d["closed_months"],
+        countries=countries,
+        corridors=d["corridors"],
+        length_err_km=None if err is None else err * share,
+        length_basis=d.get("length_basis", ""),
+        drive_reason=d.get("speed_reason", ""),
+        closures_known=d.get("closures_known", True),
+        closure_source=d.get("closure_source", ""),
     )
 
 
@@ -729,14 +1475,15 @@ def route_between_points(
     *,
     by: str = "distance",
     month: int | None = None,
+    unknown_closures: str = "open",
 ) -> Route:
     """Route between two (lat, lon) points (map clicks), measured along the network.
 
     Each point is snapped to its nearest segment; ``Route.snap_km`` reports how far
-    each lay from the network.
+    each lay from the network. ``unknown_closures`` as in :func:`shortest_route`.
     """
-    problems = _check_request(by, month)
-    snaps = []
+    problems = _check_request(by, month, unknown_closures)
+    snaps: list[Snap] = []
     for name, pt in (("start", start), ("end", end)):
         try:
             snaps.append(snap_point(G, *pt, source=name))
@@ -748,11 +1495,11 @@ def route_between_points(
         raise GeoDataError(problems)
     sa, sb = snaps
     profile = _profile(G)
-    H = _view(G, by, month).copy()
+    H = _view(G, by, month, unknown_closures=unknown_closures).copy()
     for tag, snap, outbound in (("@a", sa, True), ("@b", sb, False)):
         label = "start" if outbound else "end"
         d = G.edges[snap.u, snap.v, snap.segment_id]
-        if month is not None and month in d["closed_months"]:
+        if _closed(d, month, unknown_closures):
             raise NoRouteError(f"the {label} point lies on a segment closed in month {month}")
         for node in (snap.u, snap.v):
             leg = _partial_leg(G, snap, node, tag, outbound)
@@ -777,7 +1524,12 @@ def route_between_points(
         raise NoRouteError("no open route between the two points") from None
     legs = _legs(G, H, path, month)
     return Route(
-        tuple(legs), by=by, month=month, label="measured", snap_km=(sa.distance_km, sb.distance_km)
+        tuple(legs),
+        by=by,
+        month=month,
+        label="measured",
+        snap_km=(sa.distance_km, sb.distance_km),
+        unknown_closures=unknown_closures,
     )
 
 
@@ -787,9 +1539,11 @@ def _as_edge(leg: Leg) -> dict[str, Any]:
         "drive_h": leg.drive_h,
         "dwell_h": 0.0,
         "wait_h": 0.0,
-        "weekend_closed": False,
+        "wait_reason": "",
+        "schedules": (),
         "haul_usd_per_t": leg.haul_usd_per_t,
         "fee_usd_per_t": 0.0,
+        "cost_usd_per_t": leg.haul_usd_per_t,
     }
 
 
@@ -820,35 +1574,56 @@ def distance_matrix(
     *,
     by: str = "time",
     month: int | None = None,
+    unknown_closures: str = "open",
 ) -> pd.DataFrame:
     """Distances, times and costs between every pair of ``places`` (best by ``by``).
 
+    Each cell is the route :func:`shortest_route` gives for the pair (same rules:
+    closures, each border crossed once), with its totals.
+
     Returns a long table with ``origin``, ``destination``, ``length_km``,
-    ``time_h`` and ``cost_usd_per_t``; pivot it for a matrix (``.pivot(index=
-    "origin", columns="destination", values="length_km")``). Unreachable pairs
-    have NaN. Export with ``.to_csv()``.
+    ``length_err_km``, ``time_h`` and ``cost_usd_per_t``; pivot it for a matrix
+    (``.pivot(index="origin", columns="destination", values="length_km")``).
+    Unreachable pairs have NaN. Export with ``.to_csv()``.
     """
-    problems = _check_request(by, month)
+    problems = _check_request(by, month, unknown_closures)
     ids, more = _resolve_all(G, {"places": list(places)})
     if not more and len(ids["places"]) < 2:
         problems.append(Problem("places", "", "give at least two places"))
     _raise(problems, more)
-    H = _view(G, by, month)
-    profile = _profile(G)
+    H = _view(G, by, month, unknown_closures=unknown_closures)
+    nan = {"length_km": math.nan, "length_err_km": math.nan, "time_h": math.nan,
+           "cost_usd_per_t": math.nan}
     rows = []
     for s in ids["places"]:
         _, paths = nx.single_source_dijkstra(H, s, weight="weight")
         for t in ids["places"]:
-            row = {"origin": G.nodes[s]["name"], "destination": G.nodes[t]["name"]}
+            row: dict[str, Any] = {"origin": G.nodes[s]["name"], "destination": G.nodes[t]["name"]}
             path = paths.get(t)
-            if path is None:
-                row.update(length_km=math.nan, time_h=math.nan, cost_usd_per_t=math.nan)
+            if s == t:
+                row.update(length_km=0.0, length_err_km=0.0, time_h=0.0, cost_usd_per_t=0.0)
+            elif path is None:
+                row.update(nan)
             else:
-                edges = [G.edges[a, b, H[a][b]["key"]] for a, b in pairwise(path)]
+                borders = _borders(H, path)
+                if len(set(borders)) < len(borders):
+                    # the plain best path crosses a border twice: ask the router proper
+                    try:
+                        r = shortest_route(G, s, t, by=by, month=month,
+                                           unknown_closures=unknown_closures)
+                    except NoRouteError:
+                        rows.append({**row, **nan})
+                        continue
+                else:
+                    req = _Request((s, t), frozenset(), by, month, frozenset(), frozenset(),
+                                   unknown_closures, None)
+                    r = _route_from_path(G, H, path, req, "")
+                err = r.length_err_km
                 row.update(
-                    length_km=sum(e["length_km"] for e in edges),
-                    time_h=sum(_weight(e, "time", month, profile) for e in edges),
-                    cost_usd_per_t=sum(_weight(e, "cost", month, profile) for e in edges),
+                    length_km=r.length_km,
+                    length_err_km=math.nan if err is None else err,
+                    time_h=r.time_h,
+                    cost_usd_per_t=r.cost_usd_per_t,
                 )
             rows.append(row)
     return pd.DataFrame(rows)

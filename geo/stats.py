@@ -366,7 +366,7 @@ def fdi_trade_panel(
             pooled = pearson(table["fdi_musd"], table["trade_musd"],
                              source="FDI vs trade, pooled")
         except GeoDataError as exc:
-            reasons.append("pooled: " + "; ".join(p.message for p in exc.problems))
+            reasons.append("pooled: " + "; ".join(p.reason for p in exc.problems))
     multi = table[table.groupby("region")["year"].transform("size") >= 2]
     k = multi["region"].nunique()
     dof = len(multi) - k - 1

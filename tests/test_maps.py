@@ -358,3 +358,78 @@ def test_key_lists_only_what_is_shown_and_escapes(checkpoints):
 def test_popup_lines_skip_missing_values():
     text = maps._tip([("length source", float("nan")), ("note", None), ("mode", "road")], "A - B")
     assert text == "<b>A - B</b><br>mode: road"
+
+
+# --------------------------------------------------------------------------- the app's map
+
+
+def test_paired_posts_get_opposite_shifts_west_one_left(checkpoints):
+    shifts = maps.pair_shifts(checkpoints)
+    pts = dict(zip(checkpoints["id"], checkpoints.geometry, strict=True))
+    pairs = {tuple(sorted((a, b))) for a, b in zip(checkpoints["id"], checkpoints["pair_id"],
+                                                  strict=True)
+             if isinstance(b, str) and b in pts
+             and pts[a].distance(pts[b]) <= maps.PAIR_OFFSET_DEG}
+    assert len(pairs) >= 5
+    for a, b in pairs:
+        west, east = (a, b) if pts[a].x < pts[b].x else (b, a)
+        assert shifts[west] == -maps.PAIR_SHIFT_PX and shifts[east] == maps.PAIR_SHIFT_PX
+    # a post with no close partner is not moved
+    lone = [c for c in checkpoints["id"] if c not in {x for p in pairs for x in p}]
+    assert lone and not any(c in shifts for c in lone)
+
+
+def test_border_view_frames_border_regions_and_posts_not_all_kazakhstan(checkpoints):
+    oblasts = load_layer("oblasts")
+    (s, w), (n, e) = maps.border_view_bounds(oblasts, checkpoints)
+    x0, y0, x1, y1 = checkpoints.total_bounds
+    assert w < x0 and e > x1 and s < y0 and n > y1
+    for code in ("KG-N", "KZ-19", "KZ-31"):  # Naryn, Almaty Region, Zhambyl
+        bx0, by0, bx1, by1 = oblasts.loc[code].geometry.bounds
+        assert w <= bx0 and e >= bx1 and s <= by0 and n >= by1
+    assert w > oblasts.loc["KZ-47"].geometry.bounds[2]  # Mangystau (the west) is not framed
+
+
+def test_same_groups_render_to_the_same_script_with_stable_ids(checkpoints):
+    from streamlit_folium import _get_feature_group_string
+
+    def render() -> str:
+        groups = maps.stable_ids([maps.add_checkpoints(None, checkpoints)])
+        return _get_feature_group_string(groups[0], maps.base_map(), idx=0)
+
+    assert render() == render()
+    # without stable ids, folium's random ids change the script every time
+    raw = [_get_feature_group_string(maps.add_checkpoints(None, checkpoints), maps.base_map())
+           for _ in range(2)]
+    assert raw[0] != raw[1]
+
+
+def test_context_outlines_leave_out_the_cut_edge():
+    ctx = load_layer("context")
+    fg = maps.add_context(None, ctx)
+    outlines = [c for c in fg._children.values() if isinstance(c, folium.GeoJson)][1].data
+    y1 = ctx.total_bounds[3]
+    ys = [pt[1] for f in outlines["features"]
+          for line in (f["geometry"]["coordinates"] if f["geometry"]["type"] ==
+                       "MultiLineString" else [f["geometry"]["coordinates"]])
+          for pt in line]
+    assert ys and max(ys) < y1 - 1e-4  # no outline runs along the northern cut
+
+
+def test_base_map_has_zoom_limits_no_tiles_and_local_assets():
+    m = maps.finish_map(maps.base_map(view_link=True), layer_control=False)
+    html = m.get_root().render()
+    assert '"maxZoom": 12' in html and '"minZoom": 4' in html
+    assert "tileLayer" not in html
+    assert "Link to this view" in html
+    assert "Link to this view" not in maps.base_map().get_root().render()
+    assert all(u.startswith(offline.VENDOR_URL) for u in offline.asset_urls(m))
+
+
+def test_relief_overlay_is_served_by_the_app_in_its_own_pane():
+    m = maps.base_map()
+    maps.add_relief(m, "/app/static/relief/x.jpg", [[36.0, 66.0], [45.0, 85.0]], "<GEBCO>")
+    html = m.get_root().render()
+    assert '"/app/static/relief/x.jpg"' in html
+    assert f'"pane": "{maps.RELIEF_PANE}"' in html
+    assert "GEBCO" in html and "<GEBCO>" not in html  # the attribution is escaped

@@ -298,9 +298,6 @@ def test_panel_str_shows_both_correlations_or_why_not():
         f"pooled: not computable; within: not computable; 2 regions ({res.reason})")
 
 
-@pytest.mark.xfail(raises=AttributeError, strict=False,
-                   reason="bug: fdi_trade_panel reads Problem.message (Problem has .reason), so "
-                          "a constant series raises AttributeError instead of a reason")
 def test_panel_constant_series_gives_a_reason_not_a_traceback():
     res = fdi_trade_panel(_panel({"KG-C": [(2020, 5.0, 1.0), (2021, 5.0, 2.0),
                                            (2022, 5.0, 3.0)]}))

@@ -204,7 +204,9 @@ def test_preset_comparison_table_map_and_staircases():
         at.selectbox(key="rt_preset").set_value(other).run()
         ok(at)
         rows = frame_with(at, "Route")
-        assert list(rows["Route"]) == [label for label, _ in PRESET_COMPARISONS[other][2]]
+        # alternatives of different modes carry the mode in their label: "via Dostyk (rail)"
+        labels = [label for label, _ in PRESET_COMPARISONS[other][2]]
+        assert [r.split(" (")[0] for r in rows["Route"]] == [x.split(" (")[0] for x in labels]
 
 
 # --------------------------------------------------------------------------- measure
@@ -257,6 +259,15 @@ def test_parse_place_and_month(graph):
     assert routes.parse_month("7") == (7, None)
     assert routes.parse_month(None) == (None, None)
     assert routes.parse_month("0")[1] and routes.parse_month("july")[1]
+
+
+def test_parse_month_round_trips_every_month():
+    # the page writes str(month) into the link; every month must come back unchanged
+    for month in range(1, 13):
+        assert routes.parse_month(str(month)) == (month, None)
+    for bad in ("0", "13", "-1"):
+        month, msg = routes.parse_month(bad)
+        assert month is None and "not 1-12" in msg
 
 
 def test_place_labels_are_unique_and_url_names_resolve_back(graph):

@@ -40,6 +40,7 @@ SCHEME_LABELS = {
     "equal_interval": "Equal interval",
 }
 LATEST = "latest"
+OTHER_GROUP = "other"
 MAP_HEIGHT_PX = 620
 #: Display simplification of polygons (degrees, about 500 m): keeps the page payload small.
 POLYGON_TOLERANCE_DEG = 0.005
@@ -48,6 +49,14 @@ CONTEXT_TOLERANCE_DEG = 0.02
 
 
 # --------------------------------------------------------------------------- data (cached)
+
+
+@st.cache_resource(show_spinner=False)
+def _relief() -> tuple[str, list[list[float]], str] | None:
+    """The shaded-relief image served from ``static/relief`` (``None`` if not built)."""
+    from geo import terrain
+
+    return terrain.relief_overlay()
 
 
 def _try_layer(name: str) -> gpd.GeoDataFrame | None:
@@ -63,10 +72,14 @@ def build_base_map() -> Any:
     Plain background, the neighbouring countries as context (always shown: they are the
     offline basemap), the measure tool, the collapsed key and the default view.
     """
-    m = maps.base_map()
+    m = maps.base_map(view_link=True)
     context = _try_layer("context")
     if context is not None:
         maps.add_context(m, context, tolerance_deg=CONTEXT_TOLERANCE_DEG)
+    relief = _relief()
+    if relief is not None:
+        url_path, bounds, _ = relief  # the full citation goes in the caption under the map
+        maps.add_relief(m, url_path, bounds, "relief: GEBCO 2023 Grid")
     corridors, checkpoints = _try_layer("corridors"), _try_layer("checkpoints")
     if corridors is not None or checkpoints is not None:
         maps.add_key(m, corridors, checkpoints)
@@ -137,6 +150,34 @@ def _indicator_key(indicator: str, unit: str) -> str:
     return f"{indicator} [{unit}]"
 
 
+def indicator_options(df: pd.DataFrame, oblast_codes: set[str]) -> pd.DataFrame:
+    """The yearly indicators the regions on the map have, one row per (indicator, unit).
+
+    Columns ``key`` (``"indicator [unit]"``, the URL value), ``label`` (``"group: name
+    [unit]"``, the menu text), ``group``, ``indicator``, ``unit``, ``years``. Ordered by menu
+    group (from the data's catalogue, :data:`geo.indicators.INDICATOR_GROUPS`, then "other"),
+    within a group the ones covering most regions first.
+    """
+    on_map = df[df["region"].isin(oblast_codes)]
+    avail = indicators.available_indicators(on_map)
+    avail = avail[avail["period"] == "year"].reset_index(drop=True)
+    if avail.empty:
+        raise GeoDataError("no yearly indicator has values for the regions on the map")
+    catalogue = indicators.REGIONAL_INDICATORS
+    groups = [*indicators.INDICATOR_GROUPS, OTHER_GROUP]
+    avail["group"] = [catalogue[i].group if i in catalogue else OTHER_GROUP
+                      for i in avail["indicator"]]
+    avail = avail.iloc[avail["group"].map(groups.index).argsort(kind="stable")]
+    avail = avail.reset_index(drop=True)
+    avail["key"] = [_indicator_key(i, u)
+                    for i, u in zip(avail["indicator"], avail["unit"], strict=True)]
+    avail["label"] = [
+        f"{g}: {catalogue[i].label if i in catalogue else i.replace('_', ' ')} [{u}]"
+        for g, i, u in zip(avail["group"], avail["indicator"], avail["unit"], strict=True)
+    ]
+    return avail
+
+
 def _indicator_choice(
     df: pd.DataFrame, oblast_codes: set[str]
 ) -> tuple[str, str, str, int | None]:
@@ -149,16 +190,14 @@ def _indicator_choice(
     -------
     (indicator, unit, scheme, year) : year ``None`` means each region's latest year.
     """
-    on_map = df[df["region"].isin(oblast_codes)]
-    avail = indicators.available_indicators(on_map)
-    avail = avail[avail["period"] == "year"].reset_index(drop=True)
-    if avail.empty:
-        raise GeoDataError("no yearly indicator has values for the regions on the map")
-    keys = [_indicator_key(i, u) for i, u in zip(avail["indicator"], avail["unit"], strict=True)]
+    avail = indicator_options(df, oblast_codes)
+    keys = list(avail["key"])
+    labels = dict(zip(avail["key"], avail["label"], strict=True))
     st.sidebar.header("Choropleth")
     choice = st.sidebar.selectbox(
         "Indicator", keys, index=query_choice("indicator", keys, keys[0]), key="indicator",
-        help="indicator [unit]; the ones covering most regions first",
+        format_func=labels.__getitem__,
+        help="group: indicator [unit]; within a group, the ones covering most regions first",
     )
     row = avail.iloc[keys.index(choice)]
     year_opts = [LATEST, *[str(y) for y in sorted(row["years"], reverse=True)]]
@@ -416,9 +455,12 @@ def render() -> None:
     )
     if legend is not None:
         st.html(legend_html(legend, SCHEME_LABELS[legend.scheme]))
+    relief = _relief()
     notes = ["Basemap: plain background (no online tiles)" if "tiles" not in gdfs
              else "Basemap: © OpenStreetMap contributors (online; a plain background without "
                   "internet)"]
+    if relief is not None:
+        notes.append(f"Relief: {relief[2]}")
     if view_prev:
         notes.append("The page address now links to this view.")
     st.caption(" · ".join(notes))

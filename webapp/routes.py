@@ -477,23 +477,19 @@ def _compare_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
     name = st.selectbox("Comparison", list(PRESET_COMPARISONS), key=K_PRESET)
     _set_params({"preset": name})
     origin, destination, alternatives = PRESET_COMPARISONS[name]
-    results = compare_routes(G, origin, destination, alternatives, by=by, month=month)
+    comparison = compare_routes(G, origin, destination, alternatives, by=by, month=month)
     st.subheader(f"{escape_markdown(name)}, by {by} ({month_label(month)})")
-    table = comparison_table(results)
-    routes = [r for r in results if isinstance(r, Route)]
+    table = comparison_table(comparison)
+    routes = list(comparison.routes)
     verdict = verdict_line(routes)
     if verdict:
         st.markdown(f"**{escape_markdown(verdict)}**")
     st.dataframe(human_table(table), hide_index=True, width="stretch")
-    for r in results:
-        if isinstance(r, NoRouteError):
-            st.warning(f"{escape_markdown(getattr(r, 'label', ''))}: "
-                       f"{escape_markdown(r.problems[0].reason)}")
+    for missing in comparison.unavailable:
+        st.warning(f"{escape_markdown(missing.label)}: {escape_markdown(missing.reason)}")
     if not routes:
         return
-    colours = {label: ROUTE_COLOURS[i % len(ROUTE_COLOURS)]
-               for i, (label, _) in enumerate(alternatives)}
-    colours = {r.label: colours[r.label] for r in routes}
+    colours = {r.label: ROUTE_COLOURS[i % len(ROUTE_COLOURS)] for i, r in enumerate(routes)}
     if _maps_available():
         m = route_map(routes, colours, layer("corridors"), layer("checkpoints"),
                       offline_mode=offline.offline_requested())

