@@ -230,3 +230,63 @@ def test_collection_skips_missing_geometries_and_keeps_positions_as_ids():
     assert len(fc["features"][1]["geometry"]["coordinates"]) == 3
     simple = maps._collection(gdf.iloc[[3]], [{}], tolerance_deg=0.001)
     assert simple["features"][0]["geometry"]["coordinates"] == [[70.0, 40.0], [71.0, 40.0]]
+
+
+# --- corridor segments and hubs: what a user reads in the tooltip and popup --------------------
+
+
+def test_corridor_segment_tooltip_and_popup_content():
+    seg = _gdf(
+        [LineString([(74.6, 42.9), (75.0, 42.5)]), LineString([(75.0, 42.5), (75.5, 41.5)])],
+        id=["s1", "s2"], from_id=["bishkek", "x"], to_id=["naryn", "y"], mode=["road", "rail"],
+        corridors=[["Bedel", "Middle Corridor"], None], length_km=[1234.5, 0.5],
+        length_basis=["published", "modelled"], closed_months=[[12, 1], []],
+        road_class=["primary", None], max_elevation_m=[3752.0, float("nan")],
+        length_source=["src <a>", None], length_err_km=[3.0, None], line_km=[1100.0, None],
+        detour_factor=[1.12, None], geometry_source=["osm", None], source=["cite", "c2"],
+    )
+    fg = maps.add_corridors(None, seg, name="Segs <1>", names={"bishkek": "Bishkek"})
+    assert fg.layer_name == "Segs &lt;1&gt;"
+    (gj,) = fg._children.values()
+    p1, p2 = (f["properties"] for f in gj.data["features"])
+    assert p1["tip"] == ("<b>Bishkek - naryn</b><br>corridors: Bedel, Middle Corridor<br>"
+                         "mode: road<br>length: 1,234 km (published)<br>closed: Dec, Jan")
+    assert p1["pop"] == p1["tip"] + (
+        "<br>class: primary<br>max elevation: 3,752 m<br>length source: src &lt;a&gt;"
+        "<br>length error: 3.0 km<br>traced line: 1,100 km"
+        "<br>detour factor: 1.1 (road km / traced km)<br>geometry: osm<br>source: cite")
+    assert p2["tip"] == "<b>x - y</b><br>mode: rail<br>length: 0.5 km (modelled)"
+    assert p2["pop"] == p2["tip"] + "<br>source: c2"
+    assert p1["style"] == maps.corridor_style("road", ["Bedel", "Middle Corridor"])
+    assert gj.style_function(gj.data["features"][1]) == maps.corridor_style("rail", [])
+    assert gj.highlight_function({}) == {"weight": 6}
+
+
+def test_hub_markers_popups_and_colours():
+    hubs = _gdf([Point(80.1, 44.2), Point(51.1, 43.6)], id=["h1", "h2"],
+                name_en=["Khorgos <East>", "Aktau"], kind=["dry-port", "unknown-kind"],
+                status=["operating", "planned"], note=["n", None], source=["s1", "s2"],
+                coord_source=["c1", None])
+    m = folium.Map(tiles=None)
+    fg = maps.add_hubs(m, hubs, name="Hubs")
+    assert fg in m._children.values() and fg.layer_name == "Hubs"
+    markers = list(fg._children.values())
+    assert [mk.location for mk in markers] == [[44.2, 80.1], [43.6, 51.1]]
+    html = [next(c for c in mk._children.values() if isinstance(c, folium.DivIcon)).options
+            for mk in markers]
+    first_icon = next(c for c in markers[0]._children.values() if isinstance(c, folium.DivIcon))
+    assert "background:#08519c" in first_icon.options["html"]
+    assert maps.HUB_ICONS["dry-port"] in first_icon.options["html"]
+    second_icon = next(c for c in markers[1]._children.values()
+                       if isinstance(c, folium.DivIcon))
+    assert "background:#6baed6" in second_icon.options["html"]
+    assert "fa-circle" in second_icon.options["html"] and 'data-id="h2"' in html[1]["html"]
+    popups = [next(c for c in mk._children.values() if isinstance(c, folium.Popup))
+              for mk in markers]
+    texts = [next(iter(p.html._children.values())).data for p in popups]
+    assert texts[0] == ("<b>Khorgos &lt;East&gt;</b><br>kind: dry-port<br>status: operating"
+                        "<br>note: n<br>source: s1<br>coordinates: c1")
+    assert texts[1] == "<b>Aktau</b><br>kind: unknown-kind<br>status: planned<br>source: s2"
+    tips = [next(c for c in mk._children.values() if isinstance(c, folium.Tooltip))
+            for mk in markers]
+    assert [t.text for t in tips] == ["Khorgos &lt;East&gt;", "Aktau"]
