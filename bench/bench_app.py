@@ -143,7 +143,7 @@ def app_run(browser, run: Run, n_repaint: int) -> None:
         choices = options[:2]
         for i in range(n_repaint if len(choices) == 2 else 0):
             label = choices[(i + 1) % 2]
-            title = label.split(" [")[0].replace("_", " ")
+            title = label.split(": ", 1)[-1].rsplit(" [", 1)[0]  # "group: name [unit]"
             page.wait_for_timeout(300)
             before = page.evaluate(_FILLS_JS, MAP_IFRAME)
             t1 = time.perf_counter()

@@ -9,6 +9,7 @@ as HTML.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -387,7 +388,10 @@ def finish_map(m: folium.Map, offline: bool = False, layer_control: bool = True)
 # --------------------------------------------------------------------------- helpers
 
 
+@functools.lru_cache(maxsize=4096)
 def _geometry_json(geom: Any, tolerance_deg: float) -> dict[str, Any]:
+    """GeoJSON geometry of ``geom`` simplified for display (cached: the same shipped shapes
+    are drawn on every rerun; the returned dict is shared, treat it as read-only)."""
     if tolerance_deg > 0:
         geom = shapely.simplify(geom, tolerance_deg, preserve_topology=True)
     geom = shapely.set_precision(geom, 1e-4)
@@ -927,8 +931,12 @@ def add_corridors(
     *,
     name: str = "Corridors",
     names: Mapping[str, str] | None = None,
+    tolerance_deg: float = 0.0,
 ) -> folium.FeatureGroup:
     """Corridor segments: colour by corridor, dash pattern by mode (road, rail, ferry).
+
+    ``tolerance_deg`` optionally simplifies the drawn lines (display only; lengths are the
+    layer's).
 
     Parameters
     ----------
@@ -968,7 +976,7 @@ def add_corridors(
         )
     fg = folium.FeatureGroup(name=esc(name), show=True)
     folium.GeoJson(
-        _collection(gdf, props),
+        _collection(gdf, props, tolerance_deg),
         style_function=lambda f: f["properties"]["style"],
         highlight_function=lambda f: {"weight": 6},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
@@ -1216,7 +1224,7 @@ def _label(lat: float, lon: float, text: str, css: str) -> folium.Marker:
         (lat, lon),
         icon=folium.DivIcon(
             html=f'<div class="corridor-place-label {css}">{esc(text)}</div>',
-            icon_size=(160, 18), icon_anchor=(-10, 9), class_name="corridor-label-icon",
+            icon_size=(160, 18), icon_anchor=(-24, 9), class_name="corridor-label-icon",
         ),
         interactive=False,
     )

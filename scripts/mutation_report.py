@@ -221,7 +221,7 @@ def report(modules: list[str], show_diffs: bool = True) -> list[ModuleResult]:
     )
     header = (
         f"{'module':<20} {'mutants':>7} {'killed':>6} {'timeout':>7} {'survived':>8} "
-        f"{'no tests':>8} {'equiv':>5} {'score %':>7} {'w/o equiv %':>11}  goal"
+        f"{'no tests':>8} {'not run':>7} {'equiv':>5} {'score %':>7} {'w/o equiv %':>11}  goal"
     )
     print(header)
     print("-" * len(header))
@@ -232,7 +232,8 @@ def report(modules: list[str], show_diffs: bool = True) -> list[ModuleResult]:
         goal = "n/a" if adjusted is None else ("PASS" if adjusted >= TARGET_PCT else "MISS")
         print(
             f"{r.module:<20} {len(r.status_by_mutant):>7} {c['killed']:>6} {c['timeout']:>7} "
-            f"{c['survived'] + c['suspicious']:>8} {c['no tests']:>8} {len(equiv):>5} "
+            f"{c['survived'] + c['suspicious']:>8} {c['no tests']:>8} "
+            f"{c['not checked'] + c['interrupted']:>7} {len(equiv):>5} "
             f"{_pct(raw):>7} {_pct(adjusted):>11}  {goal}"
         )
     for r in results:
@@ -244,7 +245,7 @@ def report(modules: list[str], show_diffs: bool = True) -> list[ModuleResult]:
         for name in undetected:
             status = r.status_by_mutant[name]
             if name in equivalents:
-                print(f"-- {name} ({status}, equivalent: {equivalents[name]})")
+                print(f"-- {name} ({status}; listed: {equivalents[name]})")
                 continue
             print(f"-- {name} ({status})")
             if show_diffs:

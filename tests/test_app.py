@@ -68,7 +68,8 @@ def test_map_page_defaults_and_widgets():
     assert at.selectbox(key="scheme").value == "quantiles"
     ind = at.selectbox(key="indicator")
     opts = indicator_options()
-    assert ind.value == opts["key"].iloc[0] and "[" in ind.value  # "indicator [unit]"
+    # the default is the indicator that covers the most regions
+    assert ind.value == opts.loc[opts["regions"].idxmax(), "key"] and "[" in ind.value
     # the menu is grouped by the data's catalogue, in its order
     groups = list(dict.fromkeys(opts["group"]))
     assert groups == [g for g in [*geo.indicators.INDICATOR_GROUPS, "other"] if g in groups]

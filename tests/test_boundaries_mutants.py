@@ -55,3 +55,13 @@ def test_a_layer_without_a_child_region_is_reported(monkeypatch):
         oblasts_for_year(2021)
     assert info.value.problems == [Problem("oblasts", "KZ-63",
                                            "layer lacks child region(s) KZ-10")]
+
+
+def test_every_missing_child_region_is_named(monkeypatch):
+    real = load_layer("oblasts")
+    monkeypatch.setattr(boundaries, "load_layer",
+                        lambda name: real[~real["code"].isin(["KZ-19", "KZ-33"])].copy())
+    with pytest.raises(GeoDataError) as info:
+        oblasts_for_year(2021)
+    assert info.value.problems == [Problem("oblasts", "KZ-19",
+                                           "layer lacks child region(s) KZ-19, KZ-33")]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -84,3 +85,103 @@ def test_data_manifest_refuses_a_file_citing_an_unknown_source(tmp_path):
     with pytest.raises(GeoDataError) as info:
         data_manifest(tmp_path)
     assert any("no_such_source" in str(p) for p in info.value.problems)
+
+
+# --- many problems, population, per capita, USD ---------------------------------------------------
+
+
+def test_more_than_max_problems_are_counted_not_listed():
+    from geo.indicators import MAX_PROBLEMS
+
+    n = MAX_PROBLEMS + 5
+    text = ",".join(COLUMNS) + "\n" + "".join(
+        f"KZ-31,2020,year,indicator_{i},not-a-number,persons,kz_bns,\n" for i in range(n))
+    with pytest.raises(GeoDataError) as info:
+        load_indicators(io.StringIO(text), sources={"kz_bns"})
+    problems = info.value.problems
+    assert len(problems) == MAX_PROBLEMS + 1
+    last = problems[-1]
+    assert (last.source, last.where) == (problems[0].source, "")
+    assert last.reason == "... and 5 more problem(s)"  # one problem per row, n rows
+    exactly = "".join(text.splitlines(keepends=True)[: MAX_PROBLEMS + 1])
+    with pytest.raises(GeoDataError) as info:
+        load_indicators(io.StringIO(exactly), sources={"kz_bns"})
+    assert len(info.value.problems) == MAX_PROBLEMS
+    assert not info.value.problems[-1].reason.startswith("... and")
+
+
+def _tidy(rows: list[tuple]) -> pd.DataFrame:
+    """Tidy rows from (region, year, period, indicator, value, unit, source, note)."""
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def test_population_table_takes_whole_year_persons_by_source_rank():
+    from geo.indicators import POPULATION_SOURCES, population_table
+
+    first, second = POPULATION_SOURCES[0], POPULATION_SOURCES[1]
+    df = _tidy([
+        ("KZ-31", 2020, "year", "population", 9.0, "persons", "other", "o"),
+        ("KZ-31", 2020, "year", "population", 2.0, "persons", second, "b"),
+        ("KZ-31", 2020, "year", "population", 1.0, "persons", first, "a"),
+        ("KZ-31", 2021, "Jan-Jun", "population", 5.0, "persons", first, ""),
+        ("KZ-31", 2021, "year", "population", 5.0, "thousand persons", first, ""),
+        ("KZ-31", 2021, "year", "gdp", 5.0, "persons", first, ""),
+        ("KZ-33", 2021, "year", "population", 7.0, "persons", "unranked", ""),
+    ])
+    out = population_table(df.iloc[::-1])
+    assert out.to_dict("records") == [
+        {"region": "KZ-31", "year": 2020, "population": 1.0, "population_source": first,
+         "population_note": "a"},
+        {"region": "KZ-33", "year": 2021, "population": 7.0, "population_source": "unranked",
+         "population_note": ""},
+    ]
+    assert list(out.index) == [0, 1]
+    empty = population_table(df[df["indicator"] == "gdp"])
+    assert empty.empty and list(empty.columns) == ["region", "year", "population",
+                                                   "population_source", "population_note"]
+
+
+def test_per_capita_scales_and_units():
+    from geo.indicators import POPULATION_SOURCES, per_capita
+
+    src = POPULATION_SOURCES[0]
+    df = _tidy([("KZ-31", 2020, "year", "population", 1000.0, "persons", src, ""),
+                ("KZ-33", 2020, "year", "population", 500.0, "persons", src, "")])
+    table = pd.DataFrame({"region": ["KZ-31", "KZ-33", "KZ-31", "KZ-35"],
+                          "year": [2020, 2020, 2020, 2020],
+                          "value": [2.0, 3.0, 4.0, 1.0],
+                          "unit": ["million USD", "thousand KZT", "tonnes", "persons"]})
+    out = per_capita(table, df)
+    assert out["per_capita_scale"].tolist() == [1e6, 1e3, 1.0, 1.0]
+    assert out["per_capita"].tolist()[:3] == [2000.0, 6.0, 0.004]
+    assert np.isnan(out["per_capita"].iloc[3])
+    assert out["per_capita_unit"].tolist() == ["USD per person", "KZT per person",
+                                               "tonnes per person", "persons per person"]
+    assert out["population_source"].tolist()[:2] == [src, src]
+
+
+def test_usd_values_convert_with_the_same_years_rate_and_say_so():
+    from geo.indicators import usd_values
+
+    df = _tidy([
+        ("KZ", 2020, "year", "usd_exchange_rate", 400.0, "KZT per USD", "nbk", ""),
+        ("KZ", 2021, "Jan-Jun", "usd_exchange_rate", 999.0, "KZT per USD", "nbk", ""),
+        ("KZ-31", 2020, "year", "fixed_capital_investment", 800.0, "million KZT", "bns", ""),
+        ("KZ-31", 2020, "Jan-Jun", "fixed_capital_investment", 400.0, "million KZT", "bns",
+         "half"),
+        ("KZ-33", 2021, "year", "fixed_capital_investment", 100.0, "million KZT", "bns", ""),
+        ("KZ-35", 2020, "year", "fixed_capital_investment", 100.0, "million KGS", "bns", ""),
+        ("KZ-35", 2020, "year", "fixed_capital_investment", 100.0, "KZT", "bns", ""),
+    ])
+    out = usd_values(df)
+    assert list(out.columns) == list(COLUMNS)
+    assert out["year"].dtype == "int64" and out["value"].dtype == "float64"
+    assert out[["region", "period", "indicator", "value", "unit", "source"]].values.tolist() == [
+        ["KZ-31", "year", "fixed_capital_investment_usd", 2.0, "million USD", "bns"],
+        ["KZ-31", "Jan-Jun", "fixed_capital_investment_usd", 1.0, "million USD", "bns"],
+    ]
+    assert out["note"].tolist() == [
+        "computed: 800 million KZT / 400 KZT per USD (2020 average, nbk)",
+        "computed: 400 million KZT / 400 KZT per USD (2020 average, nbk); "
+        "Jan-Jun value at the whole-year average rate; half",
+    ]

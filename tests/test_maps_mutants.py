@@ -164,3 +164,129 @@ def _line_parts(geom):
     if geom["type"] == "MultiLineString":
         return geom["coordinates"]
     return []
+
+
+# --- key, periods, GeoJSON collections ------------------------------------------------------------
+
+
+def test_key_html_lists_corridors_modes_and_statuses_in_order():
+    html = maps.key_html(["Bedel", "zz <x>", "Bedel"], ["ferry", "road", "rail"],
+                         ["seasonal", "open"])
+    assert html.startswith("<details><summary><b>Key</b></summary>")
+    assert html.endswith("</details>")
+    rows = html.removeprefix("<details><summary><b>Key</b></summary>").removesuffix(
+        "</details>").split("<br>")
+    other = maps.OTHER_CORRIDOR_COLOUR
+    assert rows == [
+        f'<span class="line" style="border-top:3px solid {maps.CORRIDOR_COLOURS["Bedel"]}">'
+        "</span>Bedel",
+        f'<span class="line" style="border-top:3px solid {other}"></span>zz &lt;x&gt;',
+        '<span class="line" style="border-top:3px solid #444"></span>road',
+        '<span class="line" style="border-top:3px dashed #444"></span>rail',
+        '<span class="line" style="border-top:3px dotted #444"></span>ferry',
+        f'<span class="dot" style="background:{maps.CHECKPOINT_STATUS_COLOURS["open"]}">'
+        "</span>checkpoint open",
+        f'<span class="dot" style="background:{maps.CHECKPOINT_STATUS_COLOURS["seasonal"]}">'
+        "</span>checkpoint seasonal",
+    ]
+
+
+def test_add_key_lists_what_the_layers_hold():
+    m = folium.Map(tiles=None)
+    corridors = _gdf([LineString([(70, 40), (71, 41)])] * 2, corridors=[["Bedel"], None],
+                     mode=["rail", "road"])
+    posts = _gdf([Point(75, 40)], status=["planned"])
+    key = maps.add_key(m, corridors, posts)
+    assert key in m._children.values()
+    assert key.position == "bottomright" and key.css_class == "corridor-key"
+    assert key.legend_html == maps.key_html(["Bedel"], ["rail", "road"], ["planned"])
+    bare = maps.add_key(folium.Map(tiles=None))
+    assert bare.legend_html == maps.key_html()
+
+
+def test_period_of_a_row():
+    import pandas as pd
+
+    assert maps._period(pd.Series({"year": 2020.0, "period": "year"})) == "2020"
+    assert maps._period(pd.Series({"year": 2020, "period": None})) == "2020"
+    assert maps._period(pd.Series({"year": 2020, "period": float("nan")})) == "2020"
+    assert maps._period(pd.Series({"year": 2021, "period": "Jan-Jun"})) == "2021 Jan-Jun"
+    assert maps._period(pd.Series({"year": "2019/20", "period": "year"})) == "2019/20"
+    assert maps._period(pd.Series({"year": float("nan"), "period": "year"})) is None
+    assert maps._period(pd.Series({"period": "year"})) is None
+
+
+def test_collection_skips_missing_geometries_and_keeps_positions_as_ids():
+    from shapely.geometry import Polygon
+
+    gdf = _gdf([Point(70.123456, 40.987654), None, Polygon(),
+                LineString([(70, 40), (70.5, 40.00001), (71, 40)])])
+    fc = maps._collection(gdf, [{"a": 1}, {"a": 2}, {"a": 3}, {"a": 4}])
+    assert fc["type"] == "FeatureCollection"
+    assert [(f["id"], f["properties"]) for f in fc["features"]] == [("0", {"a": 1}),
+                                                                    ("3", {"a": 4})]
+    assert fc["features"][0]["type"] == "Feature"
+    assert fc["features"][0]["geometry"] == {"type": "Point", "coordinates": [70.1235, 40.9877]}
+    assert len(fc["features"][1]["geometry"]["coordinates"]) == 3
+    simple = maps._collection(gdf.iloc[[3]], [{}], tolerance_deg=0.001)
+    assert simple["features"][0]["geometry"]["coordinates"] == [[70.0, 40.0], [71.0, 40.0]]
+
+
+# --- corridor segments and hubs: what a user reads in the tooltip and popup --------------------
+
+
+def test_corridor_segment_tooltip_and_popup_content():
+    seg = _gdf(
+        [LineString([(74.6, 42.9), (75.0, 42.5)]), LineString([(75.0, 42.5), (75.5, 41.5)])],
+        id=["s1", "s2"], from_id=["bishkek", "x"], to_id=["naryn", "y"], mode=["road", "rail"],
+        corridors=[["Bedel", "Middle Corridor"], None], length_km=[1234.5, 0.5],
+        length_basis=["published", "modelled"], closed_months=[[12, 1], []],
+        road_class=["primary", None], max_elevation_m=[3752.0, float("nan")],
+        length_source=["src <a>", None], length_err_km=[3.0, None], line_km=[1100.0, None],
+        detour_factor=[1.12, None], geometry_source=["osm", None], source=["cite", "c2"],
+    )
+    fg = maps.add_corridors(None, seg, name="Segs <1>", names={"bishkek": "Bishkek"})
+    assert fg.layer_name == "Segs &lt;1&gt;"
+    (gj,) = fg._children.values()
+    p1, p2 = (f["properties"] for f in gj.data["features"])
+    assert p1["tip"] == ("<b>Bishkek - naryn</b><br>corridors: Bedel, Middle Corridor<br>"
+                         "mode: road<br>length: 1,234 km (published)<br>closed: Dec, Jan")
+    assert p1["pop"] == p1["tip"] + (
+        "<br>class: primary<br>max elevation: 3,752 m<br>length source: src &lt;a&gt;"
+        "<br>length error: 3.0 km<br>traced line: 1,100 km"
+        "<br>detour factor: 1.1 (road km / traced km)<br>geometry: osm<br>source: cite")
+    assert p2["tip"] == "<b>x - y</b><br>mode: rail<br>length: 0.5 km (modelled)"
+    assert p2["pop"] == p2["tip"] + "<br>source: c2"
+    assert p1["style"] == maps.corridor_style("road", ["Bedel", "Middle Corridor"])
+    assert gj.style_function(gj.data["features"][1]) == maps.corridor_style("rail", [])
+    assert gj.highlight_function({}) == {"weight": 6}
+
+
+def test_hub_markers_popups_and_colours():
+    hubs = _gdf([Point(80.1, 44.2), Point(51.1, 43.6)], id=["h1", "h2"],
+                name_en=["Khorgos <East>", "Aktau"], kind=["dry-port", "unknown-kind"],
+                status=["operating", "planned"], note=["n", None], source=["s1", "s2"],
+                coord_source=["c1", None])
+    m = folium.Map(tiles=None)
+    fg = maps.add_hubs(m, hubs, name="Hubs")
+    assert fg in m._children.values() and fg.layer_name == "Hubs"
+    markers = list(fg._children.values())
+    assert [mk.location for mk in markers] == [[44.2, 80.1], [43.6, 51.1]]
+    html = [next(c for c in mk._children.values() if isinstance(c, folium.DivIcon)).options
+            for mk in markers]
+    first_icon = next(c for c in markers[0]._children.values() if isinstance(c, folium.DivIcon))
+    assert "background:#08519c" in first_icon.options["html"]
+    assert maps.HUB_ICONS["dry-port"] in first_icon.options["html"]
+    second_icon = next(c for c in markers[1]._children.values()
+                       if isinstance(c, folium.DivIcon))
+    assert "background:#6baed6" in second_icon.options["html"]
+    assert "fa-circle" in second_icon.options["html"] and 'data-id="h2"' in html[1]["html"]
+    popups = [next(c for c in mk._children.values() if isinstance(c, folium.Popup))
+              for mk in markers]
+    texts = [next(iter(p.html._children.values())).data for p in popups]
+    assert texts[0] == ("<b>Khorgos &lt;East&gt;</b><br>kind: dry-port<br>status: operating"
+                        "<br>note: n<br>source: s1<br>coordinates: c1")
+    assert texts[1] == "<b>Aktau</b><br>kind: unknown-kind<br>status: planned<br>source: s2"
+    tips = [next(c for c in mk._children.values() if isinstance(c, folium.Tooltip))
+            for mk in markers]
+    assert [t.text for t in tips] == ["Khorgos &lt;East&gt;", "Aktau"]

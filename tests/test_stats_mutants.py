@@ -302,7 +302,12 @@ def test_panel_constant_series_gives_a_reason_not_a_traceback():
     res = fdi_trade_panel(_panel({"KG-C": [(2020, 5.0, 1.0), (2021, 5.0, 2.0),
                                            (2022, 5.0, 3.0)]}))
     assert res.pooled is None
-    assert res.reason.startswith("pooled: constant series")
+    assert res.reason == ("pooled: constant series; r is undefined; "
+                          "within-region r undefined: a series does not vary within regions")
+    both = fdi_trade_panel(_panel({"KG-C": [(2020, 5.0, 1.0), (2021, 5.0, 1.0),
+                                            (2022, 5.0, 1.0)]}))
+    assert both.reason.startswith(
+        "pooled: constant series; r is undefined; constant series; r is undefined; ")
 
 
 def test_talas_correlation_ignores_other_table1_rows_of_the_same_region():

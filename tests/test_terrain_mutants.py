@@ -258,10 +258,12 @@ def test_drive_time_of_a_line_shorter_than_a_kilometre_and_of_a_point():
 
 
 def test_drive_time_with_a_repeated_sample_is_finite_and_silent():
-    p = _profile([0, 1, 1, 2], [0, 10, 20, 30])
+    p = _profile([0, 1, 1, 2], [0, 10, 20, 30])  # a jump at a repeated sample: x / 0
+    flat = _profile([0, 1, 1, 2], [0, 10, 10, 30])  # a repeated sample on the level: 0 / 0
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         t = T.drive_time_h(p, 60.0)
+        assert T.drive_time_h(flat, 60.0) == pytest.approx(2 / 60.0)
     assert t == pytest.approx(2 / 60.0)  # a 1 % grade does not slow a truck below 60 km/h
 
 
@@ -307,3 +309,5 @@ def test_relief_overlay_needs_the_image_and_trims_the_url(tmp_path):
     (tmp_path / "r.jpg").write_bytes(b"\xff\xd8")
     assert T.relief_overlay(tmp_path, "/app/static/relief/") == (
         "/app/static/relief/r.jpg", meta["bounds"], "GEBCO")
+    # only slashes are trimmed
+    assert T.relief_overlay(tmp_path, "/static/reliefX/")[0] == "/static/reliefX/r.jpg"

@@ -189,11 +189,11 @@ def test_preset_comparison_table_map_and_staircases():
     assert table["Crossing posts"].str.contains("Torugart").iloc[0]
     assert table["Crossing posts"].str.contains("Irkeshtam").iloc[1]
     # the verdict above the table names the winner of each measure from the table's figures
-    verdict = next(m.value for m in at.markdown if "Shortest" in m.value)
+    verdict = next(m.value for m in at.markdown if "wins on distance" in m.value)
     shortest = table.loc[table["Length (km)"].idxmin(), "Route"]
     fastest = table.loc[table["Time (h)"].idxmin(), "Route"]
-    assert f"Shortest: {shortest}" in verdict.replace("\\", "")
-    assert f"fastest: {fastest}" in verdict.replace("\\", "")
+    assert f"{shortest} wins on distance" in verdict.replace("\\", "")
+    assert f"{fastest} wins on time" in verdict.replace("\\", "")
     assert any("January" in h.value for h in at.subheader)
     script = map_args(at)["script"]
     assert "via Torugart" in script and "via Irkeshtam" in script
@@ -329,8 +329,8 @@ def test_verdict_line_names_the_winner_of_each_measure(graph):
     rs = [replace(shortest_route(graph, "bishkek", "kashgar", via=via), label=label)
           for label, via in (("A", ["torugart-kg"]), ("B", ["irkeshtam-kg"]))]
     text = routes.verdict_line(rs)
-    for key, word in (("length_km", "Shortest"), ("time_h", "fastest"),
-                      ("cost_usd_per_t", "cheapest")):
+    for key, measure in (("length_km", "distance"), ("time_h", "time"),
+                         ("cost_usd_per_t", "cost")):
         best = min(rs, key=lambda r: r.summary()[key])
-        assert f"{word}: {best.label} (" in text or f"{word}: a tie" in text
+        assert f"{best.label} wins on {measure}" in text or f"tie on {measure}" in text
     assert routes.verdict_line(rs[:1]) is None

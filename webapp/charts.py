@@ -1,6 +1,7 @@
 """Every chart of the app (Altair) and the human names of table columns.
 
-Charts are sized to their container (``width="container"``) and years are plain integers
+Charts have no fixed width (and no facets, which cannot stretch): the pages draw them with
+``width="stretch"``, so they fit their column at any window size. Years are plain integers
 (``format="d"``), never "2,015".
 """
 
@@ -16,6 +17,9 @@ import pandas as pd
 STAIRCASE_MEASURES = {"h": "Time (h)", "usd_per_t": "Cost (USD per tonne)"}
 STAIRCASE_UNITS = {"h": "h", "usd_per_t": "USD/t"}
 STEP_COLOURS = {"border": "#e6550d", "port": "#3182bd"}
+#: Width fitted to the column (the pages draw with width="stretch"); the height is the plot's
+#: own, with the legend and axis labels added, so a long legend never squashes the plot.
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 #: Column name -> human name with unit, for every table the app shows.
 HUMAN_COLUMNS: dict[str, str] = {
@@ -38,6 +42,10 @@ HUMAN_COLUMNS: dict[str, str] = {
     "attribution": "Attribution",
     "length_km": "Length (km)",
     "time_h": "Time (h)",
+    "length_err_km": "Length ± (km)",
+    "time_err_h": "Time ± (h)",
+    "published_km_share": "Published length share",
+    "modelled_km_share": "Modelled length share",
     "cost_usd_per_t": "Cost (USD/t)",
     "highest_m": "Highest point (m)",
     "crossings": "Crossings",
@@ -79,7 +87,7 @@ def region_series(series: pd.DataFrame, indicator: str, unit: str) -> alt.Chart:
             tooltip=[alt.Tooltip("year:Q", format="d", title="Year"),
                      alt.Tooltip("value:Q", format=",.1f", title=label)],
         )
-        .properties(height=260, width="container")
+        .properties(height=260, autosize=FIT_WIDTH)
     )
 
 
@@ -154,7 +162,7 @@ def staircase_chart(
     return (
         alt.layer(line, rules, labels)
         .resolve_scale(color="independent")
-        .properties(height=height, width="container", title=f"{title} over distance")
+        .properties(height=height, title=f"{title} over distance", autosize=FIT_WIDTH)
     )
 
 
@@ -166,11 +174,12 @@ def bilateral_chart(long: pd.DataFrame, measure: str, years: tuple[int, int]) ->
     """
     partial = alt.datum.partial
     base = alt.Chart().encode(
-        x=alt.X("year:O", title=None, scale=alt.Scale(domain=list(range(years[0],
-                                                                          years[1] + 1)))),
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0),
+                scale=alt.Scale(domain=list(range(years[0], years[1] + 1)))),
         xOffset=alt.XOffset("source:N"),
         y=alt.Y("value_musd:Q", title="million USD"),
-        color=alt.Color("source:N", title="Source", legend=alt.Legend(orient="top")),
+        color=alt.Color("source:N", title="Source",
+                        legend=alt.Legend(orient="bottom", columns=4, labelLimit=160)),
     )
     bars = base.mark_bar(strokeWidth=1.5).encode(
         opacity=alt.condition(partial, alt.value(0.35), alt.value(1.0)),
@@ -189,8 +198,8 @@ def bilateral_chart(long: pd.DataFrame, measure: str, years: tuple[int, int]) ->
     labels = base.transform_filter(partial).mark_text(
         angle=270, align="left", baseline="middle", dx=3, fontSize=9, color="#333333",
     ).encode(text="period_label:N")
-    return alt.layer(bars, labels, data=long).properties(
-        height=190, width="container", title=measure)
+    return alt.layer(bars, labels, data=long).properties(height=200, title=measure,
+                                                         autosize=FIT_WIDTH)
 
 
 def talas_chart(pairs: pd.DataFrame, inv_unit: str, exp_unit: str) -> alt.LayerChart:
@@ -206,4 +215,4 @@ def talas_chart(pairs: pd.DataFrame, inv_unit: str, exp_unit: str) -> alt.LayerC
         text=alt.Text("year:Q", format="d"))
     line = points.transform_regression("investment", "exports").mark_line(
         color="#c0392b", strokeDash=[5, 3])
-    return alt.layer(points, labels, line).properties(height=320, width="container")
+    return alt.layer(points, labels, line).properties(height=320, autosize=FIT_WIDTH)

@@ -44,6 +44,8 @@ OTHER_GROUP = "other"
 MAP_HEIGHT_PX = 620
 #: Display simplification of polygons (degrees, about 500 m): keeps the page payload small.
 POLYGON_TOLERANCE_DEG = 0.005
+#: Display simplification of corridor lines (about 200 m).
+LINE_TOLERANCE_DEG = 0.002
 #: The neighbouring countries are background: a coarser simplification (about 2 km).
 CONTEXT_TOLERANCE_DEG = 0.02
 
@@ -171,11 +173,16 @@ def indicator_options(df: pd.DataFrame, oblast_codes: set[str]) -> pd.DataFrame:
     avail = avail.reset_index(drop=True)
     avail["key"] = [_indicator_key(i, u)
                     for i, u in zip(avail["indicator"], avail["unit"], strict=True)]
-    avail["label"] = [
-        f"{g}: {catalogue[i].label if i in catalogue else i.replace('_', ' ')} [{u}]"
-        for g, i, u in zip(avail["group"], avail["indicator"], avail["unit"], strict=True)
-    ]
+    avail["label"] = [f"{g}: {indicator_name(i)} [{u}]"
+                      for g, i, u in zip(avail["group"], avail["indicator"], avail["unit"],
+                                         strict=True)]
     return avail
+
+
+def indicator_name(indicator: str) -> str:
+    """The plain-language name of an indicator (the catalogue's, else the key in words)."""
+    info = indicators.REGIONAL_INDICATORS.get(indicator)
+    return info.label if info is not None else indicator.replace("_", " ")
 
 
 def _indicator_choice(
@@ -194,8 +201,9 @@ def _indicator_choice(
     keys = list(avail["key"])
     labels = dict(zip(avail["key"], avail["label"], strict=True))
     st.sidebar.header("Choropleth")
+    default = avail.loc[avail["regions"].idxmax(), "key"]  # the best-covered indicator
     choice = st.sidebar.selectbox(
-        "Indicator", keys, index=query_choice("indicator", keys, keys[0]), key="indicator",
+        "Indicator", keys, index=query_choice("indicator", keys, default), key="indicator",
         format_func=labels.__getitem__,
         help="group: indicator [unit]; within a group, the ones covering most regions first",
     )
@@ -332,7 +340,8 @@ def _groups(
         groups.append(maps.highlight_group(gdfs["oblasts"].loc[[region["code"]]],
                                            tolerance_deg=POLYGON_TOLERANCE_DEG))
     if "corridors" in gdfs:
-        groups.append(maps.add_corridors(None, gdfs["corridors"], names=end_names()))
+        groups.append(maps.add_corridors(None, gdfs["corridors"], names=end_names(),
+                                         tolerance_deg=LINE_TOLERANCE_DEG))
     if flows is not None and len(flows):
         groups.append(maps.add_flow_lines(None, flows))
     if "hubs" in gdfs:
@@ -434,7 +443,7 @@ def render() -> None:
         codes = set(gdfs["oblasts"]["code"])
         indicator, unit, scheme, year = _indicator_choice(df, codes)
         values = choropleth_values(df, codes, indicator, unit, year)
-        label = indicator.replace("_", " ")
+        label = indicator_name(indicator)
     flows = _flows(df) if "flows" in gdfs else None
 
     out_prev = st.session_state.get("corridor_map")

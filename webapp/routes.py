@@ -32,6 +32,7 @@ from geo.routing import (
     Route,
     compare_routes,
     comparison_table,
+    comparison_verdict,
     k_routes,
     route_between_points,
     routes_to_geojson,
@@ -407,7 +408,7 @@ def _route_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
         _show_map(m, "routes_map", [])
     if len(routes) > 1:
         st.markdown("**Routes compared**")
-        st.markdown(escape_markdown(verdict_line(routes)))
+        st.markdown("**Verdict:** " + escape_markdown(verdict_line(routes)))
         st.dataframe(human_table(comparison_table(routes)), hide_index=True, width="stretch")
     for i, route in enumerate(routes):
         box = st.container() if i == 0 else st.expander(route.label, expanded=False)
@@ -451,26 +452,15 @@ def human_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def verdict_line(routes: Sequence[Route]) -> str | None:
-    """Which route wins on distance, time and cost, and by how much (plain text).
+    """Which route wins on distance, time and cost, by how much and why (plain text).
 
-    ``None`` for fewer than two routes.
+    The sentences of :func:`geo.routing.comparison_verdict` joined; ``None`` for fewer than
+    two routes.
     """
     if len(routes) < 2:
         return None
-    parts = []
-    for key, word, unit, fmt in (("length_km", "shortest", "km", "{:,.0f}"),
-                                 ("time_h", "fastest", "h", "{:,.1f}"),
-                                 ("cost_usd_per_t", "cheapest", "USD/t", "{:,.1f}")):
-        ranked = sorted(routes, key=lambda r: r.summary()[key])
-        best, second = ranked[0].summary()[key], ranked[1].summary()[key]
-        margin = second - best
-        if margin <= 0:
-            parts.append(f"{word}: a tie at {fmt.format(best)} {unit}")
-        else:
-            parts.append(f"{word}: {ranked[0].label} ({fmt.format(best)} {unit}, "
-                         f"{fmt.format(margin)} {unit} less than {ranked[1].label})")
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:]
+    verdict = comparison_verdict(list(routes))
+    return ". ".join(verdict[k] for k in ("distance", "time", "cost", "modes") if k in verdict)
 
 
 def _compare_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
@@ -483,7 +473,7 @@ def _compare_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
     routes = list(comparison.routes)
     verdict = verdict_line(routes)
     if verdict:
-        st.markdown(f"**{escape_markdown(verdict)}**")
+        st.markdown("**Verdict:** " + escape_markdown(verdict))
     st.dataframe(human_table(table), hide_index=True, width="stretch")
     for missing in comparison.unavailable:
         st.warning(f"{escape_markdown(missing.label)}: {escape_markdown(missing.reason)}")
