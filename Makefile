@@ -72,7 +72,7 @@ run: install
 	  --browser.gatherUsageStats false
 
 lint: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check geo tests bench streamlit_app.py
+	$(VENV)/bin/ruff check geo tests bench streamlit_app.py webapp
 
 test: test-deps lint
 	$(PY) -m pytest

@@ -1606,6 +1606,7 @@ def comparison_verdict(results: Comparison | Sequence[Route]) -> dict[str, str]:
         out[measure] = (
             f"{win.label} wins on {measure} by {gap:,.{nd}f} {unit} over {second.label}"
             + (f"; deciding step: {step}" if step else "")
+            + (_unknown_crossing_caveat(win) if measure == "time" else "")
         )
     if len({tuple(r.modes) for r in routes}) > 1:
         out["modes"] = "different modes: " + "; ".join(
@@ -1614,6 +1615,16 @@ def comparison_verdict(results: Comparison | Sequence[Route]) -> dict[str, str]:
     if missing:
         out["unavailable"] = "; ".join(f"{u.label}: {u.reason}" for u in missing)
     return out
+
+
+def _unknown_crossing_caveat(route: Route) -> str:
+    """A warning when a time winner crosses where no source gives the schedule or closures."""
+    unknown = [f"{leg.from_name} → {leg.to_name}" for leg in route.legs
+               if leg.crossing and not leg.closures_known]
+    if not unknown:
+        return ""
+    return (f"; caveat: no source gives the schedule or closures of {', '.join(unknown)}: "
+            "the time assumes it is open every day, so this win is not established")
 
 
 #: Ready-made comparisons: name -> (origin, destination, [(label, via ids)]).

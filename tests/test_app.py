@@ -231,7 +231,11 @@ def test_default_mode_offers_tiles_as_a_layer_and_keeps_assets_local(monkeypatch
     monkeypatch.delenv("CORRIDOR_OFFLINE", raising=False)
     at = run_app()
     no_failure(at)
-    assert at.checkbox(key="show_tiles").value is True
+    # local-first: no tile request until the user asks for the online street map
+    assert at.checkbox(key="show_tiles").value is False
+    assert "L.tileLayer(" not in map_args(at)["feature_group"]
+    at.checkbox(key="show_tiles").check().run()
+    no_failure(at)
     args = map_args(at)
     # the tiles are a group of their own, never part of the base map
     assert "L.tileLayer(" not in args["script"] and "L.tileLayer(" in args["feature_group"]

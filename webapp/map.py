@@ -25,7 +25,7 @@ from webapp import escape_markdown, guarded, show_error
 from webapp.data import end_names, layer, sources_table, tidy_data
 
 TOGGLEABLE = ("oblasts", "checkpoints", "corridors", "hubs", "flows", "tiles")
-DEFAULT_LAYERS = ("oblasts", "checkpoints", "corridors", "hubs", "tiles")
+DEFAULT_LAYERS = ("oblasts", "checkpoints", "corridors", "hubs")  # local-first: tiles on request
 LAYER_LABELS = {
     "oblasts": "Regions (choropleth)",
     "checkpoints": "Border checkpoints",
