@@ -118,14 +118,14 @@ def test_trade_page_bilateral_chart_and_table(trade_app):
         assert "width" not in spec and "facet" not in spec
     spec = json.loads(charts[0].proto.spec)
     assert spec["layer"][0]["mark"]["type"] == "bar"
-    table = frame_with(at, "flow")
-    assert set(table["source"]) == set(trade.DEFAULT_SOURCES)
-    assert table["year"].between(2018, 2024).all()
-    assert {"period", "note", "unit"} <= set(table.columns)
+    table = frame_with(at, "Flow")
+    assert set(table["Source"]) == set(trade.DEFAULT_SOURCES)
+    assert table["Year"].between(2018, 2024).all()
+    assert {"Period", "Note", "Unit"} <= set(table.columns)
     # every figure of the default sources is in the table, e.g. KG NSC 2023 KZ exports 862.2
-    row = table[(table["source"] == "kg_nsc") & (table["year"] == 2023)
-                & (table["flow"] == "KZ → KG") & (table["indicator"] == "exports")]
-    assert row["value"].tolist() == [862.2]
+    row = table[(table["Source"] == "kg_nsc") & (table["Year"] == 2023)
+                & (table["Flow"] == "KZ → KG") & (table["Indicator"] == "exports")]
+    assert row["Value"].tolist() == [862.2]
 
 
 def test_bilateral_chart_marks_partial_periods():
@@ -146,7 +146,7 @@ def test_trade_page_source_selector_filters_table():
     at = run(_trade_script)
     at.multiselect(key="trade_sources").set_value(["kz_mti"]).run()
     assert not at.exception and not at.error
-    assert set(frame_with(at, "flow")["source"]) == {"kz_mti"}
+    assert set(frame_with(at, "Flow")["Source"]) == {"kz_mti"}
     at.multiselect(key="trade_sources").set_value([]).run()
     assert "Choose at least one source." in [i.value for i in at.info]
 
@@ -154,15 +154,15 @@ def test_trade_page_source_selector_filters_table():
 def test_trade_page_mirror_comparison_and_inconsistencies(trade_app):
     at = trade_app
     assert at.selectbox(key="mirror_year").value == 2023
-    mirror = frame_with(at, "disagrees")
-    assert set(mirror["year"]) == {2023}
-    assert mirror.set_index("source").loc["kz_mti", "disagrees"]
+    mirror = frame_with(at, "Differs from another source")
+    assert set(mirror["Year"]) == {2023}
+    assert mirror.set_index("Source").loc["kz_mti", "Differs from another source"]
     assert any("differ by more than 5%" in w.value for w in at.warning)
     gaps = " ".join(m.value for m in at.markdown)
     assert "gap -332.0" in gaps and "gap +445.5" in gaps  # 2023 and 2024 (Jan-Nov)
     at.selectbox(key="mirror_year").set_value(2022).run()
     assert not at.exception
-    assert set(frame_with(at, "disagrees")["year"]) == {2022}
+    assert set(frame_with(at, "Differs from another source")["Year"]) == {2022}
 
 
 def test_trade_page_zhetysu_and_macro(trade_app):
@@ -171,9 +171,9 @@ def test_trade_page_zhetysu_and_macro(trade_app):
     assert any(lab.startswith("GRP growth, ") for lab in labels) and len(labels) >= 5
     # the unit is in the label, so a narrow card never cuts it off
     assert metric(at, "Average wage (lower bound), USD per month (H1 2024)") == "> 330"
-    macro = frame_with(at, "region")
-    assert {"CN-KZ", "CN-KG", "KZ-UZ"} <= set(macro["region"])
-    assert not macro["region"].isin(["KZ-KG", "KG-KZ"]).any()
+    macro = frame_with(at, "Region")
+    assert {"CN-KZ", "CN-KG", "KZ-UZ"} <= set(macro["Region"])
+    assert not macro["Region"].isin(["KZ-KG", "KG-KZ"]).any()
 
 
 # --------------------------------------------------------------------------- data page
@@ -189,12 +189,12 @@ def test_data_page_downloads_and_attributions():
     for credit, _word in data_sources.REQUIRED_CREDITS:
         assert escape_markdown(credit) in text
     manifest = json.loads(LAYERS_DIR.joinpath("manifest.json").read_text())
-    layers = frame_with(at, "attribution")
-    assert set(layers["key"]) == set(manifest["sources"])
+    layers = frame_with(at, "Attribution")
+    assert set(layers["Key"]) == set(manifest["sources"])
     risky = [w.value for w in at.warning if "PROVENANCE RISK" in w.value]
     assert len(risky) == 1 and "plotly" in risky[0]
-    srcs = frame_with(at, "citation")
-    assert set(srcs["key"]) == set(indicators.load_sources().index)
+    srcs = frame_with(at, "Citation")
+    assert set(srcs["Key"]) == set(indicators.load_sources().index)
 
 
 def test_data_page_uploader_good_then_bad():
@@ -275,7 +275,7 @@ def test_upload_text_is_never_html():
     at = run(_upload_script, bad, "x.csv")
     assert escape_markdown(XSS) in at.error[0].value
     at = run(_upload_script, good, "ok.csv")
-    assert XSS in frame_with(at, "note")["note"].tolist()
+    assert XSS in frame_with(at, "Note")["Note"].tolist()
 
 
 # --------------------------------------------------------------------------- helpers
