@@ -176,6 +176,93 @@ def test_trade_page_zhetysu_and_macro(trade_app):
     assert not macro["Region"].isin(["KZ-KG", "KG-KZ"]).any()
 
 
+def test_trade_page_fdi_trade_panel_beside_the_seed(trade_app):
+    at = trade_app
+    panel = stats.fdi_trade_panel(indicators.load_data())
+    seed = stats.talas_correlation()
+    table = frame_with(at, "Relation")
+    assert list(table.columns) == ["Relation", "n (pairs)", "Pearson r",
+                                   "p-value (two-sided)"]
+    talas, pooled, within = table.to_dict("records")
+    assert "Talas" in talas["Relation"] and talas["Pearson r"] == f"{seed.r:.2f}" == "0.84"
+    assert talas["n (pairs)"] == seed.n
+    assert talas["p-value (two-sided)"] == f"{seed.p_value:.3f}"
+    assert pooled["n (pairs)"] == panel.n
+    if panel.pooled is None:
+        assert pooled["Pearson r"] == pooled["p-value (two-sided)"] == "not computable"
+    else:
+        assert pooled["Pearson r"] == f"{panel.pooled.r:.2f}"
+        assert pooled["p-value (two-sided)"] == f"{panel.pooled.p_value:.3f}"
+    if panel.within is None:
+        assert within["Pearson r"] == "not computable"
+    else:
+        assert within["Pearson r"] == f"{panel.within.r:.2f}"
+        assert within["n (pairs)"] == panel.within.n
+    text = " ".join(rendered_text(at))
+    if panel.reason:
+        assert escape_markdown(panel.reason) in text
+    assert escape_markdown(stats.PANEL_CAVEAT) in text
+
+
+def _panel_script(df):
+    from webapp import trade
+
+    trade._panel_section(df)
+
+
+def test_panel_section_shows_pooled_and_within_figures():
+    """A synthetic panel (test fixture, not data): three oblasts x three years."""
+    base = indicators.load_data()
+    rows = []
+    for i, region in enumerate(["KG-C", "KG-T", "KG-Y"]):
+        for j, year in enumerate([2021, 2022, 2023]):
+            fdi = 10.0 * (i + 1) + j * (1 + i)
+            rows.append({"region": region, "year": year, "period": "year",
+                         "indicator": "fdi_inflow", "value": fdi, "unit": "million USD",
+                         "source": "fixture", "note": "synthetic"})
+            rows.append({"region": region, "year": year, "period": "year",
+                         "indicator": "trade_turnover_with_kz",
+                         "value": 50.0 * (i + 1) + (j * j) * 3.0 - i, "unit": "million USD",
+                         "source": "fixture", "note": "synthetic"})
+    df = pd.concat([base, pd.DataFrame(rows)], ignore_index=True)
+    panel = stats.fdi_trade_panel(df)
+    assert panel.pooled is not None and panel.within is not None
+    assert panel.pooled.r != panel.within.r
+    at = run(_panel_script, df)
+    pooled, within = frame_with(at, "Relation").to_dict("records")[1:]
+    assert (pooled["n (pairs)"], pooled["Pearson r"], pooled["p-value (two-sided)"]) == (
+        9, f"{panel.pooled.r:.2f}", f"{panel.pooled.p_value:.3f}")
+    assert (within["n (pairs)"], within["Pearson r"], within["p-value (two-sided)"]) == (
+        9, f"{panel.within.r:.2f}", f"{panel.within.p_value:.3f}")
+    assert not at.info  # nothing "not computable"
+    pairs = frame_with(at, "FDI inflow (million USD)")
+    assert len(pairs) == 9 and "Trade with the neighbour (million USD)" in pairs.columns
+    assert escape_markdown(stats.PANEL_CAVEAT) in " ".join(rendered_text(at))
+
+
+@pytest.mark.parametrize("script", ["trade", "data"])
+def test_trade_and_data_tables_have_human_column_names(script, trade_app):
+    at = trade_app if script == "trade" else run(_data_script)
+    assert at.dataframe
+    for d in at.dataframe:
+        for col in d.value.columns:
+            # no code names (snake_case) and the unit in brackets where the code had one
+            statistic = col.split(" ")[0] in {"n", "p-value"}  # written as in statistics
+            assert "_" not in col and (col[:1].isupper() or statistic), (
+                col, list(d.value.columns))
+    if script == "trade":
+        balance = frame_with(at, "Balance (million USD)")
+        assert "KZ exports (million USD)" in balance.columns
+
+
+def test_human_column_names():
+    assert charts.human_column("kz_exports_musd") == "KZ exports (million USD)"
+    assert charts.human_column("turnover_gap_musd") == "Turnover gap (million USD)"
+    assert charts.human_column("length_km") == "Length (km)"
+    assert charts.human_column("crossing_time_h") == "Crossing time (h)"
+    assert charts.human_column("fdi_musd") == "FDI inflow (million USD)"
+
+
 # --------------------------------------------------------------------------- data page
 
 

@@ -462,17 +462,22 @@ def change_frame(
     """The chosen indicator for every region and year (``region`` as display name).
 
     Each year's figures are those its map colours (:func:`choropleth_values` on the
-    regions of that year's boundaries, symbol-only cities included).
+    regions of that year's boundaries, symbol-only cities included), each region named as
+    it was that year (East Kazakhstan incl. Abai before 2022 is a line of its own).
     """
     parts = []
     for y in years:
-        codes = set(oblasts_of_year(y)["code"]) | set(SYMBOL_PLACES)
-        t = choropleth_values(df, codes, indicator, unit, y, per_person=per_person)
-        parts.append(t.dropna(subset=["value"])[["region", "year", "value"]])
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["region", "year", "value"])
-    out["region"] = [f"{names.get(c, c)} ({c})" for c in out["region"]]
-    return out
+        gdf = oblasts_of_year(y)
+        of_year = {**names, **dict(zip(gdf["code"], gdf["name_en"], strict=True))}
+        t = choropleth_values(df, set(gdf["code"]) | set(SYMBOL_PLACES), indicator, unit, y,
+                              per_person=per_person)
+        t = t.dropna(subset=["value"])[["region", "year", "value"]]
+        # a territory is named as it was that year: a pre-split parent is its own line
+        t["region"] = [f"{of_year.get(c, c)} ({c})" for c in t["region"]]
+        parts.append(t)
+    if not parts:
+        return pd.DataFrame(columns=["region", "year", "value"])
+    return pd.concat(parts, ignore_index=True)
 
 
 # --------------------------------------------------------------------------- page
@@ -559,9 +564,9 @@ def _change_section(df: pd.DataFrame, indicator: str, unit: str, label: str, sho
     selected = f"{region[1]} ({region[0]})" if region else None
     st.altair_chart(charts.indicator_years(frame, label, shown_unit, selected=selected,
                                            break_years=breaks), width="stretch")
-    st.caption("One line per region; a region split in "
-               + ", ".join(map(str, breaks))
-               + " continues under its new code (dashed rule: boundary change).")
+    st.caption("One line per region as it was that year: a region split in "
+               + ", ".join(map(str, breaks)) + " has one line before the split (named with "
+               "the part it then included) and one after (dashed rule: boundary change).")
 
 
 #: The years of the change-over-time chart.

@@ -236,12 +236,13 @@ def _panel_section(df: pd.DataFrame) -> None:
     within_r, within_p = _corr_cells(panel.within)
     summary = pd.DataFrame([
         {"Relation": "Talas only, the seed (investment vs exports to KZ, Table 1)",
-         "n": seed.n, "r": f"{seed.r:.2f}", "p (two-sided)": f"{seed.p_value:.3f}"},
+         "n (pairs)": seed.n, "Pearson r": f"{seed.r:.2f}",
+         "p-value (two-sided)": f"{seed.p_value:.3f}"},
         {"Relation": "All KG oblasts, pooled (FDI inflow vs trade with KZ)",
-         "n": panel.n, "r": pooled_r, "p (two-sided)": pooled_p},
+         "n (pairs)": panel.n, "Pearson r": pooled_r, "p-value (two-sided)": pooled_p},
         {"Relation": "All KG oblasts, within each oblast (own mean removed)",
-         "n": panel.within.n if panel.within else panel.n, "r": within_r,
-         "p (two-sided)": within_p},
+         "n (pairs)": panel.within.n if panel.within else panel.n, "Pearson r": within_r,
+         "p-value (two-sided)": within_p},
     ])
     st.dataframe(summary, hide_index=True, width="stretch", key="fdi_trade_panel")
     if panel.reason:
