@@ -410,3 +410,30 @@ def test_join_profiles_on_the_road_km_axis():
         T.join_profiles([a, b], lengths_km=[1.0])
     with pytest.raises(GeoDataError):
         T.join_profiles([])
+
+
+# Lines that follow the valleys (scripts/trace_valleys.py). The Boom gorge road from Tokmok to
+# Balykchy runs along the Chu river between about 800 m and the lake at 1,607 m (Wikipedia
+# 'Issyk-Kul': surface 1,607 m); the old hand-placed line sampled 3,351 m on the ridges above it.
+BOOM_GORGE_MAX_M = 2300.0
+# Bishkek -> Kashgar via Torugart: the climbs the road cannot avoid, from published heights
+# (Bishkek ~800 m to Kochkor ~1,800 m; Kochkor to the Dolon pass 3,030 m; Naryn/At-Bashy ~2,050 m
+# to Torugart 3,752 m; Naryn to the Kyzyl-Bel ~2,500 m) add up to about 4,400 m. 8,000 m leaves
+# room for the 450 m grid's roughness and the smaller climbs; the ridge-crossing lines before the
+# valley traces gave 16,542 m.
+TORUGART_ASCENT_MAX_M = 8000.0
+
+
+def test_boom_gorge_line_stays_in_the_gorge(grid, corridor_lines):
+    line = corridor_lines["tokmok--balykchy"]["geometry"]["coordinates"]
+    p = T.sample_profile(line, step_km=0.25, grid=grid)
+    assert float(np.nanmax(p.elevation_m)) < BOOM_GORGE_MAX_M
+
+
+def test_bishkek_kashgar_via_torugart_climbs_like_the_road():
+    from geo.graph import build_graph
+    from geo.routing import shortest_route
+
+    r = shortest_route(build_graph(), "Bishkek", "Kashgar", via=["Torugart"], by="distance")
+    ascent = r.elevation().ascent_m
+    assert 4400.0 <= ascent < TORUGART_ASCENT_MAX_M, ascent

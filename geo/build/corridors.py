@@ -65,6 +65,9 @@ DETOUR_MAX = 1.6  # network path longer than this times the straight line: use t
 EDGE_MAX_KM = {"mountain": 20.0, "border": 20.0}  # a longer network edge cuts across mountains
 JOIN_TOL_KM = 0.05  # a geometry end farther than this from its endpoint gets the point prepended
 SIMPLIFY_DEG = 0.005
+#: a segment whose note carries this mark was traced by scripts/trace_valleys.py: its waypoints
+#: are the line (no network legs between them)
+TRACED_MARK = "(scripts/trace_valleys.py)"
 COUNTRY_TOL_DEG = 0.02  # about 2 km: generalised borders, roads along border rivers
 
 GEOD = Geod(ellps="WGS84")
@@ -957,6 +960,7 @@ def route_segment(
                 _BUFFERED[ca] = countries[ca].simplify(0.002).buffer(COUNTRY_TOL_DEG)
             inside = (ca, _BUFFERED[ca])
     stops = [a, *(parse_waypoint(t, points) for t in _split(row["waypoints"])), b]
+    traced = TRACED_MARK in row.get("note", "")
     legs: list[Leg] = []
     fallbacks: list[str] = []
     sea_notes: list[str] = []
@@ -964,6 +968,8 @@ def route_segment(
         if row["mode"] == "ferry":
             leg, note = sea_leg(marnet, p, q)
             sea_notes.append(note)
+        elif traced:
+            leg = Leg([p, q], "waypoints")
         elif row["road_class"] in ("border", "urban") and haversine_km(p, q) < 3:
             leg = Leg([p, q], "direct")
         else:
@@ -985,6 +991,8 @@ def route_segment(
         text = f"scgraph_data {net_name}"
     elif all(k == "direct" or k.startswith("direct") for k in kinds):
         text = "direct: paired posts joined by a straight line"
+    elif traced:
+        text = f"waypoints: least-cost path over GEBCO_2023, {n_wp} waypoint(s) {TRACED_MARK}"
     elif not any(k == "network" for k in kinds):
         text = f"waypoints: {n_wp} authored waypoint(s)"
         if fallbacks:
@@ -1111,6 +1119,7 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
         basis_km[p["length_basis"]] = basis_km.get(p["length_basis"], 0.0) + p["length_km"]
     modelled = [sid for sid, p in props.items() if p["length_basis"] == "modelled"]
     loo_abs = sorted(abs(x[4]) for x in model.loo_rows)
+    traced = [r["id"] for r in rows if TRACED_MARK in r.get("note", "")]
     steps = [
         f"read {len(rows)} authored segments from layers/sources/{TABLE} and endpoint "
         "coordinates from places.geojson and the checkpoints/hubs layers; waypoints given as "
@@ -1128,6 +1137,14 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
         f"network + waypoint segments ({len(methods['mixed'])}): {', '.join(methods['mixed'])}",
         f"waypoint-only segments ({len(methods['waypoints'])}): {', '.join(methods['waypoints'])}",
         f"other (ferry / direct border) ({len(methods['other'])}): {', '.join(methods['other'])}",
+        "valley traces: the segments whose note carries "
+        f"{TRACED_MARK} ({len(traced)}: {', '.join(traced)}) take their authored waypoints as "
+        "the line, with no network legs; the waypoints are a least-cost path over the "
+        "GEBCO_2023 grid (8-connected cells, step cost distance x (1 + 25 x slope), x 20 above "
+        "a 12 % cell slope) through the segment's named waypoints (towns, passes, the Too-Ashuu "
+        "tunnel), simplified 0.005 deg, written by scripts/trace_valleys.py, which maintainers "
+        "run by hand (`.venv/bin/python scripts/trace_valleys.py [segment ids]`, then "
+        "`make layers`)",
         "pinned every geometry to its endpoint coordinates so segments join; simplified with "
         f"Douglas-Peucker {SIMPLIFY_DEG} deg ({n_vertices_raw} -> "
         f"{sum(len(g.coords) for g in geoms)} vertices); line_km = WGS84 geodesic length of the "
