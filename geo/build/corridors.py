@@ -1141,7 +1141,8 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
         f"{TRACED_MARK} ({len(traced)}: {', '.join(traced)}) take their authored waypoints as "
         "the line, with no network legs; the waypoints are a least-cost path over the "
         "GEBCO_2023 grid (8-connected cells, step cost distance x (1 + 25 x slope), x 20 above "
-        "a 12 % cell slope) through the segment's named waypoints (towns, passes, the Too-Ashuu "
+        "a 12 % cell slope, x 20 outside the country of both ends) through the segment's "
+        "named waypoints (towns, passes, the Too-Ashuu "
         "tunnel), simplified 0.005 deg, written by scripts/trace_valleys.py, which maintainers "
         "run by hand (`.venv/bin/python scripts/trace_valleys.py [segment ids]`, then "
         "`make layers`)",
