@@ -62,8 +62,8 @@ MARK = "(scripts/trace_valleys.py)"
 STRAIGHT_LEGS: set[tuple[str, int]] = set()
 
 #: Segments traced by default: Bishkek-Torugart-Kashgar, Bishkek-Osh, Osh-Irkeshtam, Barskoon-Bedel
-#: (not balykchy--barskoon: GEBCO has the Issyk-Kul bed, a path would cross the lake;
-#: not jalal-abad--osh: the cheapest path in the Fergana valley runs through Uzbekistan).
+#: (not balykchy--barskoon: GEBCO gives Issyk-Kul a flat 1,600 m surface, so the cheapest path
+#: would cross the lake).
 DEFAULT_SEGMENTS = [
     "tokmok--balykchy",
     "kochkor--naryn",
@@ -73,11 +73,13 @@ DEFAULT_SEGMENTS = [
     "naryn--at-bashy",
     "at-bashy--torugart-kg",
     "torugart-kg--torugart-cn-port",
+    "jalal-abad--osh",
     "osh--sary-tash",
     "sary-tash--irkeshtam-kg",
     "irkeshtam-kg--irkeshtam-cn-port",
     "barskoon--bedel-kg",
     "bedel-cn--uchturpan",
+    "karkyra--karakol",
 ]
 
 
