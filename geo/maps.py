@@ -1333,3 +1333,72 @@ def add_relief(
     overlay.url = url_path  # folium would read a relative path as a local file
     overlay.add_to(m)
     return overlay
+
+
+#: Radius (px) of the largest proportional symbol; others scale by the square root of value.
+SYMBOL_MAX_RADIUS_PX = 18.0
+SYMBOL_MIN_RADIUS_PX = 3.0
+
+
+def symbol_radius_px(value: float, max_value: float) -> float:
+    """Radius of a proportional symbol: area proportional to ``value`` (0 if not positive).
+
+    Parameters
+    ----------
+    value, max_value : float
+        The symbol's value and the largest value it is compared with (the map's maximum).
+
+    Returns
+    -------
+    float
+        ``SYMBOL_MAX_RADIUS_PX * sqrt(value / max_value)``, at least
+        ``SYMBOL_MIN_RADIUS_PX`` for a positive value.
+    """
+    if not (value > 0 and max_value > 0):
+        return 0.0
+    return max(SYMBOL_MIN_RADIUS_PX, SYMBOL_MAX_RADIUS_PX * math.sqrt(value / max_value))
+
+
+def symbol_group(
+    points: pd.DataFrame,
+    *,
+    indicator_label: str,
+    unit: str,
+    max_value: float,
+    name: str = "Cities without a polygon",
+) -> folium.FeatureGroup:
+    """Regions without a polygon of their own (Osh city) as proportional circles.
+
+    Parameters
+    ----------
+    points : DataFrame
+        One row per region with a value: ``code``, ``name``, ``lat``, ``lon``, ``value``;
+        optional ``year``, ``period``, ``source``, ``note``.
+    indicator_label, unit : str
+        Shown in the tooltip.
+    max_value : float
+        The largest value on the map (the symbol of that value has the largest radius).
+    name : str
+        Group name.
+
+    Returns
+    -------
+    FeatureGroup
+        Circle markers (class ``corridor-symbol``); the tooltip's first line is
+        ``"<name> (<code>)"`` so a click selects the region like a polygon's.
+    """
+    _require_columns(points, ["code", "name", "lat", "lon", "value"], "symbol points")
+    fg = folium.FeatureGroup(name=esc(name), show=True)
+    for _, row in points.iterrows():
+        radius = symbol_radius_px(float(row["value"]), max_value)
+        if radius <= 0:
+            continue
+        tip = _tip([(indicator_label, f"{fmt_number(row['value'])} {unit}"),
+                    ("period", _period(row)), ("source", row.get("source")),
+                    ("note", row.get("note"))], title=f"{row['name']} ({row['code']})")
+        folium.CircleMarker(
+            location=[float(row["lat"]), float(row["lon"])], radius=radius,
+            color="#3f007d", weight=1.5, fill=True, fill_color="#807dba", fill_opacity=0.75,
+            tooltip=folium.Tooltip(tip, sticky=True), class_name="corridor-symbol",
+        ).add_to(fg)
+    return fg

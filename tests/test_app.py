@@ -9,6 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import geo.boundaries
 import geo.indicators
 import geo.maps
 from geo.errors import GeoDataError
@@ -133,7 +134,9 @@ def test_choropleth_values_match_the_chosen_year_and_indicator():
         that_year = rows[rows["year"] == year]
         on_map = {c: v for c, v in shown.items() if v != "no data"}
         assert on_map, choice
-        assert set(on_map) == set(that_year["region"]) & set(load_layer("oblasts")["code"])
+        # drawn on that year's boundaries (geo.boundaries.oblasts_for_year)
+        drawn = set(geo.boundaries.oblasts_for_year(year)["code"])
+        assert set(on_map) == set(that_year["region"]) & drawn
         for code, text in on_map.items():
             # one of the region's figures of that year (sources may give several)
             allowed = {f"{geo.maps.fmt_number(v)} {unit}"
@@ -165,7 +168,7 @@ def test_query_params_restore_layers_region_and_view():
     assert "corridor-flow" in args["feature_group"]
     assert "corridor-selected" in args["feature_group"]
     assert args["center"] == [41.5, 75.0] and args["zoom"] == 7
-    assert at.subheader[0].value == "Naryn (KG-N)"
+    assert "Naryn (KG-N)" in [h.value for h in at.subheader]
     no_failure(at)
     assert not at.error
 
@@ -178,7 +181,7 @@ def test_bad_query_params_fall_back_to_defaults():
     assert at.selectbox(key="year").value == "latest"
     assert at.selectbox(key="scheme").value == "quantiles"
     assert map_args(at)["center"] is None
-    assert not at.subheader
+    assert not [h.value for h in at.subheader if not h.value.startswith("Change ")]
 
 
 def test_changing_a_selector_keeps_the_base_map_and_updates_the_groups():
@@ -244,3 +247,199 @@ def test_default_mode_offers_tiles_as_a_layer_and_keeps_assets_local(monkeypatch
     assert any("OpenStreetMap" in c.value for c in at.caption)
     at.checkbox(key="show_tiles").uncheck().run()
     assert "L.tileLayer(" not in map_args(at)["feature_group"]
+
+
+# --------------------------------------------------------------------------- regional views
+
+
+def _legend_text(at: AppTest) -> str:
+    """The text of the legend under the map (tags stripped, entities decoded)."""
+    import html
+    import re
+
+    bodies = [h.proto.body for h in at.get("html") if "corridor-legend-line" in h.proto.body]
+    assert len(bodies) == 1
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", bodies[0])).split())
+
+
+def _per_person_case() -> tuple[str, str, int, dict[str, float], str]:
+    """A menu choice the catalogue allows per person and a year where regions on that year's
+    map have a per-person value: (key, unit, year, {code: per-capita}, per-capita unit)."""
+    from geo.boundaries import oblasts_for_year
+    from webapp.map import per_person_allowed
+
+    df = geo.indicators.load_data()
+    for r in indicator_options().itertuples():
+        if not per_person_allowed(r.indicator):
+            continue
+        for y in sorted(r.years, reverse=True):
+            t = geo.indicators.regional_table(df, r.indicator, int(y), per_capita_view=True)
+            drawn = set(oblasts_for_year(int(y))["code"]) | {"KG-GO"}
+            t = t[(t["unit"] == r.unit) & t["region"].isin(drawn)].dropna(subset=["per_capita"])
+            if len(t):
+                return (r.key, r.unit, int(y), dict(zip(t["region"], t["per_capita"], strict=True)),
+                        str(t["per_capita_unit"].iloc[0]))
+    pytest.fail("no indicator with a per-person value to test")
+
+
+def test_per_person_view_divides_by_the_shipped_population():
+    key, unit, year, per_capita, pc_unit = _per_person_case()
+    at = run_app(indicator=key, year=str(year), per="per person")
+    no_failure(at)
+    assert at.radio(key="per").value == "per person"
+    shown = _choropleth_values(map_args(at)["feature_group"])
+    on_map = {c: v for c, v in shown.items() if v != "no data"}
+    assert on_map == {c: f"{geo.maps.fmt_number(v)} {pc_unit}" for c, v in per_capita.items()}
+    legend = _legend_text(at)
+    assert f"per person ({pc_unit})" in legend
+    # back to absolute values: the shipped figure in its own unit
+    at.radio(key="per").set_value("absolute").run()
+    no_failure(at)
+    assert at.query_params["per"] == "absolute"
+    shown = _choropleth_values(map_args(at)["feature_group"])
+    assert all(shown[c].endswith(f" {unit}") for c in per_capita)
+    assert f"({unit})" in _legend_text(at)
+
+
+def test_no_per_person_toggle_where_it_makes_no_sense():
+    at = run_app(indicator="population [persons]", per="per person")
+    no_failure(at)
+    assert not [r for r in at.radio if r.key == "per"]
+    assert "per person" not in _legend_text(at)
+
+
+def _feature(groups: str, code: str) -> dict:
+    """The choropleth GeoJSON feature of ``code`` (geometry and properties)."""
+    decoder = json.JSONDecoder()
+    start = 0
+    while (start := groups.find('{"bbox"', start) if '{"bbox"' in groups else
+           groups.find('{"features"', start)) != -1:
+        obj, _ = decoder.raw_decode(groups, start)
+        for f in obj.get("features", []):
+            if f["properties"].get("code") == code and "tip" in f["properties"]:
+                return f
+        start += 1
+    raise AssertionError(f"no feature {code}")
+
+
+def test_2019_map_draws_the_pre_2022_boundaries_and_notes_the_break():
+    import shapely.geometry
+
+    from geo.boundaries import map_coverage, oblasts_for_year
+
+    at = run_app(indicator="population [persons]", year="2019")
+    no_failure(at)
+    args = map_args(at)
+    shown = _choropleth_values(args["feature_group"])
+    assert set(shown) == set(oblasts_for_year(2019)["code"])
+    assert not {"KZ-10", "KZ-33", "KZ-62"} & set(shown)  # Abai, Zhetysu, Ulytau: not yet
+    east = _feature(args["feature_group"], "KZ-63")
+    assert "East Kazakhstan region (incl. Abai)" in east["properties"]["tip"]
+    semey = shapely.geometry.Point(80.23, 50.41)  # Semey, in Abai region since 2022
+    assert shapely.geometry.shape(east["geometry"]).buffer(0.01).covers(semey)
+    df = geo.indicators.load_data()
+    t = geo.indicators.regional_table(df, "population", 2019)
+    n, total = map_coverage(set(t.dropna(subset=["value"])["region"]) & set(shown) | (
+        set(t["region"]) & {"KG-GO"}), 2019)
+    legend = _legend_text(at)
+    assert f"{n} of {total} regions have data for 2019" in legend
+    for name in ("East Kazakhstan region (incl. Abai)", "Almaty Region (incl. Zhetysu)",
+                 "Karaganda region (incl. Ulytau)"):
+        assert name in legend
+    # the base map stays byte-identical when the year (and so the boundaries) change
+    at.selectbox(key="year").set_value("2023").run()
+    no_failure(at)
+    after = map_args(at)
+    assert after["script"] == args["script"]
+    shown = _choropleth_values(after["feature_group"])
+    assert {"KZ-10", "KZ-33", "KZ-62"} <= set(shown)
+    assert "Drawn on the boundaries" not in _legend_text(at)
+    assert "regions have data for 2023" in _legend_text(at)
+
+
+@pytest.fixture
+def osh_city_row(monkeypatch):
+    """The shipped data plus one test row for Osh city (KG-GO, no polygon of its own)."""
+    import pandas as pd
+
+    original = geo.indicators.load_data
+
+    def with_osh(*args, **kwargs):
+        df = original(*args, **kwargs)
+        row = df[(df["indicator"] == "population") & (df["region"] == "KG-T")].iloc[[0]].copy()
+        row["region"], row["note"] = "KG-GO", "test fixture: Talas's row under Osh city's code"
+        return pd.concat([df, row], ignore_index=True)
+
+    monkeypatch.setattr(geo.indicators, "load_data", with_osh)
+    return with_osh
+
+
+def test_city_without_polygon_is_a_proportional_symbol_and_clickable(osh_city_row):
+    df = osh_city_row()
+    osh = df[df["region"] == "KG-GO"].iloc[0]
+    year = int(osh["year"])
+    at = run_app(indicator="population [persons]", year=str(year))
+    no_failure(at)
+    groups = map_args(at)["feature_group"]
+    assert groups.count("corridor-symbol") == 1 and "Osh city (KG-GO)" in groups
+    values = geo.indicators.regional_table(df, "population", year)
+    radius = geo.maps.symbol_radius_px(float(osh["value"]), float(values["value"].max()))
+    assert f'"radius": {radius}' in groups
+    # a click on the symbol selects Osh city like a polygon
+    at.session_state["corridor_map"] = {
+        "last_object_clicked": {"lat": 40.5, "lng": 72.8},
+        "last_object_clicked_tooltip": "Osh city (KG-GO)\npopulation: ...",
+    }
+    at.run()
+    no_failure(at)
+    assert "Osh city (KG-GO)" in [h.value for h in at.subheader]
+
+
+def test_region_click_lists_every_series_with_sources_and_human_columns():
+    from webapp.map import region_rows
+
+    df = geo.indicators.load_data()
+    at = run_app(region="KG-T")
+    no_failure(at)
+    table = [d.value for d in at.dataframe if "Series" in d.value.columns]
+    assert len(table) == 1
+    table = table[0]
+    assert list(table.columns) == ["Group", "Series", "Year", "Period", "Value", "Unit",
+                                   "Source", "Note"]
+    expected = region_rows(df, "KG-T")
+    assert len(table) == len(expected) >= len(geo.indicators.region_series(df, "KG-T"))
+    # Talas FDI (the article's Table 1, shipped in thousand USD) is among the investment rows
+    fdi = table[table["Series"].str.startswith("foreign direct investment")]
+    assert len(fdi) == 5 and set(fdi["Group"]) == {"investment"}
+    sources = [d.value for d in at.dataframe if "Citation" in d.value.columns]
+    assert len(sources) == 1 and set(sources[0]["Key"]) == set(table["Source"])
+
+
+def test_change_over_the_years_chart_has_every_region_year():
+    from webapp.map import change_frame, region_names
+
+    at = run_app(indicator="population [persons]")
+    no_failure(at)
+    assert "Change 2018-2024: population" in [h.value for h in at.subheader]
+    import pyarrow as pa
+
+    charts = [c for c in at.get("vega_lite_chart") if any(
+        lay.get("encoding", {}).get("color", {}).get("field") == "region"
+        for lay in json.loads(c.proto.spec).get("layer", []))]
+    assert len(charts) == 1
+    frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in charts[0].proto.datasets]
+    lines = next(f for f in frames if "region" in f.columns)
+    rules = next(f for f in frames if "what" in f.columns)
+    df = geo.indicators.load_data()
+    frame = change_frame(df, "population", "persons", list(range(2018, 2025)),
+                         region_names(load_layer("oblasts")))
+    assert len(lines) == len(frame) > 0
+    assert sorted(zip(lines["region"], lines["year"], lines["value"], strict=True)) == sorted(
+        zip(frame["region"], frame["year"], frame["value"], strict=True))
+    # East Kazakhstan before 2022 (incl. Abai) is a line of its own, not today's region
+    before = set(lines.loc[lines["year"] < 2022, "region"])
+    after = set(lines.loc[lines["year"] >= 2022, "region"])
+    assert not [r for r in after if "incl. Abai" in r]
+    if geo.indicators.regional_table(df, "population", 2019)["region"].eq("KZ-63").any():
+        assert "East Kazakhstan region (incl. Abai) (KZ-63)" in before
+    assert rules["year"].tolist() == [2022]  # the boundary change is marked

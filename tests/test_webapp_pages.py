@@ -118,14 +118,14 @@ def test_trade_page_bilateral_chart_and_table(trade_app):
         assert "width" not in spec and "facet" not in spec
     spec = json.loads(charts[0].proto.spec)
     assert spec["layer"][0]["mark"]["type"] == "bar"
-    table = frame_with(at, "flow")
-    assert set(table["source"]) == set(trade.DEFAULT_SOURCES)
-    assert table["year"].between(2018, 2024).all()
-    assert {"period", "note", "unit"} <= set(table.columns)
+    table = frame_with(at, "Flow")
+    assert set(table["Source"]) == set(trade.DEFAULT_SOURCES)
+    assert table["Year"].between(2018, 2024).all()
+    assert {"Period", "Note", "Unit"} <= set(table.columns)
     # every figure of the default sources is in the table, e.g. KG NSC 2023 KZ exports 862.2
-    row = table[(table["source"] == "kg_nsc") & (table["year"] == 2023)
-                & (table["flow"] == "KZ → KG") & (table["indicator"] == "exports")]
-    assert row["value"].tolist() == [862.2]
+    row = table[(table["Source"] == "kg_nsc") & (table["Year"] == 2023)
+                & (table["Flow"] == "KZ → KG") & (table["Indicator"] == "exports")]
+    assert row["Value"].tolist() == [862.2]
 
 
 def test_bilateral_chart_marks_partial_periods():
@@ -146,7 +146,7 @@ def test_trade_page_source_selector_filters_table():
     at = run(_trade_script)
     at.multiselect(key="trade_sources").set_value(["kz_mti"]).run()
     assert not at.exception and not at.error
-    assert set(frame_with(at, "flow")["source"]) == {"kz_mti"}
+    assert set(frame_with(at, "Flow")["Source"]) == {"kz_mti"}
     at.multiselect(key="trade_sources").set_value([]).run()
     assert "Choose at least one source." in [i.value for i in at.info]
 
@@ -154,15 +154,15 @@ def test_trade_page_source_selector_filters_table():
 def test_trade_page_mirror_comparison_and_inconsistencies(trade_app):
     at = trade_app
     assert at.selectbox(key="mirror_year").value == 2023
-    mirror = frame_with(at, "disagrees")
-    assert set(mirror["year"]) == {2023}
-    assert mirror.set_index("source").loc["kz_mti", "disagrees"]
+    mirror = frame_with(at, "Differs from another source")
+    assert set(mirror["Year"]) == {2023}
+    assert mirror.set_index("Source").loc["kz_mti", "Differs from another source"]
     assert any("differ by more than 5%" in w.value for w in at.warning)
     gaps = " ".join(m.value for m in at.markdown)
     assert "gap -332.0" in gaps and "gap +445.5" in gaps  # 2023 and 2024 (Jan-Nov)
     at.selectbox(key="mirror_year").set_value(2022).run()
     assert not at.exception
-    assert set(frame_with(at, "disagrees")["year"]) == {2022}
+    assert set(frame_with(at, "Differs from another source")["Year"]) == {2022}
 
 
 def test_trade_page_zhetysu_and_macro(trade_app):
@@ -171,9 +171,96 @@ def test_trade_page_zhetysu_and_macro(trade_app):
     assert any(lab.startswith("GRP growth, ") for lab in labels) and len(labels) >= 5
     # the unit is in the label, so a narrow card never cuts it off
     assert metric(at, "Average wage (lower bound), USD per month (H1 2024)") == "> 330"
-    macro = frame_with(at, "region")
-    assert {"CN-KZ", "CN-KG", "KZ-UZ"} <= set(macro["region"])
-    assert not macro["region"].isin(["KZ-KG", "KG-KZ"]).any()
+    macro = frame_with(at, "Region")
+    assert {"CN-KZ", "CN-KG", "KZ-UZ"} <= set(macro["Region"])
+    assert not macro["Region"].isin(["KZ-KG", "KG-KZ"]).any()
+
+
+def test_trade_page_fdi_trade_panel_beside_the_seed(trade_app):
+    at = trade_app
+    panel = stats.fdi_trade_panel(indicators.load_data())
+    seed = stats.talas_correlation()
+    table = frame_with(at, "Relation")
+    assert list(table.columns) == ["Relation", "n (pairs)", "Pearson r",
+                                   "p-value (two-sided)"]
+    talas, pooled, within = table.to_dict("records")
+    assert "Talas" in talas["Relation"] and talas["Pearson r"] == f"{seed.r:.2f}" == "0.84"
+    assert talas["n (pairs)"] == seed.n
+    assert talas["p-value (two-sided)"] == f"{seed.p_value:.3f}"
+    assert pooled["n (pairs)"] == panel.n
+    if panel.pooled is None:
+        assert pooled["Pearson r"] == pooled["p-value (two-sided)"] == "not computable"
+    else:
+        assert pooled["Pearson r"] == f"{panel.pooled.r:.2f}"
+        assert pooled["p-value (two-sided)"] == f"{panel.pooled.p_value:.3f}"
+    if panel.within is None:
+        assert within["Pearson r"] == "not computable"
+    else:
+        assert within["Pearson r"] == f"{panel.within.r:.2f}"
+        assert within["n (pairs)"] == panel.within.n
+    text = " ".join(rendered_text(at))
+    if panel.reason:
+        assert escape_markdown(panel.reason) in text
+    assert escape_markdown(stats.PANEL_CAVEAT) in text
+
+
+def _panel_script(df):
+    from webapp import trade
+
+    trade._panel_section(df)
+
+
+def test_panel_section_shows_pooled_and_within_figures():
+    """A synthetic panel (test fixture, not data): three oblasts x three years."""
+    base = indicators.load_data()
+    rows = []
+    for i, region in enumerate(["KG-C", "KG-T", "KG-Y"]):
+        for j, year in enumerate([2021, 2022, 2023]):
+            fdi = 10.0 * (i + 1) + j * (1 + i)
+            rows.append({"region": region, "year": year, "period": "year",
+                         "indicator": "fdi_inflow", "value": fdi, "unit": "million USD",
+                         "source": "fixture", "note": "synthetic"})
+            rows.append({"region": region, "year": year, "period": "year",
+                         "indicator": "trade_turnover_with_kz",
+                         "value": 50.0 * (i + 1) + (j * j) * 3.0 - i, "unit": "million USD",
+                         "source": "fixture", "note": "synthetic"})
+    df = pd.concat([base, pd.DataFrame(rows)], ignore_index=True)
+    panel = stats.fdi_trade_panel(df)
+    assert panel.pooled is not None and panel.within is not None
+    assert panel.pooled.r != panel.within.r
+    at = run(_panel_script, df)
+    pooled, within = frame_with(at, "Relation").to_dict("records")[1:]
+    assert (pooled["n (pairs)"], pooled["Pearson r"], pooled["p-value (two-sided)"]) == (
+        9, f"{panel.pooled.r:.2f}", f"{panel.pooled.p_value:.3f}")
+    assert (within["n (pairs)"], within["Pearson r"], within["p-value (two-sided)"]) == (
+        9, f"{panel.within.r:.2f}", f"{panel.within.p_value:.3f}")
+    assert not at.info  # nothing "not computable"
+    pairs = frame_with(at, "FDI inflow (million USD)")
+    assert len(pairs) == 9 and "Trade with the neighbour (million USD)" in pairs.columns
+    assert escape_markdown(stats.PANEL_CAVEAT) in " ".join(rendered_text(at))
+
+
+@pytest.mark.parametrize("script", ["trade", "data"])
+def test_trade_and_data_tables_have_human_column_names(script, trade_app):
+    at = trade_app if script == "trade" else run(_data_script)
+    assert at.dataframe
+    for d in at.dataframe:
+        for col in d.value.columns:
+            # no code names (snake_case) and the unit in brackets where the code had one
+            statistic = col.split(" ")[0] in {"n", "p-value"}  # written as in statistics
+            assert "_" not in col and (col[:1].isupper() or statistic), (
+                col, list(d.value.columns))
+    if script == "trade":
+        balance = frame_with(at, "Balance (million USD)")
+        assert "KZ exports (million USD)" in balance.columns
+
+
+def test_human_column_names():
+    assert charts.human_column("kz_exports_musd") == "KZ exports (million USD)"
+    assert charts.human_column("turnover_gap_musd") == "Turnover gap (million USD)"
+    assert charts.human_column("length_km") == "Length (km)"
+    assert charts.human_column("crossing_time_h") == "Crossing time (h)"
+    assert charts.human_column("fdi_musd") == "FDI inflow (million USD)"
 
 
 # --------------------------------------------------------------------------- data page
@@ -189,12 +276,12 @@ def test_data_page_downloads_and_attributions():
     for credit, _word in data_sources.REQUIRED_CREDITS:
         assert escape_markdown(credit) in text
     manifest = json.loads(LAYERS_DIR.joinpath("manifest.json").read_text())
-    layers = frame_with(at, "attribution")
-    assert set(layers["key"]) == set(manifest["sources"])
+    layers = frame_with(at, "Attribution")
+    assert set(layers["Key"]) == set(manifest["sources"])
     risky = [w.value for w in at.warning if "PROVENANCE RISK" in w.value]
     assert len(risky) == 1 and "plotly" in risky[0]
-    srcs = frame_with(at, "citation")
-    assert set(srcs["key"]) == set(indicators.load_sources().index)
+    srcs = frame_with(at, "Citation")
+    assert set(srcs["Key"]) == set(indicators.load_sources().index)
 
 
 def test_data_page_uploader_good_then_bad():
@@ -275,7 +362,7 @@ def test_upload_text_is_never_html():
     at = run(_upload_script, bad, "x.csv")
     assert escape_markdown(XSS) in at.error[0].value
     at = run(_upload_script, good, "ok.csv")
-    assert XSS in frame_with(at, "note")["note"].tolist()
+    assert XSS in frame_with(at, "Note")["Note"].tolist()
 
 
 # --------------------------------------------------------------------------- helpers

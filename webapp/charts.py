@@ -68,6 +68,20 @@ HUMAN_COLUMNS: dict[str, str] = {
     "to_name": "To",
     "mode": "Mode",
     "route": "Route",
+    "group": "Group",
+    "partial": "Partial period",
+    "disagrees": "Differs from another source",
+    "kz_exports_range": "KZ exports range (million USD)",
+    "dataset": "Data set",
+    "regions": "Regions",
+    "years": "Years",
+    "label": "Series",
+    "region": "Region",
+    "alternatives": "Other sources",
+    "fdi_musd": "FDI inflow (million USD)",
+    "trade_musd": "Trade with the neighbour (million USD)",
+    "fdi_source": "FDI source",
+    "trade_source": "Trade source",
 }
 
 
@@ -302,3 +316,74 @@ def talas_chart(pairs: pd.DataFrame, inv_unit: str, exp_unit: str) -> alt.LayerC
     line = points.transform_regression("investment", "exports").mark_line(
         color="#c0392b", strokeDash=[5, 3])
     return alt.layer(points, labels, line).properties(height=320, autosize=FIT_WIDTH)
+
+
+def indicator_years(
+    frame: pd.DataFrame, title: str, unit: str, *, selected: str | None = None,
+    break_years: tuple[int, ...] = (),
+) -> alt.LayerChart:
+    """Every region's yearly values of one indicator: one line per region (change over time).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``region`` (display name), ``year``, ``value``.
+    title, unit : str
+        Axis title.
+    selected : str, optional
+        Display name of the selected region, drawn thick.
+    break_years : tuple of int
+        Years of a boundary change, marked with a dashed rule.
+    """
+    data = frame.assign(year=frame["year"].astype(int),
+                        selected=frame["region"] == selected if selected else False)
+    label = f"{title} ({unit})"
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=year_axis(),
+            y=alt.Y("value:Q", title=label),
+            color=alt.Color("region:N", title="Region", legend=alt.Legend(columns=2)),
+            strokeWidth=alt.condition("datum.selected", alt.value(4), alt.value(1.5)),
+            tooltip=[alt.Tooltip("region:N", title="Region"),
+                     alt.Tooltip("year:Q", format="d", title="Year"),
+                     alt.Tooltip("value:Q", format=",.1f", title=label)],
+        )
+    )
+    rules = alt.Chart(pd.DataFrame({"year": list(break_years),
+                                    "what": ["boundary change"] * len(break_years)})).mark_rule(
+        strokeDash=[4, 3], color="#666").encode(
+        x="year:Q", tooltip=[alt.Tooltip("what:N", title="Break"),
+                             alt.Tooltip("year:Q", format="d", title="Year")])
+    return alt.layer(lines, rules).properties(height=300, autosize=FIT_WIDTH)
+
+
+#: Unit suffixes of column names and how a table header shows them.
+UNIT_SUFFIXES: dict[str, str] = {
+    "_musd": "million USD", "_usd_per_t": "USD/t", "_km2": "km²", "_km": "km", "_h": "h",
+    "_pct": "%", "_m": "m",
+}
+_ACRONYMS = {"kz": "KZ", "kg": "KG", "cn": "CN", "fdi": "FDI", "grp": "GRP", "gdp": "GDP",
+             "usd": "USD", "id": "ID"}
+
+
+def human_column(name: str) -> str:
+    """A table header for a column name: :data:`HUMAN_COLUMNS`, else the words with the unit
+    in brackets (``kz_exports_musd`` -> ``KZ exports (million USD)``)."""
+    if name in HUMAN_COLUMNS:
+        return HUMAN_COLUMNS[name]
+    unit = ""
+    for suffix, text in UNIT_SUFFIXES.items():
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name, unit = name[: -len(suffix)], f" ({text})"
+            break
+    words = [_ACRONYMS.get(w, w) for w in name.split("_") if w]
+    if words and words[0] == words[0].lower():
+        words[0] = words[0].capitalize()
+    return " ".join(words) + unit
+
+
+def human_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every column renamed by :func:`human_column`."""
+    return frame.rename(columns={c: human_column(str(c)) for c in frame.columns})

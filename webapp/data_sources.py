@@ -19,6 +19,7 @@ from geo import indicators
 from geo.errors import GeoDataError, Problem
 from geo.layers import LAYERS_DIR
 from webapp import escape_markdown, guarded, show_error
+from webapp.charts import human_frame
 from webapp.data import sources_table
 
 #: Session-state key of the validated upload (read by the Map page).
@@ -115,10 +116,10 @@ def show_upload(data: bytes, name: str) -> pd.DataFrame | None:
     st.subheader("What can be mapped")
     avail = indicators.available_indicators(df)
     avail["years"] = avail["years"].map(lambda ys: ", ".join(str(y) for y in ys))
-    st.dataframe(avail, hide_index=True, width="stretch")
+    st.dataframe(human_frame(avail), hide_index=True, width="stretch")
     st.subheader("Rows")
-    st.dataframe(df, hide_index=True, width="stretch",
-                 column_config={"year": st.column_config.NumberColumn("year", format="%d")})
+    st.dataframe(human_frame(df), hide_index=True, width="stretch",
+                 column_config={"Year": st.column_config.NumberColumn(format="%d")})
     return df
 
 
@@ -214,11 +215,11 @@ def _attributions_section() -> None:
                    f"{escape_markdown(r.layers or 'no layer')}): {escape_markdown(r.attribution)}"
                    f" Licence: {escape_markdown(r.licence)}.")
     st.subheader("Layer sources (layers/manifest.json)")
-    st.dataframe(layers, hide_index=True, width="stretch")
+    st.dataframe(human_frame(layers), hide_index=True, width="stretch")
     st.subheader("Data sources (data/sources.csv)")
     st.caption("Figures are facts quoted with attribution to the source named in each row; "
                "the licence column gives each source's terms.")
-    st.dataframe(sources_table(), hide_index=True, width="stretch")
+    st.dataframe(human_frame(sources_table()), hide_index=True, width="stretch")
 
 
 @guarded

@@ -19,7 +19,7 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import indicators, maps, offline
+from geo import boundaries, indicators, maps, offline
 from geo.errors import GeoDataError
 from webapp import escape_markdown, guarded, show_error
 from webapp.data import end_names, layer, sources_table, tidy_data
@@ -40,6 +40,9 @@ SCHEME_LABELS = {
     "equal_interval": "Equal interval",
 }
 LATEST = "latest"
+ABSOLUTE, PER_PERSON = "absolute", "per person"
+#: Where a region without a polygon of its own is drawn (id in the places layer).
+SYMBOL_PLACES = {"KG-GO": "osh"}
 OTHER_GROUP = "other"
 MAP_HEIGHT_PX = 620
 #: Display simplification of polygons (degrees, about 500 m): keeps the page payload small.
@@ -59,6 +62,13 @@ def _relief() -> tuple[str, list[list[float]], str] | None:
     from geo import terrain
 
     return terrain.relief_overlay()
+
+
+@st.cache_resource(show_spinner=False)
+def oblasts_of_year(year: int | None) -> gpd.GeoDataFrame:
+    """The region polygons of ``year`` (:func:`geo.boundaries.oblasts_for_year`); ``None``:
+    today's layer."""
+    return layer("oblasts") if year is None else boundaries.oblasts_for_year(year)
 
 
 def _try_layer(name: str) -> gpd.GeoDataFrame | None:
@@ -161,6 +171,14 @@ def indicator_options(df: pd.DataFrame, oblast_codes: set[str]) -> pd.DataFrame:
     within a group the ones covering most regions first.
     """
     on_map = df[df["region"].isin(oblast_codes)]
+    usd = indicators.usd_values(df)
+    on_map = pd.concat([on_map, usd[usd["region"].isin(oblast_codes)]], ignore_index=True)
+    for key, (other, other_unit, _factor) in indicators.INDICATOR_ALIASES.items():
+        # rows regional_table shows under the catalogue key (availability only: the values
+        # the map draws come from regional_table itself)
+        alias = (on_map["indicator"] == other) & (on_map["unit"] == other_unit)
+        on_map.loc[alias, ["indicator", "unit"]] = [key,
+                                                    indicators.REGIONAL_INDICATORS[key].unit]
     avail = indicators.available_indicators(on_map)
     avail = avail[avail["period"] == "year"].reset_index(drop=True)
     if avail.empty:
@@ -185,9 +203,15 @@ def indicator_name(indicator: str) -> str:
     return info.label if info is not None else indicator.replace("_", " ")
 
 
+def per_person_allowed(indicator: str) -> bool:
+    """Whether the catalogue says a per-person view of ``indicator`` makes sense."""
+    info = indicators.REGIONAL_INDICATORS.get(indicator)
+    return info is not None and info.per_capita
+
+
 def _indicator_choice(
     df: pd.DataFrame, oblast_codes: set[str]
-) -> tuple[str, str, str, int | None]:
+) -> tuple[str, str, str, int | None, bool]:
     """Sidebar selectors: indicator and unit, year, scheme; synced to the URL query.
 
     One choice is one (indicator, unit) pair, so regions reported in different units (tenge,
@@ -195,7 +219,8 @@ def _indicator_choice(
 
     Returns
     -------
-    (indicator, unit, scheme, year) : year ``None`` means each region's latest year.
+    (indicator, unit, scheme, year, per_person) : year ``None`` means each region's latest
+    year; ``per_person`` only where :func:`per_person_allowed`.
     """
     avail = indicator_options(df, oblast_codes)
     keys = list(avail["key"])
@@ -208,6 +233,17 @@ def _indicator_choice(
         help="group: indicator [unit]; within a group, the ones covering most regions first",
     )
     row = avail.iloc[keys.index(choice)]
+    per_person = False
+    if per_person_allowed(row["indicator"]):
+        views = [ABSOLUTE, PER_PERSON]
+        view = st.sidebar.radio("View", views, index=query_choice("per", views, ABSOLUTE),
+                                key="per", horizontal=True,
+                                help="per person: the value divided by the region's shipped "
+                                     "population of the same year")
+        st.query_params["per"] = view
+        per_person = view == PER_PERSON
+    elif "per" in st.query_params:
+        del st.query_params["per"]
     year_opts = [LATEST, *[str(y) for y in sorted(row["years"], reverse=True)]]
     year_txt = st.sidebar.selectbox(
         "Year", year_opts, index=query_choice("year", year_opts, LATEST), key="year",
@@ -219,22 +255,76 @@ def _indicator_choice(
     )
     st.query_params.update({"indicator": choice, "year": year_txt, "scheme": scheme})
     year = None if year_txt == LATEST else int(year_txt)
-    return row["indicator"], row["unit"], scheme, year
+    return row["indicator"], row["unit"], scheme, year, per_person
 
 
 def choropleth_values(
-    df: pd.DataFrame, codes: set[str], indicator: str, unit: str, year: int | None
+    df: pd.DataFrame, codes: set[str], indicator: str, unit: str, year: int | None,
+    *, per_person: bool = False,
 ) -> pd.DataFrame:
-    """One row per region of the chosen indicator, unit and year (``None``: latest)."""
-    same_unit = df[(df["unit"] == unit) & df["region"].isin(codes)]
-    return indicators.indicator_table(same_unit, indicator, year)
+    """One row per region of the chosen indicator, unit and year (``None``: latest).
+
+    A year of a catalogued indicator comes from :func:`geo.indicators.regional_table` (USD
+    conversions and aliases included); ``per_person`` puts its ``per_capita`` column in
+    ``value`` and ``per_capita_unit`` in ``unit`` (NaN, "no data", where the region has no
+    population that year).
+    """
+    if year is not None and indicator in indicators.REGIONAL_INDICATORS:
+        table = indicators.regional_table(df, indicator, year, per_capita_view=per_person)
+        table = table[(table["unit"] == unit) & table["region"].isin(codes)]
+    else:
+        same_unit = df[(df["unit"] == unit) & df["region"].isin(codes)]
+        table = indicators.indicator_table(same_unit, indicator, year)
+        if per_person:
+            table = indicators.per_capita(table, df)
+    if per_person:
+        table = table.assign(value=table["per_capita"], unit=table["per_capita_unit"])
+    return table.reset_index(drop=True)
+
+
+def per_person_unit(unit: str, df: pd.DataFrame) -> str:
+    """The unit of a per-person view of ``unit`` (as :func:`geo.indicators.per_capita`)."""
+    probe = pd.DataFrame({"region": ["-"], "year": [0], "value": [0.0], "unit": [unit]})
+    return str(indicators.per_capita(probe, df)["per_capita_unit"].iloc[0])
 
 
 # --------------------------------------------------------------------------- legend (outside)
 
 
-def legend_html(legend: maps.LegendInfo, scheme_label: str) -> str:
-    """The choropleth legend as one line of swatches (escaped HTML, drawn under the map)."""
+def coverage_text(with_data: set[str], drawn: set[str], year: int | None) -> str:
+    """"5 of 28 regions have data for 2023" (``year`` None: each region's latest year).
+
+    For a year the count is :func:`geo.boundaries.map_coverage` (that year's regions);
+    for "latest" the regions drawn on today's map.
+    """
+    if year is not None:
+        n, total = boundaries.map_coverage(with_data, year)
+        return f"{n} of {total} regions have data for {year}"
+    n = len(with_data & drawn)
+    return f"{n} of {len(drawn)} regions have data (each its latest year)"
+
+
+def boundary_note(year: int | None) -> str:
+    """Which boundary changes the map of ``year`` undoes ("" when it shows today's)."""
+    if year is None:
+        return ""
+    undone = [s for s in boundaries.SPLITS if year < s.first_year]
+    if not undone:
+        return ""
+    parts = "; ".join(
+        f"{s.name_en} ({s.parent}), split into {', '.join(s.children)} in {s.first_year}"
+        for s in undone)
+    return (f"Drawn on the boundaries of {year}: {parts}. Figures stay under the region the "
+            f"statistics office published them for; the series break at the split.")
+
+
+def legend_html(legend: maps.LegendInfo, scheme_label: str, coverage: str = "",
+                note: str = "") -> str:
+    """The choropleth legend as one line of swatches (escaped HTML, drawn under the map).
+
+    ``coverage`` (the share of regions with data) follows the swatches; ``note`` (the
+    boundary break) goes on a line of its own.
+    """
     items = [
         f'<span style="display:inline-block;width:14px;height:12px;background:{c};'
         f'border:1px solid #888;vertical-align:middle;margin:0 4px 0 10px"></span>'
@@ -249,8 +339,12 @@ def legend_html(legend: maps.LegendInfo, scheme_label: str) -> str:
     )
     head = (f"<b>{maps.esc(legend.title)}</b> ({maps.esc(legend.unit)}), "
             f"{maps.esc(scheme_label.lower())}:")
+    tail = (f' · <span class="corridor-coverage">{maps.esc(coverage)}</span>'
+            if coverage else "")
+    below = (f'<div class="corridor-break" style="color:#555">{maps.esc(note)}</div>'
+             if note else "")
     return (f'<div class="corridor-legend-line" style="font:13px/1.8 sans-serif">{head}'
-            + "".join(items) + "</div>")
+            + "".join(items) + tail + below + "</div>")
 
 
 # --------------------------------------------------------------------------- clicks
@@ -265,13 +359,16 @@ def region_at(oblasts: gpd.GeoDataFrame, lat: float, lon: float) -> pd.Series | 
 _CODE_IN_TIP = re.compile(r"\(([A-Z]{2}-[A-Z0-9]+)\)")
 
 
-def _selected_region(oblasts: gpd.GeoDataFrame, out: dict | None) -> pd.Series | None:
+def _selected_region(oblasts: gpd.GeoDataFrame, out: dict | None,
+                     extra: dict[str, str] | None = None) -> tuple[str, str] | None:
     """The region the user last clicked (a new click wins), else the URL's ``region``.
 
     A click counts for a region only when the clicked object is the region itself (its
     tooltip names it): a click on a checkpoint, hub or corridor opens that object's popup and
-    keeps the selected region (and the map's layers) as they are.
+    keeps the selected region (and the map's layers) as they are. ``extra`` are the
+    regions drawn as symbols ({code: name}). Returns ``(code, name)``.
     """
+    extra = extra or {}
     out = out or {}
     clicked = out.get("last_object_clicked")
     tip = out.get("last_object_clicked_tooltip")
@@ -281,7 +378,7 @@ def _selected_region(oblasts: gpd.GeoDataFrame, out: dict | None) -> pd.Series |
             st.session_state["_map_last_click"] = sig
             first_line = (tip or "").strip().splitlines()[0] if tip else ""
             match = _CODE_IN_TIP.search(first_line)
-            if match and match.group(1) in oblasts.index:
+            if match and (match.group(1) in oblasts.index or match.group(1) in extra):
                 st.query_params["region"] = match.group(1)
             elif tip is None:  # no tooltip reported: the region under the point
                 region = region_at(oblasts, clicked["lat"], clicked["lng"])
@@ -289,27 +386,67 @@ def _selected_region(oblasts: gpd.GeoDataFrame, out: dict | None) -> pd.Series |
                     st.query_params["region"] = region["code"]
     code = st.query_params.get("region")
     if code in oblasts.index:
-        return oblasts.loc[code]
+        return code, str(oblasts.loc[code, "name_en"])
+    if code in extra:
+        return code, extra[code]
     return None
 
 
-def region_details(region: pd.Series, df: pd.DataFrame, indicator: str) -> None:
-    """Time series of the selected region and the sources behind it."""
+#: Column names of the click-a-region table.
+SERIES_COLUMNS = ["group", "label", "year", "period", "value", "unit", "source", "note"]
+
+
+def region_rows(df: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Every regional series of a region: :func:`geo.indicators.region_series` plus the rows
+    shipped under an alias of a catalogue key (Talas FDI as ``foreign_direct_investment`` in
+    thousand USD), shown as shipped under the catalogue's group and name.
+    """
+    rows = indicators.region_series(df, code)
+    parts = [rows]
+    for key, (other, other_unit, _factor) in indicators.INDICATOR_ALIASES.items():
+        sel = df[(df["region"] == code) & (df["indicator"] == other)
+                 & (df["unit"] == other_unit)]
+        if len(sel):
+            info = indicators.REGIONAL_INDICATORS[key]
+            parts.append(sel.assign(group=info.group, label=f"{info.label} (as shipped)")
+                         [list(rows.columns)])
+    if len(parts) == 1:
+        return rows
+    out = pd.concat(parts, ignore_index=True)
+    order = {g: i for i, g in enumerate(indicators.INDICATOR_GROUPS)}
+    out = out.iloc[out["group"].map(order).argsort(kind="stable")]
+    return out.reset_index(drop=True)
+
+
+def region_table(df: pd.DataFrame, code: str) -> pd.DataFrame:
+    """All trade, investment, population and output series of a region, human column names
+    (:func:`region_rows`; USD conversions computed, with their notes)."""
+    rows = region_rows(df, code)
     from webapp import charts
 
-    st.subheader(f"{region['name_en']} ({region['code']})")
-    rows = df[df["region"] == region["code"]]
+    return rows[SERIES_COLUMNS].rename(columns=charts.HUMAN_COLUMNS)
+
+
+def region_details(code: str, name: str, df: pd.DataFrame, indicator: str) -> None:
+    """Every regional series of the selected region and the sources behind them."""
+    from webapp import charts
+
+    st.subheader(f"{name} ({code})")
+    rows = region_rows(df, code)
     if rows.empty:
-        st.info("No statistics for this region in the shipped data.")
+        st.info("No trade, investment or population series for this region in the shipped "
+                "data.")
         return
     series = rows[(rows["indicator"] == indicator) & (rows["period"] == "year")]
-    if len(series) > 1:
+    if series["year"].nunique() > 1:
         unit = series["unit"].iloc[0]
-        st.altair_chart(charts.region_series(series, indicator, unit), width="stretch")
-    table = rows[["indicator", "year", "period", "value", "unit", "source", "note"]]
+        st.altair_chart(charts.region_series(series[series["unit"] == unit],
+                                             indicator_name(indicator), unit),
+                        width="stretch")
+    st.caption(f"All series of {name} ({len(rows)} figures, "
+               f"{rows['indicator'].nunique()} indicators)")
     st.dataframe(
-        table.sort_values(["indicator", "year"]).rename(columns=charts.HUMAN_COLUMNS),
-        hide_index=True, width="stretch",
+        region_table(df, code), hide_index=True, width="stretch", key="region_series",
         column_config={"Year": st.column_config.NumberColumn(format="%d")},
     )
     src = sources_table()
@@ -318,12 +455,38 @@ def region_details(region: pd.Series, df: pd.DataFrame, indicator: str) -> None:
     st.dataframe(used.rename(columns=charts.HUMAN_COLUMNS), hide_index=True, width="stretch")
 
 
+def change_frame(
+    df: pd.DataFrame, indicator: str, unit: str, years: list[int], names: dict[str, str],
+    *, per_person: bool = False,
+) -> pd.DataFrame:
+    """The chosen indicator for every region and year (``region`` as display name).
+
+    Each year's figures are those its map colours (:func:`choropleth_values` on the
+    regions of that year's boundaries, symbol-only cities included), each region named as
+    it was that year (East Kazakhstan incl. Abai before 2022 is a line of its own).
+    """
+    parts = []
+    for y in years:
+        gdf = oblasts_of_year(y)
+        of_year = {**names, **dict(zip(gdf["code"], gdf["name_en"], strict=True))}
+        t = choropleth_values(df, set(gdf["code"]) | set(SYMBOL_PLACES), indicator, unit, y,
+                              per_person=per_person)
+        t = t.dropna(subset=["value"])[["region", "year", "value"]]
+        # a territory is named as it was that year: a pre-split parent is its own line
+        t["region"] = [f"{of_year.get(c, c)} ({c})" for c in t["region"]]
+        parts.append(t)
+    if not parts:
+        return pd.DataFrame(columns=["region", "year", "value"])
+    return pd.concat(parts, ignore_index=True)
+
+
 # --------------------------------------------------------------------------- page
 
 
 def _groups(
     gdfs: dict[str, gpd.GeoDataFrame], values: pd.DataFrame | None, *, label: str, unit: str,
-    scheme: str, region: pd.Series | None, flows: pd.DataFrame | None,
+    scheme: str, region: tuple[str, str] | None, flows: pd.DataFrame | None,
+    symbols: pd.DataFrame | None = None,
 ) -> tuple[list[Any], maps.LegendInfo | None]:
     """The feature groups of the chosen layers, in drawing order, and the legend info."""
     groups: list[Any] = []
@@ -336,8 +499,12 @@ def _groups(
             tolerance_deg=POLYGON_TOLERANCE_DEG,
         )
         groups.append(fg)
-    if region is not None and "oblasts" in gdfs:
-        groups.append(maps.highlight_group(gdfs["oblasts"].loc[[region["code"]]],
+        if symbols is not None and len(symbols):
+            groups.append(maps.symbol_group(
+                symbols, indicator_label=label, unit=unit,
+                max_value=float(values["value"].max(skipna=True))))
+    if region is not None and "oblasts" in gdfs and region[0] in gdfs["oblasts"].index:
+        groups.append(maps.highlight_group(gdfs["oblasts"].loc[[region[0]]],
                                            tolerance_deg=POLYGON_TOLERANCE_DEG))
     if "corridors" in gdfs:
         groups.append(maps.add_corridors(None, gdfs["corridors"], names=end_names(),
@@ -349,6 +516,61 @@ def _groups(
     if "checkpoints" in gdfs:
         groups.append(maps.add_checkpoints(None, gdfs["checkpoints"]))
     return groups, legend
+
+
+def _symbol_points(values: pd.DataFrame) -> pd.DataFrame:
+    """The symbol-only regions (:data:`SYMBOL_PLACES`) with a value, placed at their city."""
+    cols = ["code", "name", "lat", "lon", "value", "year", "period", "source", "note"]
+    rows = values[values["region"].isin(list(SYMBOL_PLACES))].dropna(subset=["value"])
+    places = _try_layer("places")
+    out = []
+    if places is not None:
+        pts = places.set_index("id")
+        for r in rows.itertuples():
+            pid = SYMBOL_PLACES[r.region]
+            if pid not in pts.index:
+                continue
+            geom = pts.loc[pid].geometry
+            out.append({"code": r.region, "name": f"{pts.loc[pid, 'name_en']} city",
+                        "lat": geom.y, "lon": geom.x, "value": r.value, "year": r.year,
+                        "period": "year", "source": r.source, "note": r.note})
+    return pd.DataFrame(out, columns=cols)
+
+
+def region_names(year_gdf: gpd.GeoDataFrame) -> dict[str, str]:
+    """Display names of every region code the years' maps can show."""
+    names = dict(zip(layer("oblasts")["code"], layer("oblasts")["name_en"], strict=True))
+    names.update({s.parent: s.name_en for s in boundaries.SPLITS})
+    names.update(zip(year_gdf["code"], year_gdf["name_en"], strict=True))
+    names.update({c: "Osh city" for c in SYMBOL_PLACES})
+    return names
+
+
+def _change_section(df: pd.DataFrame, indicator: str, unit: str, label: str, shown_unit: str,
+                    per_person: bool, region: tuple[str, str] | None) -> None:
+    """Change over the years: every region's line of the chosen indicator, breaks marked."""
+    from webapp import charts
+
+    years = [y for y in range(CHANGE_YEARS[0], CHANGE_YEARS[1] + 1)]
+    names = region_names(layer("oblasts"))
+    frame = change_frame(df, indicator, unit, years, names, per_person=per_person)
+    st.subheader(f"Change {CHANGE_YEARS[0]}-{CHANGE_YEARS[1]}: {label}")
+    if frame["year"].nunique() < 2:
+        st.caption(f"Fewer than two years of {label} between {CHANGE_YEARS[0]} and "
+                   f"{CHANGE_YEARS[1]} in the shipped data: no change to show.")
+        return
+    breaks = tuple(sorted({s.first_year for s in boundaries.SPLITS
+                           if years[0] < s.first_year <= years[-1]}))
+    selected = f"{region[1]} ({region[0]})" if region else None
+    st.altair_chart(charts.indicator_years(frame, label, shown_unit, selected=selected,
+                                           break_years=breaks), width="stretch")
+    st.caption("One line per region as it was that year: a region split in "
+               + ", ".join(map(str, breaks)) + " has one line before the split (named with "
+               "the part it then included) and one after (dashed rule: boundary change).")
+
+
+#: The years of the change-over-time chart.
+CHANGE_YEARS = (2018, 2024)
 
 
 #: Where a country's flow line starts and ends (place ids of the places layer): the largest
@@ -439,31 +661,41 @@ def render() -> None:
     gdfs = _load_layers(shown)
     df = tidy_data()
     values, label, unit, indicator, scheme = None, "", "", "", "quantiles"
+    year, per_person, symbols, shown_unit = None, False, None, ""
+    extra: dict[str, str] = {}
     if "oblasts" in gdfs:
-        codes = set(gdfs["oblasts"]["code"])
-        indicator, unit, scheme, year = _indicator_choice(df, codes)
-        values = choropleth_values(df, codes, indicator, unit, year)
-        label = indicator_name(indicator)
+        indicator, unit, scheme, year, per_person = _indicator_choice(
+            df, set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES))
+        gdfs["oblasts"] = oblasts_of_year(year)
+        codes = set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES)
+        values = choropleth_values(df, codes, indicator, unit, year, per_person=per_person)
+        shown_unit = per_person_unit(unit, df) if per_person else unit
+        label = indicator_name(indicator) + (" per person" if per_person else "")
+        symbols = _symbol_points(values)
+        extra = {c: n for c, n in zip(symbols["code"], symbols["name"], strict=True)}
     flows = _flows(df) if "flows" in gdfs else None
 
     out_prev = st.session_state.get("corridor_map")
-    region = _selected_region(gdfs["oblasts"], out_prev) if "oblasts" in gdfs else None
+    region = _selected_region(gdfs["oblasts"], out_prev, extra) if "oblasts" in gdfs else None
     view_prev = (out_prev or {}).get("view")
     if view_prev:
         st.query_params["map_view"] = format_view(view_prev["lat"], view_prev["lng"],
                                               view_prev["zoom"])
     view = parse_view(st.query_params.get("map_view"))
 
-    groups, legend = _groups(gdfs, values, label=label, unit=unit, scheme=scheme,
-                             region=region, flows=flows)
+    groups, legend = _groups(gdfs, values, label=label, unit=shown_unit, scheme=scheme,
+                             region=region, flows=flows, symbols=symbols)
     st_folium(
         build_base_map(), key="corridor_map", height=MAP_HEIGHT_PX, use_container_width=True,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
         feature_group_to_add=maps.stable_ids(groups),
         center=(view[0], view[1]) if view else None, zoom=view[2] if view else None,
     )
-    if legend is not None:
-        st.html(legend_html(legend, SCHEME_LABELS[legend.scheme]))
+    if legend is not None and values is not None:
+        with_data = set(values.dropna(subset=["value"])["region"])
+        drawn = set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES)
+        st.html(legend_html(legend, SCHEME_LABELS[legend.scheme],
+                            coverage_text(with_data, drawn, year), boundary_note(year)))
     relief = _relief()
     notes = ["Basemap: plain background (no online tiles)" if "tiles" not in gdfs
              else "Basemap: © OpenStreetMap contributors (online; a plain background without "
@@ -474,10 +706,11 @@ def render() -> None:
         notes.append("The page address now links to this view.")
     st.caption(" · ".join(notes))
     if "oblasts" in gdfs:
+        _change_section(df, indicator, unit, label, shown_unit, per_person, region)
         if region is None:
             st.info("Click a region on the map to see its time series and sources.")
         else:
-            region_details(region, df, indicator)
+            region_details(region[0], region[1], df, indicator)
     if flows is not None and len(flows):
         st.caption("Trade flows: " + escape_markdown(
             "; ".join(f"{r.origin} → {r.dest} {maps.fmt_number(r.value)} {r.unit}"

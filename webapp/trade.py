@@ -127,15 +127,17 @@ def _bilateral_section(df: pd.DataFrame, tb: pd.DataFrame, titles: dict[str, str
     st.subheader("Every figure")
     st.caption("All KZ-KG trade rows of the chosen sources, with period, source and note.")
     st.dataframe(
-        _figures_table(df, chosen), hide_index=True, width="stretch",
+        charts.human_frame(_figures_table(df, chosen)), hide_index=True, width="stretch",
         column_config={
-            "year": st.column_config.NumberColumn("year", format="%d"),
-            "value": st.column_config.NumberColumn("value", format="%.1f"),
-            "note": st.column_config.TextColumn("note", width="large"),
+            "Year": st.column_config.NumberColumn(format="%d"),
+            "Value": st.column_config.NumberColumn(format="%.1f"),
+            "Note": st.column_config.TextColumn(width="large"),
         },
     )
     with st.expander("Derived: balance and turnover per year, period and source"):
-        st.dataframe(tb[tb["source"].isin(chosen)], hide_index=True, width="stretch")
+        st.dataframe(charts.human_frame(tb[tb["source"].isin(chosen)]), hide_index=True,
+                     width="stretch",
+                     column_config={"Year": st.column_config.NumberColumn(format="%d")})
 
 
 def _mirror_section(df: pd.DataFrame, tb: pd.DataFrame) -> None:
@@ -156,9 +158,9 @@ def _mirror_section(df: pd.DataFrame, tb: pd.DataFrame) -> None:
         st.success(f"No whole-year disagreement above {stats.DISAGREE_TOLERANCE:.0%} "
                    f"for {year}.")
     st.dataframe(
-        mirror, hide_index=True, width="stretch",
-        column_config={"year": st.column_config.NumberColumn("year", format="%d"),
-                       "note": st.column_config.TextColumn("note", width="large")},
+        charts.human_frame(mirror), hide_index=True, width="stretch",
+        column_config={"Year": st.column_config.NumberColumn(format="%d"),
+                       "Note": st.column_config.TextColumn(width="large")},
     )
 
     st.subheader("The article's own inconsistencies")
@@ -181,7 +183,10 @@ def _mirror_section(df: pd.DataFrame, tb: pd.DataFrame) -> None:
     if not both.empty:
         st.caption("KG exports to KZ, whole years, million USD: the article's text vs its "
                    "Table 1 (the text's 2024 figure covers Jan-Nov only, so it is left out).")
-        st.dataframe(both.reset_index(), hide_index=True)
+        st.dataframe(both.reset_index().rename(columns={
+            "year": "Year", "text": "Article text (million USD)",
+            "table_1": "Article Table 1 (million USD)"}), hide_index=True,
+            column_config={"Year": st.column_config.NumberColumn(format="%d")})
 
 
 def _talas_section(df: pd.DataFrame) -> None:
@@ -213,6 +218,43 @@ def _talas_section(df: pd.DataFrame) -> None:
         "not significant at the 5 % level, and a correlation of two trending series is not "
         "evidence that investment caused exports."
     )
+
+
+def _corr_cells(corr: stats.Correlation | None) -> tuple[str, str]:
+    """(r, p) as shown: two and three decimals, or "not computable"."""
+    if corr is None:
+        return "not computable", "not computable"
+    return f"{corr.r:.2f}", f"{corr.p_value:.3f}"
+
+
+def _panel_section(df: pd.DataFrame) -> None:
+    """The seed's Talas claim extended: FDI vs trade with Kazakhstan over all KG oblasts."""
+    st.subheader("Beyond Talas: FDI and trade with Kazakhstan across the Kyrgyz oblasts")
+    panel = stats.fdi_trade_panel(df)
+    seed = talas()
+    pooled_r, pooled_p = _corr_cells(panel.pooled)
+    within_r, within_p = _corr_cells(panel.within)
+    summary = pd.DataFrame([
+        {"Relation": "Talas only, the seed (investment vs exports to KZ, Table 1)",
+         "n (pairs)": seed.n, "Pearson r": f"{seed.r:.2f}",
+         "p-value (two-sided)": f"{seed.p_value:.3f}"},
+        {"Relation": "All KG oblasts, pooled (FDI inflow vs trade with KZ)",
+         "n (pairs)": panel.n, "Pearson r": pooled_r, "p-value (two-sided)": pooled_p},
+        {"Relation": "All KG oblasts, within each oblast (own mean removed)",
+         "n (pairs)": panel.within.n if panel.within else panel.n, "Pearson r": within_r,
+         "p-value (two-sided)": within_p},
+    ])
+    st.dataframe(summary, hide_index=True, width="stretch", key="fdi_trade_panel")
+    if panel.reason:
+        st.info("Not computable: " + escape_markdown(panel.reason) + ".")
+    regions = ", ".join(panel.regions) or "none"
+    years = (f"{panel.years[0]}-{panel.years[-1]}" if len(panel.years) > 1
+             else ", ".join(map(str, panel.years)) or "none")
+    st.caption(escape_markdown(f"Region-years with both figures: n = {panel.n} "
+                               f"(oblasts: {regions}; years: {years}). {panel.caveat}"))
+    if len(panel.table):
+        st.dataframe(charts.human_frame(panel.table), hide_index=True, width="stretch",
+                     column_config={"Year": st.column_config.NumberColumn(format="%d")})
 
 
 _BOUNDS = {"_lower_bound": ("lower bound", "> "), "_upper_bound": ("upper bound", "< ")}
@@ -264,9 +306,9 @@ def _macro_section(df: pd.DataFrame) -> None:
     st.caption("Trade of the wider region (China-Kazakhstan, China-Kyrgyzstan, China-Central "
                "Asia, Kazakhstan-Uzbekistan) as quoted; bounds are marked in the indicator.")
     cols = ["region", "year", "period", "indicator", "value", "unit", "source", "note"]
-    st.dataframe(macro.sort_values(["year", "region", "indicator"])[cols], hide_index=True,
-                 width="stretch",
-                 column_config={"year": st.column_config.NumberColumn("year", format="%d")})
+    st.dataframe(charts.human_frame(macro.sort_values(["year", "region", "indicator"])[cols]),
+                 hide_index=True, width="stretch",
+                 column_config={"Year": st.column_config.NumberColumn(format="%d")})
 
 
 @guarded
@@ -279,5 +321,6 @@ def render() -> None:
     _bilateral_section(df, tb, titles)
     _mirror_section(df, tb)
     _talas_section(df)
+    _panel_section(df)
     _zhetysu_section(df, titles)
     _macro_section(df)
