@@ -200,8 +200,48 @@ def bench_corridor(table: Table, n_queries: int, seed: int, profile: bool) -> No
         sec, f"distance_matrix {len(thirty)}x{len(thirty)} by time (median of 5)", ms(pct(t, 50))
     )
 
+    _bench_elevation(table, G)
+
     if profile or max(p50s.values()) / NS_PER_MS >= 0.5:
         _profile_corridor(G, ok[:300])
+
+
+def _bench_elevation(table: Table, G: Any) -> None:
+    """Route.elevation() of Bishkek-Kashgar via Torugart against shortest_route itself.
+
+    The profile is lazy: shortest_route never samples the grid. "Uncached" clears the
+    legs' profile cache and asks a fresh route (the grid itself stays loaded, as in the
+    app); "cached" asks the same route again.
+    """
+    from geo import terrain
+    from geo.routing import _leg_profile, shortest_route
+
+    sec = "corridor"
+    if not terrain.grid_available():
+        table.note("elevation: the GEBCO grid is not installed (make elevation); skipped")
+        return
+
+    def route():
+        return shortest_route(G, "Bishkek", "Kashgar", via=["Torugart"], by="time")
+
+    def fresh_profile():
+        _leg_profile.cache_clear()
+        return route().elevation()
+
+    r = route()
+    t_route = pct(time_repeat(route, repeat=51, warmup=5), 50)
+    table.add(sec, f"shortest_route Bishkek-Kashgar via Torugart, {r.length_km:,.0f} km: p50",
+              ms(t_route))
+    t_route_elev = pct(time_repeat(fresh_profile, repeat=51, warmup=5), 50)
+    t_elev = max(t_route_elev - t_route, 0.0)
+    target, status = verdict(t_elev, 20.0)
+    n = len(r.elevation().profile.km)
+    table.add(sec, f"  + Route.elevation(), uncached ({n} samples): p50", ms(t_elev),
+              target, status)
+    table.add(sec, "  Route.elevation() / shortest_route (same process)",
+              f"{t_elev / t_route:.2f}x")
+    t_cached = pct(time_each(lambda: r.elevation(), [()] * 201, warmup=20), 50)
+    table.add(sec, "  Route.elevation() again (cached on the route): p50", ms(t_cached))
 
 
 def _profile_corridor(G: Any, pairs: Sequence[tuple[str, str]]) -> None:

@@ -119,7 +119,12 @@ def _print_route(route: Route) -> None:
     basis = ", ".join(f"{k} {v:,.0f} km" for k, v in route.basis_km.items())
     print(f"  length basis: {basis} ({route.published_share:.0%} published)")
     print(f"  countries: {s['countries']}; crossings: {s['crossing_names'] or 'none'}")
-    print(f"  highest point: {s['highest_m'] or 'n/a'} m; months closed: {s['months_closed']}")
+    print(f"  climb (GEBCO 2023 grid): {route.elevation().describe()}")
+    published = s["highest_published_m"]
+    print(
+        f"  published highest point: {'n/a' if published is None else f'{published:,.0f} m'}; "
+        f"months closed: {s['months_closed']}"
+    )
     print(f"  closures: {s['closures']}")
     print(f"  waits: {s['waits']}")
     if route.snap_km:

@@ -19,10 +19,18 @@ Uncertainty
 Borders
     A via border post means crossing at that pair, whichever side is named; a route
     never crosses the same border twice unless the via places ask for it.
+Elevation
+    :meth:`Route.elevation` samples the GEBCO_2023 grid (:mod:`geo.terrain`) along every
+    leg, on the route's road-kilometre axis (each leg's traced line stretched to its
+    ``length_km``), with ascent, descent, highest point and the passes and crossings to
+    label. It is computed only when asked (and then cached on the route), so searching for
+    routes stays fast. Kilometres outside the grid, or by ferry, are "no elevation data"
+    (NaN, ``null`` in JSON), never 0.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
@@ -37,6 +45,7 @@ import pandas as pd
 from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
+from geo import terrain
 from geo.distance import geodesic_km
 from geo.errors import GeoDataError, NoRouteError, Problem
 from geo.graph import PostSchedule
@@ -73,7 +82,12 @@ class Wait:
 
 @dataclass(frozen=True)
 class Leg:
-    """One segment of a route, in travel direction."""
+    """One segment of a route, in travel direction.
+
+    ``max_elevation_m`` is the segment's published highest point (layer attribute);
+    ``from_elevation_m``/``to_elevation_m`` the published elevation of its end places (the
+    checkpoint layer's ``elevation_m``, e.g. a pass), None where no source gives one.
+    """
 
     from_id: str
     to_id: str
@@ -100,6 +114,8 @@ class Leg:
     waits: tuple[Wait, ...] = ()
     closures_known: bool = True
     closure_source: str = ""
+    from_elevation_m: float | None = None
+    to_elevation_m: float | None = None
 
     @property
     def time_h(self) -> float:
@@ -236,9 +252,32 @@ class Route:
         return list(seen)
 
     @property
-    def highest_m(self) -> float | None:
+    def highest_published_m(self) -> float | None:
+        """The highest published elevation of the legs (layer attribute ``max_elevation_m``)."""
         heights = [leg.max_elevation_m for leg in self.legs if leg.max_elevation_m is not None]
         return max(heights) if heights else None
+
+    @property
+    def highest_m(self) -> float | None:
+        """Highest point of the route sampled from the GEBCO grid (None: no elevation data)."""
+        return _none_if_nan(self.elevation().highest_m)
+
+    def elevation(self) -> RouteElevation:
+        """The route's elevation profile from the GEBCO_2023 grid, on its road-km axis.
+
+        Computed on first call and cached on the route (legs' profiles are cached across
+        routes too), so :func:`shortest_route` itself never samples the grid.
+
+        Returns
+        -------
+        RouteElevation
+        """
+        cached = self.__dict__.get("_elevation")
+        if cached is None:
+            cached = route_elevation(self.legs)
+            # frozen dataclass: a cache entry, not a field (``replace`` starts afresh)
+            object.__setattr__(self, "_elevation", cached)
+        return cached
 
     @property
     def months_closed(self) -> list[int]:
@@ -277,8 +316,15 @@ class Route:
         return out
 
     def summary(self) -> dict[str, Any]:
-        """One comparison row: km ± error, hours ± error, cost, crossings, closures, basis."""
+        """One comparison row: km ± error, hours ± error, cost, crossings, climb, closures.
+
+        ``ascent_m``, ``descent_m`` and ``highest_m`` come from the GEBCO grid
+        (:meth:`elevation`; None when the route has no elevation data at all),
+        ``highest_published_m`` from the layer attribute, ``no_elevation_km`` counts the
+        km without elevation data.
+        """
         err_km, err_h = self.length_err_km, self.time_err_h
+        elev = self.elevation()
         unknown = self.closures_unknown
         if not unknown:
             closures = "known for every leg"
@@ -299,7 +345,11 @@ class Route:
             "crossings": len(self.crossings),
             "crossing_names": "; ".join(self.crossings),
             "countries": " → ".join(self.countries),
-            "highest_m": self.highest_m,
+            "ascent_m": _round_or_none(elev.ascent_m),
+            "descent_m": _round_or_none(elev.descent_m),
+            "highest_m": _round_or_none(elev.highest_m),
+            "highest_published_m": self.highest_published_m,
+            "no_elevation_km": round(elev.no_data_km, 1),
             "months_closed": ", ".join(str(m) for m in self.months_closed) or "none known",
             "closures": closures,
             "waits": self.wait_basis,
@@ -368,7 +418,13 @@ class Route:
         return pd.DataFrame(rows)
 
     def to_geojson(self) -> dict[str, Any]:
-        """A GeoJSON Feature (LineString) with the summary and the time steps as properties."""
+        """A GeoJSON Feature (LineString) with the summary and the time steps as properties.
+
+        Adds the elevation: ``elevation_profile`` as ``[km, m]`` pairs on the road-km axis
+        (``m`` null where there is no elevation data), ``elevation_no_data_km`` as
+        ``[from_km, to_km]`` stretches, ``elevation_markers`` (passes, high points and
+        border crossings) and ``elevation_source`` (the GEBCO attribution).
+        """
         props = self.summary()
         props.update(
             by=self.by,
@@ -380,12 +436,258 @@ class Route:
             time_steps=[
                 {**s, "h": round(s["h"], 2)} for leg in self.legs for s in leg.time_steps()
             ],
+            elevation_profile=self.elevation().pairs(),
+            elevation_no_data_km=[list(g) for g in self.elevation().no_data_stretches()],
+            elevation_markers=self.elevation().markers_frame().to_dict("records"),
+            elevation_source=terrain.ATTRIBUTION,
+            elevation_note=self.elevation().note,
         )
         return {
             "type": "Feature",
             "properties": props,
             "geometry": {"type": "LineString", "coordinates": [list(c) for c in self.coords()]},
         }
+
+
+# ---------------------------------------------------------------------------- elevation
+
+
+def _none_if_nan(value: float) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def _round_or_none(value: float) -> float | None:
+    v = _none_if_nan(value)
+    return None if v is None else float(round(v))
+
+
+@dataclass(frozen=True)
+class ElevationMarker:
+    """A labelled point of a route's elevation profile.
+
+    Attributes
+    ----------
+    km : float
+        Where on the route's road-km axis.
+    m : float
+        Grid elevation there (NaN: no elevation data).
+    kind : str
+        ``place`` (a place with a published elevation, e.g. the Torugart pass post; the
+        label gives the published height, ``m`` the grid's), ``high point`` (the
+        highest grid point of a leg whose published highest point lies between its ends,
+        e.g. the Dolon pass on Kochkor → Naryn) or ``crossing`` (the start of a border leg).
+    label : str
+        Text for the chart.
+    """
+
+    km: float
+    m: float
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True, eq=False)
+class RouteElevation:
+    """A route's elevation profile (GEBCO_2023) on its road-kilometre axis.
+
+    Attributes
+    ----------
+    profile : geo.terrain.Profile
+        Samples at no more than 1 km of road apart; ``elevation_m`` NaN = "no elevation
+        data" (outside the grid, a ferry, or the grid not installed).
+    stats : geo.terrain.ClimbStats
+        Ascent, descent, highest point, steepest sustained grade of the whole profile.
+    markers : tuple of ElevationMarker
+        Passes, high points and border crossings, in km order.
+    note : str
+        Why elevation is missing where it is (empty when every km has data).
+    """
+
+    profile: terrain.Profile
+    stats: terrain.ClimbStats
+    markers: tuple[ElevationMarker, ...]
+    note: str = ""
+
+    @property
+    def ascent_m(self) -> float:
+        return self.stats.ascent_m
+
+    @property
+    def descent_m(self) -> float:
+        return self.stats.descent_m
+
+    @property
+    def highest_m(self) -> float:
+        return self.stats.highest_m
+
+    @property
+    def highest_km(self) -> float:
+        return self.stats.highest_km
+
+    @property
+    def no_data_km(self) -> float:
+        return self.profile.no_data_km
+
+    def pairs(self) -> list[list[float | None]]:
+        """``[[km, m], ...]`` (km to 0.1, m whole), ``None`` for "no elevation data"."""
+        return self.profile.pairs()
+
+    def frame(self) -> pd.DataFrame:
+        """The profile as a table: ``km`` and ``m`` (NaN: no elevation data)."""
+        return pd.DataFrame({"km": self.profile.km, "m": self.profile.elevation_m})
+
+    def markers_frame(self) -> pd.DataFrame:
+        """The markers as a table: ``km``, ``m`` (None: no data), ``kind``, ``label``."""
+        return pd.DataFrame(
+            [
+                {"km": round(mk.km, 1), "m": _round_or_none(mk.m), "kind": mk.kind,
+                 "label": mk.label}
+                for mk in self.markers
+            ],
+            columns=["km", "m", "kind", "label"],
+        )
+
+    def no_data_stretches(self) -> list[tuple[float, float]]:
+        """The ``(from_km, to_km)`` stretches without elevation data, merged, in order."""
+        km, z = self.profile.km, self.profile.elevation_m
+        gap = np.isnan(z[:-1]) | np.isnan(z[1:])  # interval i: km[i] .. km[i + 1]
+        out: list[tuple[float, float]] = []
+        for i in np.flatnonzero(gap):
+            a, b = round(float(km[i]), 1), round(float(km[i + 1]), 1)
+            if out and out[-1][1] >= a:
+                out[-1] = (out[-1][0], b)
+            else:
+                out.append((a, b))
+        if km.size == 1 and np.isnan(z[0]):
+            out.append((0.0, 0.0))
+        return out
+
+    def describe(self) -> str:
+        """One line: ascent, descent, highest point, and where there is no elevation data."""
+        if math.isnan(self.ascent_m):
+            return f"{terrain.NO_DATA} for the whole route" + (
+                f" ({self.note})" if self.note else ""
+            )
+        text = (
+            f"ascent {self.ascent_m:,.0f} m, descent {self.descent_m:,.0f} m, highest point "
+            f"{self.highest_m:,.0f} m at km {self.highest_km:,.0f}"
+        )
+        gaps = self.no_data_stretches()
+        if gaps:
+            where = ", ".join(f"km {a:,.0f}-{b:,.0f}" for a, b in gaps)
+            text += f"; {terrain.NO_DATA} for {self.no_data_km:,.0f} km ({where})"
+        return text
+
+
+def _line_km(coords: Sequence[tuple[float, float]]) -> float:
+    xy = np.asarray(coords, dtype=np.float64)
+    if xy.ndim != 2 or len(xy) < 2:
+        return 0.0
+    return float(terrain.great_circle_km(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]).sum())
+
+
+@functools.lru_cache(maxsize=1024)
+def _leg_profile(
+    coords: tuple[tuple[float, float], ...], length_km: float, mode: str
+) -> terrain.Profile:
+    """One leg's profile along its traced line, sampled so that after stretching the line
+    to the road length (``length_km``) samples stay at most 1 km of road apart."""
+    if len(coords) < 2:
+        coords = (coords[0], coords[0]) if coords else ((0.0, 0.0), (0.0, 0.0))
+    line_km = _line_km(coords)
+    step_km = terrain.MAX_STEP_KM
+    if line_km > 0 and length_km > line_km:
+        step_km = terrain.MAX_STEP_KM * line_km / length_km
+    if mode == "ferry":
+        km, lon, lat = terrain.densify(coords, step_km)
+        z = np.full(km.shape, np.nan)
+        for a in (km, z, lon, lat):
+            a.setflags(write=False)
+        return terrain.Profile(km, z, lon, lat, note="ferry legs have no road elevation")
+    return terrain.sample_profile(coords, step_km)
+
+
+def _at_km(profile: terrain.Profile, km: float) -> float:
+    """Elevation of the sample nearest ``km`` (NaN: no data)."""
+    i = int(np.clip(np.searchsorted(profile.km, km), 0, profile.km.size - 1))
+    if i > 0 and abs(profile.km[i - 1] - km) < abs(profile.km[i] - km):
+        i -= 1
+    return float(profile.elevation_m[i])
+
+
+def route_elevation(legs: Sequence[Leg]) -> RouteElevation:
+    """The elevation profile of ``legs`` on their road-km axis, with climb and markers.
+
+    Each leg is sampled along its traced line (bilinear, :func:`geo.terrain.sample_profile`)
+    and stretched from the line's length to the leg's ``length_km`` (the road is longer
+    than the traced line), as :func:`geo.terrain.drive_time_h` does; the legs are joined end
+    to end (:func:`geo.terrain.join_profiles`), so the profile shares the kilometre axis of
+    :meth:`Route.staircase`.
+
+    Parameters
+    ----------
+    legs : sequence of Leg
+        In travel order.
+
+    Returns
+    -------
+    RouteElevation
+    """
+    if not legs:
+        raise GeoDataError(Problem("legs", "", "a route needs at least one leg"))
+    profiles = [_leg_profile(tuple(leg.coords), float(leg.length_km), leg.mode) for leg in legs]
+    joined = terrain.join_profiles(profiles, [leg.length_km for leg in legs])
+    stats = terrain.climb_stats(joined)
+    markers: list[ElevationMarker] = []
+    km = 0.0
+    starts = []
+    for leg in legs:
+        starts.append(km)
+        km += leg.length_km
+    pass_kms: list[float] = []
+    for i, leg in enumerate(legs):
+        for at_km, name, pub in (
+            (starts[i], leg.from_name, leg.from_elevation_m if i == 0 else None),
+            (starts[i] + leg.length_km, leg.to_name, leg.to_elevation_m),
+        ):
+            if pub is not None:
+                pass_kms.append(at_km)
+                markers.append(ElevationMarker(
+                    at_km, _at_km(joined, at_km), "place", f"{name}: published {pub:,.0f} m"
+                ))
+        if leg.crossing:
+            markers.append(ElevationMarker(
+                starts[i], _at_km(joined, starts[i]), "crossing",
+                f"border: {leg.from_name} → {leg.to_name}",
+            ))
+    for i, leg in enumerate(legs):
+        # a published highest point between the ends (a pass inside the leg): mark the leg's
+        # highest grid point, unless a place with a published height is already there
+        if leg.max_elevation_m is None or leg.mode == "ferry":
+            continue
+        inside = (joined.km >= starts[i]) & (joined.km <= starts[i] + leg.length_km)
+        z = np.where(inside, joined.elevation_m, np.nan)
+        if not np.isfinite(z).any():
+            continue
+        j = int(np.nanargmax(z))
+        at_km = float(joined.km[j])
+        if any(abs(at_km - p) <= 5.0 for p in pass_kms):
+            continue
+        markers.append(ElevationMarker(
+            at_km, float(z[j]), "high point",
+            f"high point {leg.from_name} → {leg.to_name}: {z[j]:,.0f} m",
+        ))
+    markers.sort(key=lambda mk: mk.km)
+    notes = []
+    if joined.no_data_km > 0 or not joined.km.size:
+        outside = [
+            f"{leg.from_name} → {leg.to_name}"
+            for leg, p in zip(legs, profiles, strict=True)
+            if np.isnan(p.elevation_m).any()
+        ]
+        reason = joined.note or "outside the GEBCO grid (36.3-44.7 N, 66.1-84.5 E)"
+        notes.append(f"{terrain.NO_DATA} on {', '.join(outside)}: {reason}")
+    return RouteElevation(joined, stats, tuple(markers), "; ".join(notes))
 
 
 def _closure_text(leg: Leg) -> str:
@@ -758,6 +1060,8 @@ def _make_leg(G: nx.MultiGraph, u: str, v: str, key: str, month: int | None) -> 
         waits=waits,
         closures_known=d.get("closures_known", True),
         closure_source=d.get("closure_source", ""),
+        from_elevation_m=G.nodes[u].get("elevation_m"),
+        to_elevation_m=G.nodes[v].get("elevation_m"),
     )
 
 
@@ -1302,6 +1606,7 @@ def comparison_verdict(results: Comparison | Sequence[Route]) -> dict[str, str]:
         out[measure] = (
             f"{win.label} wins on {measure} by {gap:,.{nd}f} {unit} over {second.label}"
             + (f"; deciding step: {step}" if step else "")
+            + (_unknown_crossing_caveat(win) if measure == "time" else "")
         )
     if len({tuple(r.modes) for r in routes}) > 1:
         out["modes"] = "different modes: " + "; ".join(
@@ -1310,6 +1615,16 @@ def comparison_verdict(results: Comparison | Sequence[Route]) -> dict[str, str]:
     if missing:
         out["unavailable"] = "; ".join(f"{u.label}: {u.reason}" for u in missing)
     return out
+
+
+def _unknown_crossing_caveat(route: Route) -> str:
+    """A warning when a time winner crosses where no source gives the schedule or closures."""
+    unknown = [f"{leg.from_name} → {leg.to_name}" for leg in route.legs
+               if leg.crossing and not leg.closures_known]
+    if not unknown:
+        return ""
+    return (f"; caveat: no source gives the schedule or closures of {', '.join(unknown)}: "
+            "the time assumes it is open every day, so this win is not established")
 
 
 #: Ready-made comparisons: name -> (origin, destination, [(label, via ids)]).
@@ -1560,6 +1875,8 @@ def _either_way(leg: Leg):
             from_name=leg.to_name,
             to_name=leg.from_name,
             coords=tuple(reversed(leg.coords)),
+            from_elevation_m=leg.to_elevation_m,
+            to_elevation_m=leg.from_elevation_m,
         )
 
     return make

@@ -191,3 +191,53 @@ def test_compare_prints_the_verdict(S, capsys):
     assert main([*argv, "--month", "1"], graph=S) == 0
     out = capsys.readouterr().out
     assert "unavailable: via torugart-kg: no route crossing at Torugart" in out
+
+
+def test_route_json_has_the_climb_from_the_grid(capsys):
+    args = ["route", "Bishkek", "Kashgar", "--via", "Torugart", "--json"]
+    assert main(args) == 0
+    props = json.loads(capsys.readouterr().out)["features"][0]["properties"]
+    profile = props["elevation_profile"]
+    assert len(profile) >= 200 and props["ascent_m"] > 2500 and props["descent_m"] > 0
+    assert all(len(p) == 2 for p in profile)
+    kms = [k for k, _ in profile]
+    assert kms == sorted(kms) and kms[-1] == pytest.approx(props["length_km"], abs=0.1)
+    assert props["highest_m"] == max(m for _, m in profile if m is not None)
+    assert props["highest_published_m"] == 3752
+    assert props["elevation_source"].startswith("GEBCO")
+
+
+def test_route_json_off_the_grid_is_null(capsys):
+    assert main(["route", "Almaty", "Urumqi", "--json"]) == 0
+    props = json.loads(capsys.readouterr().out)["features"][0]["properties"]
+    ms = [m for _, m in props["elevation_profile"]]
+    assert None in ms and 0 not in ms
+    assert props["no_elevation_km"] > 100 and props["elevation_no_data_km"]
+
+
+def test_route_table_prints_the_climb(capsys):
+    from geo.graph import build_graph
+    from geo.routing import shortest_route
+
+    assert main(["route", "Bishkek", "Kashgar", "--via", "Torugart"]) == 0
+    out = capsys.readouterr().out
+    e = shortest_route(build_graph(), "Bishkek", "Kashgar", via=["Torugart"]).elevation()
+    assert (
+        f"ascent {e.ascent_m:,.0f} m, descent {e.descent_m:,.0f} m, "
+        f"highest point {e.highest_m:,.0f} m" in out
+    )
+
+
+def test_compare_shows_the_climb_side_by_side(capsys):
+    vias = ["Bedel", "Torugart", "Irkeshtam"]
+    args = ["compare", "Bishkek", "Kashgar", *itertools.chain(*(("--via", v) for v in vias))]
+    assert main([*args, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [r["route"] for r in rows] == [f"via {v}" for v in vias]
+    for r in rows:
+        assert r["ascent_m"] > 2500 and r["descent_m"] > 0 and r["highest_m"] > 3000
+    bedel, torugart, _ = rows
+    assert bedel["highest_m"] > torugart["highest_m"]  # 4,284 m vs 3,752 m published
+    assert main(args) == 0
+    header = capsys.readouterr().out.splitlines()[0].split()
+    assert {"ascent_m", "descent_m", "highest_m"} <= set(header)

@@ -157,3 +157,13 @@ def test_read_geojson_frame_columns_geometry_and_crs(tmp_path):
                                  "geometry"]
     assert list(gdf.index) == ["p1", "p2"]
     assert list(gdf.geometry) == [Point(70.0, 40.0), Point(71.0, 41.0)]
+
+
+def test_speed_must_be_positive_and_open_hours_must_parse():
+    speed = SCHEMAS["corridors"].fields["speed_kmh"].check
+    assert speed(0.5) is None and speed(40) is None
+    assert speed(0) == "must be > 0, got 0" and speed(-3.0) == "must be > 0, got -3.0"
+    hours = SCHEMAS["checkpoints"].fields["open_hours"].check
+    assert hours("09:00-18:00") is None and hours("00:00-24:00") is None
+    message = hours("9 to 6")
+    assert message and "9 to 6" in message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 from geo.errors import GeoDataError, NoRouteError, UnknownPlaceError
@@ -536,3 +537,114 @@ def test_a_post_between_two_home_stops_is_a_place_to_pass(S):
     # Naryn -> Osh via Ak-Zhol stays in Kyrgyzstan, as Taraz -> Almaty via Kordai in Kazakhstan
     home = shortest_route(S, "Naryn", "Osh", via=["ak-zhol"], by="distance")
     assert home.crossings == [] and "ak-zhol" in home.nodes
+
+
+# ---------------------------------------------------------------------------- elevation
+#
+# The GEBCO_2023 grid is installed by `make test` (.cache/elevation); geo.terrain samples it.
+
+
+def _leg_start_kms(route):
+    out, km = [], 0.0
+    for leg in route.legs:
+        out.append(km)
+        km += leg.length_km
+    return out
+
+
+def test_profile_lies_on_the_road_km_axis_of_the_staircase(G):
+    from geo import terrain
+
+    r = shortest_route(G, "Bishkek", "Kashgar", via=["Torugart"])
+    e = r.elevation()
+    km = e.profile.km
+    assert km[0] == 0 and km[-1] == pytest.approx(r.length_km)
+    assert r.staircase()["km"].max() == pytest.approx(km[-1])
+    assert (km[1:] - km[:-1]).max() <= 1.0 + 1e-9  # at most 1 km of road between samples
+    grid = terrain.load_grid()
+    for start_km, leg in zip(_leg_start_kms(r), r.legs, strict=True):
+        # each leg starts where the legs before it end on the road (not the traced line)
+        i = int(abs(km - start_km).argmin())
+        assert km[i] == pytest.approx(start_km, abs=1e-6), leg.segment_id
+        at_start = terrain.sample_points([leg.coords[0][0]], [leg.coords[0][1]], grid)[0]
+        assert e.profile.elevation_m[i] == pytest.approx(at_start), leg.segment_id
+
+
+def test_climb_comes_from_the_grid(G):
+    from geo import terrain
+
+    r = shortest_route(G, "Bishkek", "Kashgar", via=["Torugart"])
+    e = r.elevation()
+    z = e.profile.elevation_m
+    assert len(z) >= 200 and e.ascent_m > 2500
+    assert e.highest_m == pytest.approx(float(np.nanmax(z)))
+    i = int(np.nanargmax(z))
+    lon, lat = [e.profile.lon_deg[i]], [e.profile.lat_deg[i]]
+    grid_there = terrain.sample_points(lon, lat, terrain.load_grid())[0]
+    assert e.highest_m == pytest.approx(grid_there)
+    assert e.ascent_m - e.descent_m == pytest.approx(z[-1] - z[0])
+    assert e.ascent_m >= e.highest_m - z[0]
+    s = r.summary()
+    assert s["ascent_m"] == round(e.ascent_m) and s["highest_m"] == round(e.highest_m)
+    assert s["highest_published_m"] == 3752  # the layer's attribute, kept apart
+
+
+def test_highest_point_ignores_the_attribute(small_layers):
+    changed = with_changes(small_layers, "corridors", {"bishkek--naryn": {"max_elevation_m": 9999}})
+    before = shortest_route(build_small(small_layers), "Bishkek", "Naryn")
+    after = shortest_route(build_small(changed), "Bishkek", "Naryn")
+    assert after.highest_published_m == 9999
+    assert after.highest_m == before.highest_m < 5000
+
+
+def test_outside_the_grid_is_no_data_never_zero(G):
+    r = shortest_route(G, "Almaty", "Urumqi")
+    e = r.elevation()
+    pairs = r.to_geojson()["properties"]["elevation_profile"]
+    nulls = [k for k, m in pairs if m is None]
+    assert nulls and max(nulls) == pytest.approx(r.length_km, abs=0.1)  # Urumqi is off the grid
+    assert all(m != 0 for _, m in pairs)
+    (a, b), *_ = e.no_data_stretches()
+    assert b == pytest.approx(r.length_km, abs=0.1) and 0 < a < b
+    assert e.no_data_km == pytest.approx(b - a, abs=0.2)
+    assert r.summary()["no_elevation_km"] == pytest.approx(e.no_data_km, abs=0.1)
+    assert "no elevation data" in e.describe() and "Urumqi" in e.note
+    json.dumps(r.to_geojson(), allow_nan=False)  # null, not NaN
+
+
+def test_a_ferry_leg_has_no_road_elevation(G):
+    from dataclasses import replace
+
+    r = shortest_route(G, "Bishkek", "Kashgar", via=["Torugart"])
+    legs = list(r.legs)
+    legs[1] = replace(legs[1], mode="ferry")  # Tokmok-Balykchy, inside the grid
+    e = Route(tuple(legs)).elevation()
+    start, end = _leg_start_kms(r)[1], _leg_start_kms(r)[2]
+    inside = (e.profile.km > start + 1e-6) & (e.profile.km < end - 1e-6)
+    assert inside.any() and np.isnan(e.profile.elevation_m[inside]).all()
+    assert "ferry" in e.note
+
+
+def test_elevation_is_computed_only_when_asked(G):
+    from geo.routing import _leg_profile
+
+    _leg_profile.cache_clear()
+    r = shortest_route(G, "Bishkek", "Kashgar", via=["Torugart"])
+    assert _leg_profile.cache_info().currsize == 0 and "_elevation" not in r.__dict__
+    e = r.elevation()
+    assert _leg_profile.cache_info().currsize == len(r.legs)
+    assert r.elevation() is e
+
+
+def test_markers_name_the_passes_and_crossings(G):
+    r = shortest_route(G, "Bishkek", "Kashgar", via=["Torugart"])
+    marks = r.elevation().markers_frame()
+    starts = dict(zip([leg.segment_id for leg in r.legs], _leg_start_kms(r), strict=True))
+    crossing = marks[marks["kind"] == "crossing"]
+    assert list(crossing["km"]) == [round(starts["torugart-kg--torugart-cn-port"], 1)]
+    assert "Torugart" in crossing["label"].iloc[0]
+    torugart = marks[marks["label"].str.contains("Torugart \\(KG\\): published 3,752 m")]
+    assert list(torugart["km"]) == list(crossing["km"])
+    dolon = marks[marks["label"].str.contains("Kochkor → Naryn")]  # Dolon pass inside a leg
+    assert len(dolon) == 1
+    assert starts["kochkor--naryn"] < dolon["km"].iloc[0] < starts["naryn--at-bashy"]

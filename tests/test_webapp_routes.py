@@ -197,7 +197,7 @@ def test_preset_comparison_table_map_and_staircases():
     assert any("January" in h.value for h in at.subheader)
     script = map_args(at)["script"]
     assert "via Torugart" in script and "via Irkeshtam" in script
-    assert len(at.get("vega_lite_chart")) == 2
+    assert len(at.get("vega_lite_chart")) == 3  # time and cost staircases, elevation
     assert at.query_params["view"] == "compare"
     # every preset renders
     for other in PRESET_COMPARISONS:
@@ -334,3 +334,75 @@ def test_verdict_line_names_the_winner_of_each_measure(graph):
         best = min(rs, key=lambda r: r.summary()[key])
         assert f"{best.label} wins on {measure}" in text or f"tie on {measure}" in text
     assert routes.verdict_line(rs[:1]) is None
+
+
+# --------------------------------------------------------------------------- elevation
+
+
+def _chart_frames(chart) -> tuple[dict, list]:
+    """The Vega-Lite spec of a page chart and each layer's data as a DataFrame."""
+    import pyarrow as pa
+
+    spec = json.loads(chart.proto.spec)
+    data = {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+            for d in chart.proto.datasets}
+    return spec, [data.get(layer.get("data", {}).get("name")) for layer in spec["layer"]]
+
+
+def _charts_titled(at: AppTest, start: str) -> list:
+    return [c for c in at.get("vega_lite_chart")
+            if json.loads(c.proto.spec).get("title", "").startswith(start)]
+
+
+def test_comparison_shows_each_routes_elevation_and_the_climb(graph):
+    import numpy as np
+
+    from geo.routing import compare_routes
+
+    name = "Bishkek → Kashgar: Torugart vs Irkeshtam"
+    at = run_page(view="compare", preset=name)
+    origin, destination, alternatives = PRESET_COMPARISONS[name]
+    expected = compare_routes(graph, origin, destination, alternatives, by="time").routes
+    (chart,) = _charts_titled(at, "Elevation over distance")
+    spec, frames = _chart_frames(chart)
+    line = next(f for f in frames if f is not None and "run" in f.columns)
+    marks = next(f for f in frames if f is not None and "label" in f.columns)
+    for r in expected:
+        e = r.elevation()
+        mine = line[line["route"] == r.label]
+        np.testing.assert_allclose(mine["km"], e.profile.km)
+        np.testing.assert_allclose(mine["m"].astype(float), e.profile.elevation_m)
+        mine = marks[marks["route"] == r.label]
+        for m in e.markers:  # each pass, high point and crossing is labelled at its km
+            here = mine[(mine["km"] - m.km).abs() < 0.05]
+            assert len(here) == 1 and m.label in here["label"].iloc[0].split("; "), m
+        assert mine["label"].str.contains("border:").sum() == 1
+    # the elevation chart and the staircases share the km axis
+    (stairs,) = _charts_titled(at, "Time (h) over distance")
+    x_of = [layer["encoding"]["x"] for layer in json.loads(stairs.proto.spec)["layer"][:1]]
+    assert spec["layer"][2]["encoding"]["x"] == x_of[0]
+    # the comparison table: the climb side by side, with human names and units
+    table = frame_with(at, "Ascent (m)")
+    for col in ("Ascent (m)", "Descent (m)", "Highest point (m)"):
+        assert col in table.columns
+    for r, (_, row) in zip(expected, table.iterrows(), strict=True):
+        assert row["Ascent (m)"] == f"{r.elevation().ascent_m:,.0f}"
+        assert row["Highest point (m)"] == f"{r.elevation().highest_m:,.0f}"
+
+
+def test_a_route_off_the_grid_shows_its_gap_not_zero(graph):
+    import numpy as np
+
+    at = run_page(origin="Almaty", destination="Urumqi")
+    planned = routes.plan_routes(graph, "almaty", "urumqi", alternatives=2)
+    charts = _charts_titled(at, "Elevation over distance")
+    assert len(charts) == len(planned)  # one profile per route, beside its staircases
+    _, frames = _chart_frames(charts[0])
+    line = next(f for f in frames if f is not None and "run" in f.columns)
+    gaps = next(f for f in frames if f is not None and "from_km" in f.columns)
+    (r,) = [p for p in planned if p.label == line["route"].iloc[0]]
+    np.testing.assert_allclose(line["m"].astype(float), r.elevation().profile.elevation_m)
+    assert line["m"].isna().any() and not (line["m"] == 0).any()
+    assert [tuple(g) for g in gaps[["from_km", "to_km"]].to_numpy()] == (
+        r.elevation().no_data_stretches())
+    assert any("no elevation data" in c.value for c in at.caption)

@@ -48,6 +48,10 @@ HUMAN_COLUMNS: dict[str, str] = {
     "modelled_km_share": "Modelled length share",
     "cost_usd_per_t": "Cost (USD/t)",
     "highest_m": "Highest point (m)",
+    "ascent_m": "Ascent (m)",
+    "descent_m": "Descent (m)",
+    "highest_published_m": "Highest point, published (m)",
+    "no_elevation_km": "No elevation data (km)",
     "crossings": "Crossings",
     "crossing_names": "Crossing posts",
     "modes": "Modes",
@@ -177,6 +181,88 @@ def staircase_chart(
         alt.layer(line, rules, labels)
         .resolve_scale(color="independent")
         .properties(height=height, title=f"{title} over distance", autosize=FIT_WIDTH)
+    )
+
+
+#: Elevation charts (Routes page): colour of the labelled points by kind
+#: (:class:`geo.routing.ElevationMarker`).
+MARKER_COLOURS = {"place": "#333333", "high point": "#8c564b", "crossing": "#e6550d"}
+NO_DATA_COLOUR = "#bbbbbb"
+
+
+def elevation_chart(
+    profile: pd.DataFrame,
+    markers: pd.DataFrame,
+    no_data: pd.DataFrame,
+    colours: Mapping[str, str],
+    *,
+    height: int = 240,
+) -> alt.LayerChart:
+    """Elevation profile of one or more routes on the road-km axis of the staircase charts.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        ``route``, ``km``, ``m`` (NaN = no elevation data) and ``run`` (a new number after
+        every gap, so the line breaks there instead of bridging it), from
+        :func:`webapp.routes.elevation_frame`.
+    markers : DataFrame
+        ``route``, ``km``, ``m``, ``kind``, ``label``: passes, high points and border
+        crossings (:meth:`geo.routing.RouteElevation.markers_frame`).
+    no_data : DataFrame
+        ``route``, ``from_km``, ``to_km``: stretches without elevation data, drawn grey and
+        labelled "no elevation data" (never as 0 m).
+    colours : mapping
+        Line colour per route label.
+
+    Returns
+    -------
+    altair.LayerChart
+        Same x encoding as :func:`staircase_chart` (``km``, "Distance (km)"), so a route's
+        profile and staircases share the axis.
+    """
+    domain = list(colours)
+    colour = alt.Color(
+        "route:N", scale=alt.Scale(domain=domain, range=[colours[d] for d in domain]),
+        legend=alt.Legend(title=None, orient="top") if len(domain) > 1 else None,
+    )
+    x = alt.X("km:Q", title="Distance (km)")
+    line = alt.Chart(profile).mark_line(strokeWidth=1.5).encode(
+        x=x,
+        y=alt.Y("m:Q", title="Elevation (m)"),
+        color=colour,
+        detail="run:N",
+        tooltip=[alt.Tooltip("route:N"), alt.Tooltip("km:Q", format=",.0f", title="km"),
+                 alt.Tooltip("m:Q", format=",.0f", title="elevation (m)")],
+    )
+    gaps = alt.Chart(no_data).mark_rect(color=NO_DATA_COLOUR, opacity=0.35).encode(
+        x="from_km:Q", x2="to_km:Q",
+        tooltip=[alt.Tooltip("route:N"), alt.Tooltip("from_km:Q", format=",.0f"),
+                 alt.Tooltip("to_km:Q", format=",.0f")],
+    )
+    gap_labels = alt.Chart(no_data).mark_text(
+        align="left", baseline="top", dx=3, dy=3, fontSize=10, color="#555555",
+    ).encode(x="from_km:Q", y=alt.value(0), text=alt.value("no elevation data"))
+    kind_colour = alt.Color(
+        "kind:N", title=None,
+        scale=alt.Scale(domain=list(MARKER_COLOURS), range=list(MARKER_COLOURS.values())),
+        legend=alt.Legend(orient="bottom"),
+    )
+    shown = markers.dropna(subset=["m"])
+    points = alt.Chart(shown).mark_point(filled=True, size=45).encode(
+        x="km:Q", y="m:Q", color=kind_colour, shape=alt.Shape("kind:N", legend=None),
+        tooltip=[alt.Tooltip("route:N"), alt.Tooltip("label:N", title="what"),
+                 alt.Tooltip("km:Q", format=",.0f"),
+                 alt.Tooltip("m:Q", format=",.0f", title="grid elevation (m)")],
+    )
+    labels = alt.Chart(shown).mark_text(
+        align="left", baseline="middle", angle=300, dx=5, dy=-5, fontSize=10, color="#333333",
+    ).encode(x="km:Q", y="m:Q", text="label:N")
+    return (
+        alt.layer(gaps, gap_labels, line, points, labels)
+        .resolve_scale(color="independent")
+        .properties(height=height, title="Elevation over distance (GEBCO 2023 grid)",
+                    autosize=FIT_WIDTH)
     )
 
 

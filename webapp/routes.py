@@ -23,7 +23,7 @@ import pycountry
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import maps, offline
+from geo import maps, offline, terrain
 from geo.errors import GeoDataError, NoRouteError, Problem, UnknownPlaceError
 from geo.graph import build_graph
 from geo.routing import (
@@ -245,6 +245,52 @@ def staircase_frame(routes: Sequence[Route]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def elevation_frame(routes: Sequence[Route]) -> pd.DataFrame:
+    """:meth:`Route.elevation` of each route as ``route``, ``km``, ``m`` (NaN: no data) and
+    ``run`` (numbered anew after each gap, so the chart's line breaks there)."""
+    frames = []
+    for r in routes:
+        e = r.elevation().frame()
+        run = e["m"].isna().cumsum()
+        frames.append(e.assign(route=r.label, run=[f"{r.label}/{n}" for n in run]))
+    return pd.concat(frames, ignore_index=True)[["route", "km", "m", "run"]]
+
+
+def elevation_markers(routes: Sequence[Route]) -> pd.DataFrame:
+    """The labelled passes, high points and crossings of each route, with ``route``.
+
+    Markers at the same km of a route (a border crossing at a pass) share one label, so
+    the chart does not print them over each other; the kind is the first one's (a crossing
+    before a place).
+    """
+    order = {"crossing": 0, "place": 1, "high point": 2}
+    rows = []
+    for r in routes:
+        marks = r.elevation().markers_frame()
+        marks = marks.assign(rank=marks["kind"].map(order)).sort_values(["km", "rank"])
+        for km, group in marks.groupby("km", sort=True):
+            rows.append({"route": r.label, "km": km, "m": group["m"].iloc[0],
+                         "kind": group["kind"].iloc[0], "label": "; ".join(group["label"])})
+    return pd.DataFrame(rows, columns=["route", "km", "m", "kind", "label"])
+
+
+def elevation_gaps(routes: Sequence[Route]) -> pd.DataFrame:
+    """The ``from_km``-``to_km`` stretches of each route without elevation data."""
+    rows = [{"route": r.label, "from_km": a, "to_km": b}
+            for r in routes for a, b in r.elevation().no_data_stretches()]
+    return pd.DataFrame(rows, columns=["route", "from_km", "to_km"])
+
+
+def _show_elevation(routes: Sequence[Route], colours: Mapping[str, str]) -> None:
+    chart = charts.elevation_chart(elevation_frame(routes), elevation_markers(routes),
+                                   elevation_gaps(routes), colours)
+    st.altair_chart(chart, width="stretch")
+    notes = [f"{r.label}: {r.elevation().describe()}" for r in routes]
+    st.caption(escape_markdown(
+        "Elevation sampled from the " + terrain.ATTRIBUTION + " along the traced corridor "
+        "lines, stretched to the road kilometres of the staircases. " + " · ".join(notes)))
+
+
 def _show_staircases(routes: Sequence[Route], colours: Mapping[str, str]) -> None:
     stairs = staircase_frame(routes)
     left, right = st.columns(2)
@@ -414,9 +460,10 @@ def _route_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
         box = st.container() if i == 0 else st.expander(route.label, expanded=False)
         with box:
             if i == 0:
-                st.markdown(f"**{escape_markdown(route.label)}**: legs and staircase")
+                st.markdown(f"**{escape_markdown(route.label)}**: legs, staircases and elevation")
             st.dataframe(human_table(route.legs_frame()), hide_index=True, width="stretch")
             _show_staircases([route], {route.label: colours[route.label]})
+            _show_elevation([route], {route.label: colours[route.label]})
     _downloads(routes, f"{url_name(G, origin)}-{url_name(G, destination)}")
 
 
@@ -443,11 +490,11 @@ def _downloads(routes: Sequence[Route], stem: str) -> None:
 
 
 def human_table(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with human column names and units; ``None`` heights as "n/a"."""
+    """``df`` with human column names and units; ``None`` heights and climbs as "n/a"."""
     out = df.copy()
-    if "highest_m" in out.columns:
-        out["highest_m"] = [("n/a" if v is None or pd.isna(v) else f"{v:,.0f}")
-                            for v in out["highest_m"]]
+    for col in ("highest_m", "highest_published_m", "ascent_m", "descent_m"):
+        if col in out.columns:
+            out[col] = [("n/a" if v is None or pd.isna(v) else f"{v:,.0f}") for v in out[col]]
     return out.rename(columns=charts.HUMAN_COLUMNS)
 
 
@@ -485,6 +532,7 @@ def _compare_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
                       offline_mode=offline.offline_requested())
         _show_map(m, "compare_map", [])
     _show_staircases(routes, colours)
+    _show_elevation(routes, colours)
     _downloads(routes, name.split(":")[0].replace(" → ", "-"))
 
 
