@@ -311,3 +311,16 @@ def test_panning_and_zooming_do_not_rerun_the_app(map_frame):
     settle(page)
     assert page.evaluate("() => window.__runs") >= 1
     assert_no_error(page)
+
+
+def test_a_clicked_context_region_leaves_no_focus_rectangle(map_frame):
+    """A mouse click on a neighbouring region (Xinjiang) must not leave Chromium's focus ring:
+    drawn round the shape's bounding box, it was a rectangle across Kazakhstan."""
+    page, frame = map_frame
+    click_latlon(page, frame, 41.0, 80.5)  # Aksu prefecture, inside CN-XJ, no corridor there
+    focused = map_eval(frame, "() => { const el = document.activeElement;"
+                              " return [el.tagName, el.getAttribute('class') || '',"
+                              " getComputedStyle(el).outlineStyle]; }")
+    tag, css, outline = focused
+    assert tag.lower() == "path" and "leaflet-interactive" in css, focused
+    assert outline == "none", focused
