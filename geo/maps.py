@@ -103,8 +103,9 @@ _STYLE = Template(
 {% macro header(this, kwargs) %}
 <style>
   .leaflet-container { background: {{ this.background }}; }
-  /* no focus rectangle left after a mouse click; keyboard focus still shows */
+  /* no focus rectangle (map or clicked shape) left after a mouse click; keyboard focus shows */
   .leaflet-container:focus:not(:focus-visible) { outline: none; }
+  .leaflet-interactive:focus:not(:focus-visible) { outline: none; }
   .corridor-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; border-radius: 4px;
     font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 240px; }
   .corridor-key { background: rgba(255,255,255,0.92); padding: 4px 8px; border-radius: 4px;

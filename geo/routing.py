@@ -461,6 +461,14 @@ def _round_or_none(value: float) -> float | None:
     return None if v is None else float(round(v))
 
 
+#: What the climb figures can and cannot say (shown with them in the app).
+CLIMB_CAVEAT = (
+    "Ascent and descent add up every rise and fall of the grid (about 450 m cells) along "
+    "the traced corridor lines; where a line leaves the valley floor the road follows, they "
+    "count climbs the road does not make, so they are upper figures, not surveyed ones."
+)
+
+
 @dataclass(frozen=True)
 class ElevationMarker:
     """A labelled point of a route's elevation profile.

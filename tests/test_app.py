@@ -408,6 +408,9 @@ def test_region_click_lists_every_series_with_sources_and_human_columns():
                                    "Source", "Note"]
     expected = region_rows(df, "KG-T")
     assert len(table) == len(expected) >= len(geo.indicators.region_series(df, "KG-T"))
+    # every shipped row of the region is listed (catalogue, aliases and the rest)
+    assert len(table) == len(df[df["region"] == "KG-T"]) + len(
+        geo.indicators.usd_values(df).query("region == 'KG-T'"))
     # Talas FDI (the article's Table 1, shipped in thousand USD) is among the investment rows
     fdi = table[table["Series"].str.startswith("foreign direct investment")]
     assert len(fdi) == 5 and set(fdi["Group"]) == {"investment"}
@@ -443,3 +446,19 @@ def test_change_over_the_years_chart_has_every_region_year():
     if geo.indicators.regional_table(df, "population", 2019)["region"].eq("KZ-63").any():
         assert "East Kazakhstan region (incl. Abai) (KZ-63)" in before
     assert rules["year"].tolist() == [2022]  # the boundary change is marked
+
+
+def test_region_click_also_lists_series_outside_the_catalogue():
+    df = geo.indicators.load_data()
+    known = set(geo.indicators.REGIONAL_INDICATORS) | {
+        other for other, _u, _f in geo.indicators.INDICATOR_ALIASES.values()}
+    layer_codes = set(load_layer("oblasts")["code"])
+    rest = df[~df["indicator"].isin(known) & df["region"].isin(layer_codes)]
+    code = rest["region"].value_counts().index[0]
+    at = run_app(region=code)
+    no_failure(at)
+    table = next(d.value for d in at.dataframe if "Series" in d.value.columns)
+    others = table[table["Group"] == "other"]
+    assert len(others) == len(rest[rest["region"] == code]) > 0
+    assert set(others["Source"]) <= set(
+        next(d.value for d in at.dataframe if "Citation" in d.value.columns)["Key"])

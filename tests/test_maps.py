@@ -433,3 +433,26 @@ def test_relief_overlay_is_served_by_the_app_in_its_own_pane():
     assert '"/app/static/relief/x.jpg"' in html
     assert f'"pane": "{maps.RELIEF_PANE}"' in html
     assert "GEBCO" in html and "<GEBCO>" not in html  # the attribution is escaped
+
+
+def test_proportional_symbols_scale_by_area_and_escape_names():
+
+
+    assert maps.symbol_radius_px(100.0, 100.0) == maps.SYMBOL_MAX_RADIUS_PX
+    # area proportional to value: a quarter of the value, half the radius
+    assert maps.symbol_radius_px(25.0, 100.0) == pytest.approx(maps.SYMBOL_MAX_RADIUS_PX / 2)
+    assert maps.symbol_radius_px(1e-6, 100.0) == maps.SYMBOL_MIN_RADIUS_PX
+    assert maps.symbol_radius_px(0.0, 100.0) == 0.0
+    assert maps.symbol_radius_px(float("nan"), 100.0) == 0.0
+    pts = pd.DataFrame([{"code": "KG-GO", "name": "<b>Osh</b> city", "lat": 40.53, "lon": 72.8,
+                         "value": 25.0, "year": 2022, "period": "year", "source": "s",
+                         "note": ""},
+                        {"code": "XX-0", "name": "zero", "lat": 40.0, "lon": 72.0,
+                         "value": 0.0}])
+    fg = maps.symbol_group(pts, indicator_label="trade", unit="million USD", max_value=100.0)
+    html = folium.Map().add_child(fg).get_root().render()
+    assert html.count("corridor-symbol") == 1  # a zero value draws no symbol
+    assert "&lt;b&gt;Osh&lt;/b&gt; city (KG-GO)" in html and "<b>Osh</b> city" not in html
+    assert f'"radius": {maps.SYMBOL_MAX_RADIUS_PX / 2}' in html
+    with pytest.raises(GeoDataError):
+        maps.symbol_group(pts.drop(columns="lat"), indicator_label="t", unit="u", max_value=1.0)

@@ -72,3 +72,36 @@ def test_default_crossing_time_falls_back_to_the_kazakh_road_figure():
     assert p.default_crossing_h("KG", "rail") == p.crossing_time_h.get(
         "KG:rail", p.crossing_time_h["KZ:road"])
     assert p.default_crossing_h("XX", "road") == p.crossing_time_h["KZ:road"]
+
+
+def test_missing_speed_classes_are_each_reported():
+    from geo.profile import Profile
+
+    with pytest.raises(GeoDataError) as info:
+        Profile(speed_kph={"highway": 65.0, "rail": 40.0}).validate()
+    assert info.value.problems == [Problem("profile", f"speed_kph.{c}", "missing")
+                                   for c in ("urban", "mountain", "border", "sea")]
+
+
+def test_unknown_parameter_problem_is_the_profiles():
+    (p,) = _problems(nope=1)
+    assert (p.source, p.where) == ("profile", "nope")
+
+
+def test_yearly_holiday_wait_counts_january_and_unknown_calendars_wait_nothing():
+    p = DEFAULT_PROFILE.replace(holiday_dates={"KZ": ["01-01", "01-02"]})
+    assert p.holiday_wait_h(None, "KZ") == pytest.approx(4 / 62 * 24 / 12)
+    assert p.holiday_wait_h(1, "XX") == 0.0
+
+
+def test_unreadable_profile_file_is_named(tmp_path):
+    from geo.profile import Profile
+
+    bad = tmp_path / "p.toml"
+    bad.write_text("speed_kph = [")
+    for path in (bad, tmp_path / "missing.toml"):
+        with pytest.raises(GeoDataError) as info:
+            Profile.from_toml(path)
+        (p,) = info.value.problems
+        assert (p.source, p.where) == (str(path), "")
+        assert p.reason.startswith("cannot read profile: ")

@@ -397,23 +397,31 @@ SERIES_COLUMNS = ["group", "label", "year", "period", "value", "unit", "source",
 
 
 def region_rows(df: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Every regional series of a region: :func:`geo.indicators.region_series` plus the rows
-    shipped under an alias of a catalogue key (Talas FDI as ``foreign_direct_investment`` in
-    thousand USD), shown as shipped under the catalogue's group and name.
+    """Every series of a region: :func:`geo.indicators.region_series`, the rows shipped
+    under an alias of a catalogue key (Talas FDI as ``foreign_direct_investment`` in thousand
+    USD, shown as shipped under the catalogue's group and name), then the region's rows of
+    indicators outside the catalogue (group "other": GRP growth, shares, bounds).
     """
     rows = indicators.region_series(df, code)
     parts = [rows]
+    own = df[df["region"] == code]
+    shown = set(indicators.REGIONAL_INDICATORS)
     for key, (other, other_unit, _factor) in indicators.INDICATOR_ALIASES.items():
-        sel = df[(df["region"] == code) & (df["indicator"] == other)
-                 & (df["unit"] == other_unit)]
+        sel = own[(own["indicator"] == other) & (own["unit"] == other_unit)]
+        shown.add(other)
         if len(sel):
             info = indicators.REGIONAL_INDICATORS[key]
             parts.append(sel.assign(group=info.group, label=f"{info.label} (as shipped)")
                          [list(rows.columns)])
+    rest = own[~own["indicator"].isin(list(shown))]
+    if len(rest):
+        parts.append(rest.assign(group=OTHER_GROUP,
+                                 label=rest["indicator"].map(indicator_name))[list(rows.columns)]
+                     .sort_values(["indicator", "year", "period"], kind="stable"))
     if len(parts) == 1:
         return rows
     out = pd.concat(parts, ignore_index=True)
-    order = {g: i for i, g in enumerate(indicators.INDICATOR_GROUPS)}
+    order = {g: i for i, g in enumerate([*indicators.INDICATOR_GROUPS, OTHER_GROUP])}
     out = out.iloc[out["group"].map(order).argsort(kind="stable")]
     return out.reset_index(drop=True)
 

@@ -28,6 +28,7 @@ from geo.errors import GeoDataError, NoRouteError, Problem, UnknownPlaceError
 from geo.graph import build_graph
 from geo.routing import (
     BY,
+    CLIMB_CAVEAT,
     PRESET_COMPARISONS,
     Route,
     compare_routes,
@@ -288,7 +289,8 @@ def _show_elevation(routes: Sequence[Route], colours: Mapping[str, str]) -> None
     notes = [f"{r.label}: {r.elevation().describe()}" for r in routes]
     st.caption(escape_markdown(
         "Elevation sampled from the " + terrain.ATTRIBUTION + " along the traced corridor "
-        "lines, stretched to the road kilometres of the staircases. " + " · ".join(notes)))
+        "lines, stretched to the road kilometres of the staircases. " + CLIMB_CAVEAT + " "
+        + " · ".join(notes)))
 
 
 def _show_staircases(routes: Sequence[Route], colours: Mapping[str, str]) -> None:

@@ -86,6 +86,21 @@ def test_map_draws_every_region_and_checkpoint_offline(map_frame, artifacts):
     page.screenshot(path=str(artifacts / "map_offline.png"), full_page=True)
 
 
+def test_2019_map_draws_the_regions_of_2019_and_notes_the_break(page, app_url, artifacts):
+    """?year=2019 draws the pre-2022 regions (Abai, Zhetysu, Ulytau inside their parents)."""
+    from geo.boundaries import oblasts_for_year
+
+    frame = open_map(page, f"{app_url}/?page=map&indicator=population+%5Bpersons%5D&year=2019")
+    regions = frame.locator("path.leaflet-interactive.corridor-oblast")
+    assert regions.count() == len(oblasts_for_year(2019)) == feature_count("oblasts") - 3
+    legend = page.locator(".corridor-legend-line").inner_text()
+    assert "regions have data for 2019" in legend
+    assert "East Kazakhstan region (incl. Abai)" in legend
+    assert page.external_requests == []
+    assert_no_error(page)
+    page.screenshot(path=str(artifacts / "map_2019.png"), full_page=True)
+
+
 def test_map_view_frames_the_border_regions_with_zoom_limits(map_frame):
     from geo import maps
     from geo.layers import load_layer
@@ -296,3 +311,16 @@ def test_panning_and_zooming_do_not_rerun_the_app(map_frame):
     settle(page)
     assert page.evaluate("() => window.__runs") >= 1
     assert_no_error(page)
+
+
+def test_a_clicked_context_region_leaves_no_focus_rectangle(map_frame):
+    """A mouse click on a neighbouring region (Xinjiang) must not leave Chromium's focus ring:
+    drawn round the shape's bounding box, it was a rectangle across Kazakhstan."""
+    page, frame = map_frame
+    click_latlon(page, frame, 41.0, 80.5)  # Aksu prefecture, inside CN-XJ, no corridor there
+    focused = map_eval(frame, "() => { const el = document.activeElement;"
+                              " return [el.tagName, el.getAttribute('class') || '',"
+                              " getComputedStyle(el).outlineStyle]; }")
+    tag, css, outline = focused
+    assert tag.lower() == "path" and "leaflet-interactive" in css, focused
+    assert outline == "none", focused
