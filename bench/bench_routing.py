@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from bench.timing import time_repeat
+
 NS_PER_MS = 1e6
 
 
@@ -90,19 +92,6 @@ def time_each(fn: Callable[..., Any], args: Iterable[tuple], warmup: int = 20) -
         t0 = clock()
         fn(*a)
         out.append(clock() - t0)
-    return out
-
-
-def time_repeat(fn: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> list[int]:
-    """Time ``fn()`` ``repeat`` times (ns each) after ``warmup`` untimed calls."""
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter_ns()
-        fn()
-        out.append(time.perf_counter_ns() - t0)
     return out
 
 

@@ -22,15 +22,14 @@ Figures
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import platform
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 
 import numpy as np
+
+from bench.timing import time_repeat
 
 NS_PER_MS = 1e6
 ROUTE = [  # shipped corridor segment ids, chained end to end (each oriented to join)
@@ -50,19 +49,6 @@ ROUTE = [  # shipped corridor segment ids, chained end to end (each oriented to 
     "sary-tash--irkeshtam-kg",
     "osh--sary-tash",
 ]
-
-
-def time_repeat(fn: Callable[[], object], repeat: int, warmup: int = 2) -> list[int]:
-    """Time ``fn()`` ``repeat`` times (ns each) after ``warmup`` untimed calls."""
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter_ns()
-        fn()
-        out.append(time.perf_counter_ns() - t0)
-    return out
 
 
 def ms(ns: float) -> str:
@@ -185,24 +171,27 @@ def main(argv: list[str] | None = None) -> int:
         "PASS" if ok else "MISS",
     )
     line(
-        "  of which densify (1 km)", time_repeat(lambda: terrain.densify(coords, 1.0), args.repeat)
+        "  of which densify (1 km)",
+        time_repeat(lambda: terrain.densify(coords, 1.0), args.repeat, warmup=2),
     )
     lon, lat = prof.lon_deg, prof.lat_deg
-    ours = time_repeat(lambda: terrain.sample_points(lon, lat, grid), args.repeat)
+    ours = time_repeat(lambda: terrain.sample_points(lon, lat, grid), args.repeat, warmup=2)
     line("  of which bilinear sample_points", ours)
-    line("  of which climb_stats", time_repeat(lambda: terrain.climb_stats(prof), args.repeat))
+    line("  of which climb_stats",
+         time_repeat(lambda: terrain.climb_stats(prof), args.repeat, warmup=2))
 
     rgi = RegularGridInterpolator(
         (grid.lat_deg, grid.lon_deg), grid.elevation_m, method="linear", bounds_error=False
     )
     pts = np.column_stack([lat, lon])
-    rgi_ns = time_repeat(lambda: rgi(pts), args.repeat)
+    rgi_ns = time_repeat(lambda: rgi(pts), args.repeat, warmup=2)
     line("peer: scipy RegularGridInterpolator linear, same points", rgi_ns)
     rows = (lat - grid.lat0_deg) / grid.dlat_deg
     cols = (lon - grid.lon0_deg) / grid.dlon_deg
     idx = np.vstack([rows, cols])
     mc_ns = time_repeat(
-        lambda: map_coordinates(grid.elevation_m, idx, order=1, output=np.float64), args.repeat
+        lambda: map_coordinates(grid.elevation_m, idx, order=1, output=np.float64), args.repeat,
+        warmup=2,
     )
     line("peer: scipy.ndimage.map_coordinates order=1, same points", mc_ns)
     a = terrain.sample_points(lon, lat, grid)
