@@ -155,6 +155,9 @@ def build_graph(
                     crossing_time_source=_opt(row["crossing_time_source"]),
                     season=row["season"],
                 )
+            if kind != "checkpoint" and _prop(row, "elevation_m") is not None:
+                # a published height of a place (e.g. a tunnel portal)
+                attrs["elevation_m"] = float(_prop(row, "elevation_m"))
             G.add_node(pid, **attrs)
             entries.append((pid, row["name_en"], list(row.get("aliases") or [])))
     names = NameIndex(entries)
@@ -371,6 +374,7 @@ def _edge_attrs(
         "fee_usd_per_t": fees,
         "cost_usd_per_t": haul + fees,
         "max_elevation_m": max(elevations) if elevations else None,
+        "tunnel": bool(_prop(seg, "tunnel", False)),
         "corridors": tuple(seg["corridors"]),
         "countries": tuple(dict.fromkeys((nu["country"], nv["country"]))),
         "from_id": u,

@@ -87,6 +87,8 @@ class Leg:
     ``max_elevation_m`` is the segment's published highest point (layer attribute);
     ``from_elevation_m``/``to_elevation_m`` the published elevation of its end places (the
     checkpoint layer's ``elevation_m``, e.g. a pass), None where no source gives one.
+    ``tunnel`` marks a tunnel leg: its profile runs straight between the two portals'
+    published heights (``from_elevation_m`` to ``to_elevation_m``), not over the mountain.
     """
 
     from_id: str
@@ -116,6 +118,7 @@ class Leg:
     closure_source: str = ""
     from_elevation_m: float | None = None
     to_elevation_m: float | None = None
+    tunnel: bool = False
 
     @property
     def time_h(self) -> float:
@@ -596,10 +599,14 @@ def _line_km(coords: Sequence[tuple[float, float]]) -> float:
 
 @functools.lru_cache(maxsize=1024)
 def _leg_profile(
-    coords: tuple[tuple[float, float], ...], length_km: float, mode: str
+    coords: tuple[tuple[float, float], ...],
+    length_km: float,
+    mode: str,
+    portals_m: tuple[float, float] | None = None,
 ) -> terrain.Profile:
     """One leg's profile along its traced line, sampled so that after stretching the line
-    to the road length (``length_km``) samples stay at most 1 km of road apart."""
+    to the road length (``length_km``) samples stay at most 1 km of road apart; a tunnel
+    (``portals_m`` = the two portals' published heights) runs straight between them."""
     if len(coords) < 2:
         coords = (coords[0], coords[0]) if coords else ((0.0, 0.0), (0.0, 0.0))
     line_km = _line_km(coords)
@@ -612,7 +619,28 @@ def _leg_profile(
         for a in (km, z, lon, lat):
             a.setflags(write=False)
         return terrain.Profile(km, z, lon, lat, note="ferry legs have no road elevation")
+    if portals_m is not None:
+        return terrain.straight_profile(coords, portals_m[0], portals_m[1], step_km)
     return terrain.sample_profile(coords, step_km)
+
+
+def _portals_m(leg: Leg) -> tuple[float, float] | None:
+    """A tunnel leg's portal heights in travel direction (None: not a tunnel).
+
+    Raises
+    ------
+    GeoDataError
+        A tunnel leg without both portals' published heights (its profile would otherwise
+        climb over the mountain the tunnel passes under).
+    """
+    if not leg.tunnel:
+        return None
+    if leg.from_elevation_m is None or leg.to_elevation_m is None:
+        raise GeoDataError(Problem(
+            "corridors", repr(leg.segment_id),
+            "tunnel segment needs the published elevation_m of both portals",
+        ))
+    return float(leg.from_elevation_m), float(leg.to_elevation_m)
 
 
 def _at_km(profile: terrain.Profile, km: float) -> float:
@@ -643,7 +671,10 @@ def route_elevation(legs: Sequence[Leg]) -> RouteElevation:
     """
     if not legs:
         raise GeoDataError(Problem("legs", "", "a route needs at least one leg"))
-    profiles = [_leg_profile(tuple(leg.coords), float(leg.length_km), leg.mode) for leg in legs]
+    profiles = [
+        _leg_profile(tuple(leg.coords), float(leg.length_km), leg.mode, _portals_m(leg))
+        for leg in legs
+    ]
     joined = terrain.join_profiles(profiles, [leg.length_km for leg in legs])
     stats = terrain.climb_stats(joined)
     markers: list[ElevationMarker] = []
@@ -1070,6 +1101,7 @@ def _make_leg(G: nx.MultiGraph, u: str, v: str, key: str, month: int | None) -> 
         closure_source=d.get("closure_source", ""),
         from_elevation_m=G.nodes[u].get("elevation_m"),
         to_elevation_m=G.nodes[v].get("elevation_m"),
+        tunnel=bool(d.get("tunnel", False)),
     )
 
 

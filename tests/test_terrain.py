@@ -437,3 +437,60 @@ def test_bishkek_kashgar_via_torugart_climbs_like_the_road():
     r = shortest_route(build_graph(), "Bishkek", "Kashgar", via=["Torugart"], by="distance")
     ascent = r.elevation().ascent_m
     assert 4400.0 <= ascent < TORUGART_ASCENT_MAX_M, ascent
+
+
+# Wikipedia 'Töö Ashuu': "Coordinates 42°20′37″N 73°48′24″E" and "A 2.7-kilometre-long
+# (1.7 mi) road tunnel enters the mountain at 3130 m on the north side and comes out at
+# 3180 m on the south side" (dangerousroads.org 'Töö Ashuu tunnel' gives the same figures).
+TOO_ASHUU_LONLAT = (73.80667, 42.34361)
+TOO_ASHUU_N_M, TOO_ASHUU_S_M, TOO_ASHUU_KM = 3130.0, 3180.0, 2.7
+
+
+def _too_ashuu_line() -> tuple[tuple[float, float], ...]:
+    """The shipped Bishkek-Osh line within half the tunnel's length of its coordinate."""
+    import geopandas as gpd
+
+    seg = gpd.read_file(LAYERS_DIR / "corridors.geojson").set_index("id")
+    tunnel_ids = [i for i, t in seg.get("tunnel", {}).items() if t is True]
+    if tunnel_ids:  # the layer carries the tunnel as a leg of its own
+        return tuple(seg.loc[tunnel_ids[0]].geometry.coords)
+    xy = np.asarray(seg.loc["bishkek--jalal-abad"].geometry.coords)
+    lon0, lat0 = TOO_ASHUU_LONLAT
+    d_km = T.great_circle_km(xy[:, 0], xy[:, 1], np.full(len(xy), lon0), np.full(len(xy), lat0))
+    i = int(np.argmin(d_km))
+    near = [j for j in range(len(xy)) if abs(j - i) <= 3 and d_km[j] <= TOO_ASHUU_KM / 2 + 0.5]
+    return tuple((float(xy[j, 0]), float(xy[j, 1])) for j in near)
+
+
+def test_tunnel_leg_runs_between_portals_not_over_the_mountain(grid):
+    from geo.routing import Leg, route_elevation
+
+    coords = _too_ashuu_line()
+    assert len(coords) >= 2
+    leg = Leg(
+        from_id="too-ashuu-n", to_id="too-ashuu-s", from_name="Too-Ashuu N portal",
+        to_name="Too-Ashuu S portal", mode="road", length_km=TOO_ASHUU_KM, drive_h=0.1,
+        dwell_h=0.0, wait_h=0.0, haul_usd_per_t=0.0, fee_usd_per_t=0.0, crossing=False,
+        segment_id="too-ashuu-n--too-ashuu-s", coords=coords, from_elevation_m=TOO_ASHUU_N_M,
+        to_elevation_m=TOO_ASHUU_S_M, tunnel=True,
+    )
+    prof = route_elevation([leg]).profile
+    assert np.isfinite(prof.elevation_m).all()
+    assert prof.elevation_m.max() <= TOO_ASHUU_S_M + 50
+    assert prof.elevation_m[0] == pytest.approx(TOO_ASHUU_N_M)
+    assert prof.elevation_m[-1] == pytest.approx(TOO_ASHUU_S_M)
+    # the grid over the same line climbs over the ridge: the test is not vacuous
+    over = T.sample_profile(coords)
+    assert np.nanmax(over.elevation_m) > TOO_ASHUU_S_M + 50
+
+
+def test_tunnel_leg_without_portal_heights_is_an_error(grid):
+    from geo.routing import Leg, route_elevation
+
+    leg = Leg(
+        from_id="a", to_id="b", from_name="A", to_name="B", mode="road", length_km=2.7,
+        drive_h=0.1, dwell_h=0.0, wait_h=0.0, haul_usd_per_t=0.0, fee_usd_per_t=0.0,
+        crossing=False, segment_id="a--b", coords=_too_ashuu_line(), tunnel=True,
+    )
+    with pytest.raises(GeoDataError, match="portals"):
+        route_elevation([leg])

@@ -1095,6 +1095,8 @@ def build(sources_dir: Path, out_dir: Path) -> list[BuiltFile]:
                 "source": row["source"] + (f"; note: {row['note']}" if row["note"] else ""),
             }
         )
+        if (row.get("tunnel") or "").strip().lower() == "true":
+            records[-1]["tunnel"] = True
         records[-1].update(sched.segment(row["id"], records[-1]["closed_months"]))
         geoms.append(LineString([(lon, lat) for lat, lon in coords]))
 
