@@ -113,7 +113,7 @@ def test_no_mountain_length_is_a_bare_chord(segments: dict[str, dict]) -> None:
     """
     for sid, f in segments.items():
         p = f["properties"]
-        if p["road_class"] != "mountain":
+        if p["road_class"] != "mountain" or p.get("tunnel"):  # a tunnel runs straight
             continue
         coords = f["geometry"]["coordinates"]
         (lon_a, lat_a), (lon_b, lat_b) = coords[0][:2], coords[-1][:2]
@@ -131,12 +131,16 @@ def test_bishkek_osh_and_talas_routes_take_the_mountain_roads_at_their_published
 
     g = build_graph()
     for a, b, km, seg in (
-        ("Bishkek", "Osh", 650, "bishkek--jalal-abad"),
-        ("Bishkek", "Talas", 306.5, "bishkek--talas"),
+        ("Bishkek", "Osh", 650, "too-ashuu-s--jalal-abad"),
+        ("Bishkek", "Talas", 306.5, "too-ashuu-s--talas"),
     ):
         r = shortest_route(g, a, b, by="distance")
         assert abs(r.length_km - km) / km <= 0.10, (a, b, r.length_km)
-        assert seg in [leg.segment_id for leg in r.legs]
+        ids = [leg.segment_id for leg in r.legs]
+        assert seg in ids
+        # both go through the Too-Ashuu tunnel, a leg of its own
+        assert ids[:2] == ["bishkek--too-ashuu-n", "too-ashuu-n--too-ashuu-s"], ids
+        assert r.legs[1].tunnel and not r.legs[0].tunnel
 
 
 # ----------------------------------------------------------------------------- units

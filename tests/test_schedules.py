@@ -175,7 +175,9 @@ def test_shipped_checkpoints_carry_their_schedule():
 
 def test_shipped_segments_carry_closures_and_speeds():
     seg = load_layer("corridors")
-    passes = ["bishkek--jalal-abad", "bishkek--talas", "kochkor--naryn", "at-bashy--torugart-kg"]
+    passes = [
+        "too-ashuu-s--jalal-abad", "too-ashuu-s--talas", "kochkor--naryn", "at-bashy--torugart-kg"
+    ]
     for sid in passes:
         assert seg.loc[sid, "closures_known"], sid
         assert seg.loc[sid, "closure_source"], sid

@@ -865,6 +865,10 @@ def segment_lengths(
     relief = relief or {}
     classes = {r["id"]: r["road_class"] for r in seg_rows}
     alloc, units, notes = allocate(rows, line)
+    # a tunnel's line is straight portal to portal by construction: no observation of how much
+    # a road winds beyond its traced line, so it stays out of the detour fit
+    tunnels = {r["id"] for r in seg_rows if (r.get("tunnel") or "").strip().lower() == "true"}
+    units = [u for u in units if not set(u.segment_ids) <= tunnels]
     model = fit_detour(units, classes, line, relief)
     out: dict[str, dict[str, Any]] = {}
     for r in seg_rows:
@@ -961,6 +965,7 @@ def route_segment(
             inside = (ca, _BUFFERED[ca])
     stops = [a, *(parse_waypoint(t, points) for t in _split(row["waypoints"])), b]
     traced = TRACED_MARK in row.get("note", "")
+    tunnel = (row.get("tunnel") or "").strip().lower() == "true"
     legs: list[Leg] = []
     fallbacks: list[str] = []
     sea_notes: list[str] = []
@@ -968,6 +973,8 @@ def route_segment(
         if row["mode"] == "ferry":
             leg, note = sea_leg(marnet, p, q)
             sea_notes.append(note)
+        elif tunnel:
+            leg = Leg([p, q], "tunnel")
         elif traced:
             leg = Leg([p, q], "waypoints")
         elif row["road_class"] in ("border", "urban") and haversine_km(p, q) < 3:
@@ -987,6 +994,9 @@ def route_segment(
     net_name = {"road": "world_highways", "rail": "world_railways"}.get(row["mode"], "")
     if row["mode"] == "ferry":
         text = f"searoute marnet ({'; '.join(sea_notes)})"
+    elif tunnel:
+        text = "tunnel: straight line portal to portal (its profile: straight between the portals"
+        text += "' published heights)"
     elif all(k == "network" for k in kinds):
         text = f"scgraph_data {net_name}"
     elif all(k == "direct" or k.startswith("direct") for k in kinds):

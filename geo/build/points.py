@@ -60,6 +60,7 @@ PLACE_COLUMNS: dict[str, str] = {
     "lon": "float",
     "coord_source": "str",
     "source": "str",
+    "elevation_m": "float",
 }
 CHECKPOINT_COLUMNS: dict[str, str] = {
     "id": "str",
@@ -387,6 +388,7 @@ PLACE_PROPS = [
     "region",
     "population",
     "geonameid",
+    "elevation_m",
     "coord_source",
     "source",
 ]
