@@ -67,8 +67,9 @@ STRAIGHT_LEGS: set[tuple[str, int]] = set()
 DEFAULT_SEGMENTS = [
     "tokmok--balykchy",
     "kochkor--naryn",
-    "bishkek--jalal-abad",
-    "bishkek--talas",
+    "bishkek--too-ashuu-n",  # the Too-Ashuu tunnel itself is a straight segment of its own
+    "too-ashuu-s--jalal-abad",
+    "too-ashuu-s--talas",
     "balykchy--kochkor",
     "naryn--at-bashy",
     "at-bashy--torugart-kg",
