@@ -46,7 +46,7 @@ from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
 from geo import terrain
-from geo.distance import geodesic_km
+from geo.distance import geodesic_km, haversine_km
 from geo.errors import GeoDataError, NoRouteError, Problem
 from geo.graph import PostSchedule
 from geo.profile import Profile
@@ -594,7 +594,7 @@ def _line_km(coords: Sequence[tuple[float, float]]) -> float:
     xy = np.asarray(coords, dtype=np.float64)
     if xy.ndim != 2 or len(xy) < 2:
         return 0.0
-    return float(terrain.great_circle_km(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]).sum())
+    return float(haversine_km(xy[:-1, 1], xy[:-1, 0], xy[1:, 1], xy[1:, 0]).sum())
 
 
 @functools.lru_cache(maxsize=1024)

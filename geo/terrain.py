@@ -33,6 +33,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from geo.distance import EARTH_RADIUS_KM as EARTH_RADIUS_KM  # re-exported: profile km are on it
+from geo.distance import haversine_km
 from geo.errors import GeoDataError, Problem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -66,8 +68,6 @@ RELIEF_IMAGE = "gebco_2023_relief.jpg"
 RELIEF_META = "gebco_2023_relief.json"
 RELIEF_URL = "/app/static/relief"
 
-#: Mean Earth radius (IUGG), km: profile distances are great-circle distances on this sphere.
-EARTH_RADIUS_KM = 6371.0088
 #: Largest allowed spacing between profile samples, km.
 MAX_STEP_KM = 1.0
 
@@ -331,12 +331,13 @@ def _coords_array(coords_lonlat: ArrayLike, source: str) -> NDArray[np.float64]:
 def great_circle_km(
     lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike
 ) -> NDArray[np.float64]:
-    """Haversine distance in km on a sphere of :data:`EARTH_RADIUS_KM`."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp = p2 - p1
-    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    """Haversine distance in km, longitude first: :func:`geo.distance.haversine_km`
+    (the project's one haversine, on a sphere of :data:`EARTH_RADIUS_KM`) as numpy floats."""
+    return np.asarray(
+        haversine_km(np.asarray(lat1, dtype=np.float64), np.asarray(lon1, dtype=np.float64),
+                     np.asarray(lat2, dtype=np.float64), np.asarray(lon2, dtype=np.float64)),
+        dtype=np.float64,
+    )[()]
 
 
 def densify(
