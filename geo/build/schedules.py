@@ -263,6 +263,15 @@ def read_speeds(path: Path) -> dict[str, Speed]:
     return out
 
 
+def _closure_props(row: Closure | None) -> dict[str, Any]:
+    """Closure properties shared by segments and posts; no row means "unknown"."""
+    return {
+        "closed_months": list(row.closed_months) if row else [],
+        "closures_known": bool(row and row.closures_known),
+        "closure_source": row.citation if row else None,
+    }
+
+
 @dataclass
 class Schedules:
     """The two tables, checked, with what each layer's features get from them."""
@@ -287,21 +296,22 @@ class Schedules:
             ]
         return problems
 
-    def _closure(
+    def _closure_row(
         self, layer: str, fid: str, table_months: Iterable[int]
-    ) -> tuple[Closure | None, list[Problem]]:
+    ) -> Closure | None:
+        """The feature's closures row (or None); raises when uncited months are set."""
         row = self.closures.get((layer, fid))
         table = sorted(set(table_months))
         if table and (row is None or list(row.closed_months) != table):
-            return row, [
+            raise GeoDataError([
                 Problem(
                     CLOSURES,
                     f"{layer} {fid!r}",
                     f"closed months {table} in the {layer} table need the same months in a cited "
                     "row of closures.csv",
                 )
-            ]
-        return row, []
+            ])
+        return row
 
     def segment(self, seg_id: str, table_months: Iterable[int] = ()) -> dict[str, Any]:
         """Properties of a corridor segment: closures and speed.
@@ -311,14 +321,10 @@ class Schedules:
         GeoDataError
             When the segment table sets closed months that no closures row cites.
         """
-        row, problems = self._closure("corridors", seg_id, table_months)
-        if problems:
-            raise GeoDataError(problems)
+        row = self._closure_row("corridors", seg_id, table_months)
         speed = self.speeds.get(seg_id)
         return {
-            "closed_months": list(row.closed_months) if row else [],
-            "closures_known": bool(row and row.closures_known),
-            "closure_source": row.citation if row else None,
+            **_closure_props(row),
             "speed_kmh": speed.speed_kmh if speed else None,
             "speed_source": speed.citation if speed else None,
         }
@@ -331,14 +337,10 @@ class Schedules:
         GeoDataError
             When the checkpoint table sets closed months that no closures row cites.
         """
-        row, problems = self._closure("checkpoints", cp_id, table_months)
-        if problems:
-            raise GeoDataError(problems)
+        row = self._closure_row("checkpoints", cp_id, table_months)
         scheduled = row is not None and bool(row.open_hours or row.holiday_calendar)
         return {
-            "closed_months": list(row.closed_months) if row else [],
-            "closures_known": bool(row and row.closures_known),
-            "closure_source": row.citation if row else None,
+            **_closure_props(row),
             "open_hours": row.open_hours if row else None,
             "holiday_calendar": row.holiday_calendar if row else None,
             "schedule_source": row.citation if scheduled else None,
