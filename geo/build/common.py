@@ -46,6 +46,19 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def authored_source(path: Path, attribution: str) -> Source:
+    """The source record of an authored, cited table under ``layers/sources/``."""
+    return Source(
+        key=f"authored_{path.stem}",
+        title=f"Authored, cited {path.stem} table (layers/sources/{path.name})",
+        package="authored",
+        licence="MIT (this project); cited facts belong to their sources",
+        attribution=attribution,
+        file=f"layers/sources/{path.name}",
+        sha256=sha256_of(path),
+    )
+
+
 def find_source(sources_dir: Path, pattern: str) -> Path:
     """Return the single file in ``sources_dir`` matching ``pattern`` (glob), or fail clearly."""
     hits = sorted(Path(sources_dir).glob(pattern))

@@ -30,7 +30,14 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from geo.build import schedules
-from geo.build.common import BuiltFile, Source, find_source, sha256_of, write_geojson
+from geo.build.common import (
+    BuiltFile,
+    Source,
+    authored_source,
+    find_source,
+    sha256_of,
+    write_geojson,
+)
 from geo.build.polygons import ne_admin0_source, read_admin0
 from geo.errors import GeoDataError, Problem
 
@@ -457,14 +464,8 @@ def build(sources_dir: Path, out_dir: Path, tables_dir: Path | None = None) -> l
     ne = ne_admin0_source(sources_dir)
 
     def authored(name: str) -> Source:
-        return Source(
-            key=f"authored_{name}",
-            title=f"Authored, cited {name} table (layers/sources/{name}.csv)",
-            package="authored",
-            licence="MIT (this project); cited facts belong to their sources",
-            attribution="corridor-workbench authors; see coord_source and source per feature",
-            file=f"layers/sources/{name}.csv",
-            sha256=sha256_of(paths[name]),
+        return authored_source(
+            paths[name], "corridor-workbench authors; see coord_source and source per feature"
         )
 
     check = "checked every point lies inside its country's Natural Earth 10m outline"

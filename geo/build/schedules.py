@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.build.common import Source, sha256_of
+from geo.build.common import Source, authored_source
 from geo.errors import GeoDataError, Problem
 
 REPO_TABLES = Path(__file__).resolve().parents[2] / "layers" / "sources"
@@ -350,15 +350,7 @@ class Schedules:
         """Source records of the tables ``layer`` reads (speeds: corridors only)."""
         wanted = (CLOSURES, SPEEDS) if layer == "corridors" else (CLOSURES,)
         return [
-            Source(
-                key=f"authored_{p.stem}",
-                title=f"Authored, cited {p.stem} table (layers/sources/{p.name})",
-                package="authored",
-                licence="MIT (this project); cited facts belong to their sources",
-                attribution="corridor-workbench authors; see the source and quote per row",
-                file=f"layers/sources/{p.name}",
-                sha256=sha256_of(p),
-            )
+            authored_source(p, "corridor-workbench authors; see the source and quote per row")
             for p in self.paths
             if p.name in wanted
         ]
