@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-from pyproj import Geod
 from shapely.geometry import LineString, Point
 
+from geo import distance
 from geo.build import schedules
 from geo.build.common import BuiltFile, Source, find_source, sha256_of, write_geojson
 from geo.build.points import GEONAMES_FILE, GEONAMES_KEY
@@ -70,7 +70,6 @@ SIMPLIFY_DEG = 0.005
 TRACED_MARK = "(scripts/trace_valleys.py)"
 COUNTRY_TOL_DEG = 0.02  # about 2 km: generalised borders, roads along border rivers
 
-GEOD = Geod(ellps="WGS84")
 
 
 @dataclass
@@ -311,22 +310,13 @@ def validate(
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km between two (lat, lon) points."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+    """Great-circle distance in km between two (lat, lon) points (geo.distance)."""
+    return distance.haversine_km(a[0], a[1], b[0], b[1])
 
 
 def line_km(coords: list[tuple[float, float]]) -> float:
-    """Geodesic (WGS84) length in km of a (lat, lon) vertex list."""
-    if len(coords) < 2:
-        return 0.0
-    lats = [c[0] for c in coords]
-    lons = [c[1] for c in coords]
-    return GEOD.line_length(lons, lats) / 1000.0
+    """Geodesic (WGS84) length in km of a (lat, lon) vertex list (geo.distance)."""
+    return distance.line_km((lon, lat) for lat, lon in coords)
 
 
 def _dedupe(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
