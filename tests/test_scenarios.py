@@ -19,6 +19,14 @@ def G():  # noqa: N802 - the graph is G throughout the project
     return build_graph()
 
 
+@pytest.fixture(autouse=True)
+def store_path(tmp_path, monkeypatch):
+    """Every test uses a temporary user store, never the real one."""
+    path = tmp_path / "store.sqlite3"
+    monkeypatch.setenv("CORRIDOR_STORE", str(path))
+    return path
+
+
 @pytest.fixture(scope="module")
 def links():
     return sc.load_planned_links()
@@ -325,6 +333,19 @@ def test_cli_against_other_scenario(capsys):
     out = capsys.readouterr().out
     assert "against bedel-temporary-road-closed-in-winter" in out
     assert "Bishkek → Aksu" in out and "⇒" in out and "claim:" in out
+
+
+def test_cli_lists_and_runs_a_user_scenario_from_the_store(capsys, store_path):
+    from geo.store import UserStore
+
+    UserStore(store_path).save_scenario(
+        "my-green-lane", 'title = "mine"\n[[post]]\nid = "karasu"\ndwell_h = 0.0\n'
+        'assumption = true\nreason = "test"\n')
+    assert main(["scenario"]) == 0
+    assert "my-green-lane" in capsys.readouterr().out
+    assert main(["scenario", "my-green-lane", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["scenario"] == "my-green-lane" and any(r["changed"] for r in out["od"])
 
 
 def test_cli_unknown_scenario_is_bad_input(capsys):
