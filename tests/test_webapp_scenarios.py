@@ -134,3 +134,20 @@ def test_an_invalid_stored_scenario_is_reported_not_raised(store):
     at.run()
     assert not at.exception
     assert "Scenario broken is not valid" in " ".join(e.value for e in at.error)
+
+
+def test_map_draws_every_changed_route_and_dashed_planned_links():
+    from webapp import scenarios as page
+
+    G = build_graph()
+    scen = sc.load_scenario("cku-railway", G)
+    H = sc.apply_scenario(G, scen)
+    table = sc.od_table(G, H, scen)
+    pairs = sc.changed_routes(G, H, scen, table)
+    segments = page.changed_segments([r for _, r in pairs])
+    assert len(segments) == len({leg.segment_id for _, r in pairs for leg in r.legs})
+    base, new = pairs[0]
+    html = page.scenario_map(base, new, H, segments).get_root().render()
+    assert html.count("corridor-scenario-route") == len(segments)
+    assert "corridor-scenario-link" in html and '"dashArray": "8 6"' in html
+    assert "corridor-route" in html

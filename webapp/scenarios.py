@@ -133,12 +133,28 @@ def _labelled(route: Route | None, label: str) -> Route | None:
     return replace(route, label=label) if route is not None else None
 
 
+def changed_segments(routes: Sequence[Route | None]) -> list[tuple[tuple[float, float], ...]]:
+    """The distinct legs (as lon/lat lines) of ``routes``."""
+    seen: dict[str, tuple[tuple[float, float], ...]] = {}
+    for route in routes:
+        for leg in route.legs if route is not None else ():
+            seen.setdefault(leg.segment_id, leg.coords)
+    return list(seen.values())
+
+
 def scenario_map(base_route: Route | None, scen_route: Route | None,
-                 scen_graph: nx.MultiGraph) -> folium.Map:
-    """The network, the scenario's changed and planned parts (planned links dashed), and
-    one pair's baseline and scenario routes."""
+                 scen_graph: nx.MultiGraph,
+                 all_changed: Sequence[tuple[tuple[float, float], ...]] = ()) -> folium.Map:
+    """The network, every changed pair's scenario route (thin), the scenario's changed and
+    planned parts (planned links dashed), and one pair's baseline and scenario routes."""
     m = maps.base_map()
     maps.add_network(m, layer("corridors"), names=end_names())
+    if all_changed:
+        fg_all = folium.FeatureGroup(name="Every changed route (scenario)", show=True)
+        for coords in all_changed:
+            folium.PolyLine([(lat, lon) for lon, lat in coords], color=SCEN_COLOUR, weight=3,
+                            opacity=0.45, className="corridor-scenario-route").add_to(fg_all)
+        fg_all.add_to(m)
     fg = folium.FeatureGroup(name="Scenario changes", show=True)
     for u, v, _k, d in sc.changed_edges(scen_graph):
         pts = [(lat, lon) for lon, lat in d["coords"]]
@@ -302,6 +318,8 @@ def render() -> None:
 
     st.subheader("Changed routes on the map")
     changed = table[table["changed"]]
+    all_changed = changed_segments(
+        [r for _, r in sc.changed_routes(base, scen, scenario, table)])
     if changed.empty:
         st.caption("No hub pair changes; the map shows the scenario's changed and planned "
                    "parts (planned links dashed).")
@@ -311,8 +329,9 @@ def render() -> None:
         chosen = st.selectbox("Pair", pairs, key=K_PAIR)
         origin, destination = chosen.split(" → ")
         pair_routes = _route_pair(base, scen, scenario, origin, destination)
-        st.caption("Grey: the route in the comparison network; orange: in the scenario; "
-                   "purple: what the scenario changes (dashed: planned links).")
-    st_folium(scenario_map(*pair_routes, scen), key="scen_map", height=MAP_HEIGHT_PX,
+        st.caption("Thick grey: the chosen pair's route in the comparison network; thick "
+                   "orange: in the scenario; thin orange: every changed pair's scenario "
+                   "route; purple: what the scenario changes (dashed: planned links).")
+    st_folium(scenario_map(*pair_routes, scen, all_changed), key="scen_map", height=MAP_HEIGHT_PX,
               use_container_width=True, returned_objects=[])
     _editor(name, text, store)
