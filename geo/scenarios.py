@@ -644,9 +644,10 @@ def parse_scenario(
                               c.get("seed_saving_h"), c["source"], c["quote"])
 
     # place names: the hubs and the new places of the links the scenario adds
-    new_names = {links.places[p.to_id].name: p.to_id for lid in
+    new_names = {links.places[end].name: end for lid in
                  [c.target for c in changes if c.kind == "link"]
-                 for p in links.links[lid].parts if p.to_id in links.places}
+                 for p in links.links[lid].parts for end in (p.from_id, p.to_id)
+                 if end in links.places}
     asked = list(places) + ([claim.origin, claim.destination, claim.baseline_via,
                              claim.scenario_via] if claim else [])
     for p in asked:

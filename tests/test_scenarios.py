@@ -354,3 +354,11 @@ def test_cli_unknown_scenario_is_bad_input(capsys):
     assert "unknown scenario" in err and "bedel-all-season-2029" in err
     assert "Traceback" not in err
     assert main(["scenario", "--against", "x"]) == EXIT_BAD_INPUT
+
+
+def test_new_places_only_with_the_link_that_brings_them(G, links):
+    with pytest.raises(GeoDataError, match="Andijan"):
+        _parse('title = "t"\n[evaluate]\nplaces = ["Andijan"]\n', G, links)
+    scen = _parse('title = "t"\n[evaluate]\nplaces = ["Andijan"]\n[[link]]\n'
+                  'id = "cku-railway"\n', G, links)
+    assert sc.od_places(scen)[-1] == "Andijan"
