@@ -1029,6 +1029,8 @@ class ClaimCheck:
     differs_km: float | None
     differs_h: float | None
     why: str
+    against_name: str = ""
+    through_name: str = ""
 
     def sentence(self) -> str:
         """The check in one plain sentence."""
@@ -1040,9 +1042,11 @@ class ClaimCheck:
             seed.append(f"about {c.seed_saving_km:g} km")
         if c.seed_saving_h is not None:
             seed.append(f"more than {c.seed_saving_h:g} h")
-        parts = [f"{c.origin} → {c.destination} via {c.scenario_via} instead of "
-                 f"{c.baseline_via}: saves {self.saving_km:,.0f} km and "
-                 f"{self.saving_h:,.1f} h in this scenario; the seed says "
+        via = self.through_name or c.scenario_via
+        against = self.against_name or c.baseline_via
+        parts = [f"{c.origin} → {c.destination} via {via} instead of {against}: saves "
+                 f"{self.saving_km:,.0f} km and {self.saving_h:,.1f} h in this scenario; "
+                 "the seed says "
                  f"{' and '.join(seed) or 'no figure'} ({c.source})."]
         if self.differs_km is not None:
             parts.append(f"Distance saving differs by {self.differs_km:+,.0f} km "
@@ -1069,7 +1073,14 @@ def check_claim(scen: nx.MultiGraph, scenario: Scenario) -> ClaimCheck | None:
     dk = km - c.seed_saving_km if c.seed_saving_km is not None else None
     dh = h - c.seed_saving_h if c.seed_saving_h is not None else None
     why = _claim_reasons(against, through, km, h)
-    return ClaimCheck(c, against, through, km, h, dk, dh, why)
+    names = scen.graph["names"]
+    return ClaimCheck(c, against, through, km, h, dk, dh, why,
+                      scen.nodes[names.resolve(c.baseline_via)]["name"],
+                      scen.nodes[names.resolve(c.scenario_via)]["name"])
+
+
+def _saves(hours: float) -> str:
+    return f"saves {hours:,.1f} h" if hours >= 0 else f"costs {-hours:,.1f} h more"
 
 
 def _claim_reasons(against: Route, through: Route, km: float, h: float) -> str:
@@ -1088,10 +1099,11 @@ def _claim_reasons(against: Route, through: Route, km: float, h: float) -> str:
     return (
         f"Why: the saving is {km:,.0f} km of road ({against.length_km:,.0f} km against "
         f"{through.length_km:,.0f} km; lengths {basis_a} against {basis_t}, so it is only as "
-        f"good as the modelled parts); of the {h:,.1f} h, driving saves "
-        f"{ha['drive'] - ht['drive']:,.1f} h, border dwell {ha['dwell'] - ht['dwell']:+,.1f} h "
-        f"and waiting for posts to open {ha['wait'] - ht['wait']:+,.1f} h (Torugart's weekend "
-        "closure counts as expected waiting; the seed does not say how it counts hours)."
+        f"good as the modelled parts); of the {h:,.1f} h, driving "
+        f"{_saves(ha['drive'] - ht['drive'])}, border dwell {_saves(ha['dwell'] - ht['dwell'])}"
+        f" and waiting for posts to open {_saves(ha['wait'] - ht['wait'])} (expected waits "
+        "over the week: a post shut at weekends costs hours; the seed does not say how it "
+        "counts hours)."
     )
 
 
