@@ -151,3 +151,13 @@ def test_map_draws_every_changed_route_and_dashed_planned_links():
     assert html.count("corridor-scenario-route") == len(segments)
     assert "corridor-scenario-link" in html and '"dashArray": "8 6"' in html
     assert "corridor-route" in html
+
+
+def test_formula_text_in_a_user_scenario_is_neutralised_in_the_tables(store):
+    store.save_scenario("formula", 'title = "f"\n[[post]]\nid = "kordai"\ndwell_h = 1.0\n'
+                        'assumption = true\nreason = "=HYPERLINK(\\"http://x\\")"\n')
+    at = start()
+    at.selectbox(key="scen_name").select("formula")
+    ok(at.run())
+    (changes,) = [d.value for d in at.dataframe if "Source or reason" in d.value.columns]
+    assert changes["Source or reason"].iloc[0].startswith("'=HYPERLINK")

@@ -19,6 +19,7 @@ from streamlit_folium import st_folium
 
 from geo import maps
 from geo import scenarios as sc
+from geo.csvsafe import neutralise_frame
 from geo.errors import GeoDataError, Problem
 from geo.routing import Route
 from webapp import escape_markdown, guarded, show_error
@@ -112,7 +113,8 @@ def od_frame(table: pd.DataFrame, only_changed: bool) -> pd.DataFrame:
     rows = table[table["changed"]] if only_changed else table
     rows = rows.sort_values(["changed", "d_time_h"], ascending=[False, True],
                             na_position="last")
-    return rows[list(OD_COLUMNS)].rename(columns=OD_COLUMNS)
+    # neutralised: the table's own "download as CSV" writes these cells (geo.csvsafe)
+    return neutralise_frame(rows[list(OD_COLUMNS)].rename(columns=OD_COLUMNS))
 
 
 def _column_config() -> dict[str, Any]:
@@ -285,7 +287,8 @@ def render() -> None:
         f" ({scenario.year})" if scenario.year else ""))
     st.caption(escape_markdown(f"{scenario.description} Routed by {scenario.by}, {month}; "
                                f"legs without published closures: {scenario.unknown_closures}."))
-    st.dataframe(scenario.changes_frame().rename(columns=CHANGE_COLUMNS), hide_index=True,
+    st.dataframe(neutralise_frame(scenario.changes_frame().rename(columns=CHANGE_COLUMNS)),
+                 hide_index=True,
                  width="stretch", column_config={
                      "Source or reason": st.column_config.TextColumn(width="large")})
     if scenario.link_ids:
@@ -293,11 +296,11 @@ def render() -> None:
         frame = sc.planned_links_frame(sc.PlannedLinks(
             {k: links.links[k] for k in scenario.link_ids}, links.places))
         with st.expander("Planned links of this scenario: status, year, length and sources"):
-            st.dataframe(frame.rename(columns={
+            st.dataframe(neutralise_frame(frame.rename(columns={
                 "link": "Link", "mode": "Mode", "status": "Status", "year": "Year",
                 "length_km": "Length (km)", "length_basis": "Length basis",
                 "status_source": "Status source", "year_source": "Year source",
-                "length_source": "Length source", "note": "Note"}),
+                "length_source": "Length source", "note": "Note"})),
                 hide_index=True, width="stretch",
                 column_config={"Year": st.column_config.NumberColumn(format="%d")})
     _claim(scenario, scen)
