@@ -874,6 +874,8 @@ def apply_scenario(
                 _note(d, change.describe())
         elif change.kind == "link":
             lk = links.links[change.target]
+            replaced = {frozenset((u, v)): dict(d) for u, v, k, d in H.edges(keys=True, data=True)
+                        if k in lk.replaces}
             H.remove_edges_from([(u, v, k) for u, v, k in list(H.edges(keys=True))
                                  if k in lk.replaces])
             entries = []
@@ -889,8 +891,17 @@ def apply_scenario(
                                    country=p.country, lon=p.lon, lat=p.lat,
                                    coord_source=p.coord_source)
                         entries.append((end, p.name, []))
+                attrs = _link_edge(H, lk, part)
+                old = replaced.get(frozenset((part.from_id, part.to_id)))
+                if old is not None and old["mode"] == lk.mode:
+                    # the same alignment: keep the replaced road's drive time (its grades);
+                    # what the new road saves in driving is not published
+                    scale = part.length_km / old["length_km"]
+                    attrs.update(drive_h=old["drive_h"] * scale, speed_kmh=old["speed_kmh"],
+                                 speed_reason=f"{old['speed_reason']} (the drive time of the "
+                                 "segment it replaces: no published figure for the new road)")
                 H.add_edge(part.from_id, part.to_id, key=f"{lk.id}:{part.from_id}--{part.to_id}",
-                           **_link_edge(H, lk, part))
+                           **attrs)
             if entries:
                 H.graph["names"] = _extended_names(H.graph["names"], entries)
         elif change.kind == "crossing_cost":

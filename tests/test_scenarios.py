@@ -298,6 +298,18 @@ def test_bedel_claim_check_against_torugart(G, links):
     assert any(leg.segment_id.startswith("barskoon-bedel-road") for leg in bedel.legs)
 
 
+def test_a_replacing_link_keeps_the_replaced_roads_drive_time(G, links):
+    scen = sc.load_scenario("bedel-all-season-2029", G, links=links)
+    H = sc.apply_scenario(G, scen, links)
+    assert not H.has_edge("barskoon", "bedel-kg", "barskoon--bedel-kg")
+    new = H.edges["barskoon", "bedel-kg", "barskoon-bedel-road:barskoon--bedel-kg"]
+    old = G.edges["barskoon", "bedel-kg", "barskoon--bedel-kg"]
+    assert new["drive_h"] == pytest.approx(old["drive_h"])  # no unpublished speed-up
+    assert new["closures_known"] and not old["closures_known"]
+    # against the baseline (unknown closures taken as open) nothing changes over the hubs
+    assert not sc.od_table(G, H, scen)["changed"].any()
+
+
 def test_bedel_all_season_against_winter_closure(G, links):
     winter = sc.load_scenario("bedel-temporary-road-closed-in-winter", G, links=links)
     bedel = sc.load_scenario("bedel-all-season-2029", G, links=links)

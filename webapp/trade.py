@@ -159,8 +159,8 @@ def _target_section(titles: dict[str, str]) -> None:
     t = tracker()
     st.header(f"Target: USD {t.target_musd / 1000:g} billion by {t.target_year}")
     st.caption(escape_markdown(
-        f"Target: {t.target_note} (source {t.target_source}: "
-        f"{titles.get(t.target_source, 'unknown source')}). Each side's statistics are "
+        f"Source {t.target_source} ({titles.get(t.target_source, 'unknown source')}): "
+        f"'{t.target_note}'. Each side's statistics are "
         "used on their own: the two do not agree, so neither is 'the' figure."))
     cols = st.columns(len(t.sides))
     for col, r in zip(cols, t.sides.itertuples(), strict=True):
