@@ -67,11 +67,15 @@ def run(args: argparse.Namespace, graph: nx.MultiGraph) -> int:
         if args.against:
             raise GeoDataError(Problem("arguments", "--against", "give a scenario NAME too"))
         items = [sc.load_scenario(n, graph) for n in sc.shipped_names()]
-        stored = store.list_scenarios() if store is not None else []
-        rows = sc.scenario_summary_frame(items)
-        user = pd.DataFrame([{"name": n, "title": "(user scenario)", "year": None,
-                              "changes": None, "read_only": False} for n in stored])
-        table = pd.concat([rows, user], ignore_index=True) if len(user) else rows
+        rows = []
+        for n in store.list_scenarios() if store is not None else []:
+            try:
+                items.append(sc.load_scenario(n, graph, store=store))
+            except GeoDataError as err:  # listed with why it cannot run
+                rows.append({"name": n, "title": f"invalid: {err.problems[0].reason}",
+                             "year": None, "changes": None, "read_only": False})
+        table = pd.concat([sc.scenario_summary_frame(items), pd.DataFrame(rows)],
+                          ignore_index=True) if rows else sc.scenario_summary_frame(items)
         if args.json:
             print(json.dumps(_records(table), ensure_ascii=False))
         else:

@@ -353,8 +353,11 @@ def test_cli_lists_and_runs_a_user_scenario_from_the_store(capsys, store_path):
     UserStore(store_path).save_scenario(
         "my-green-lane", 'title = "mine"\n[[post]]\nid = "karasu"\ndwell_h = 0.0\n'
         'assumption = true\nreason = "test"\n')
+    UserStore(store_path).save_scenario("my-broken", 'title = "b"\n[[post]]\nid = "x"\n')
     assert main(["scenario"]) == 0
-    assert "my-green-lane" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "my-green-lane" in out and "mine" in out
+    assert "my-broken" in out and "invalid" in out
     assert main(["scenario", "my-green-lane", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["scenario"] == "my-green-lane" and any(r["changed"] for r in out["od"])
