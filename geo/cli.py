@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import networkx as nx
 import pandas as pd
 
+from geo import export as export_cli
 from geo.csvsafe import to_safe_csv
 from geo.errors import GeoDataError, NoRouteError
 from geo.graph import build_graph
@@ -101,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     me = sub.add_parser("measure", help="distance along the network between two lat/lon points")
     me.add_argument("coords", nargs=4, type=float, metavar=("LAT1", "LON1", "LAT2", "LON2"))
     common(me)
+    export_cli.add_parser(sub)
     return ap
 
 
@@ -156,6 +158,8 @@ def main(argv: Sequence[str] | None = None, graph: nx.MultiGraph | None = None) 
 
 
 def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
+    if args.command == "export":
+        return export_cli.run(args, G)
     kw = {"by": args.by, "month": args.month, "unknown_closures": args.unknown_closures}
     if args.command == "route":
         routes = k_routes(
