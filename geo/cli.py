@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import networkx as nx
 import pandas as pd
 
+from geo import export as export_cli
 from geo import scenario_cli
 from geo.csvsafe import to_safe_csv
 from geo.errors import GeoDataError, NoRouteError
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     me.add_argument("coords", nargs=4, type=float, metavar=("LAT1", "LON1", "LAT2", "LON2"))
     common(me)
     scenario_cli.add_parser(sub)
+    export_cli.add_parser(sub)
     return ap
 
 
@@ -160,6 +162,8 @@ def main(argv: Sequence[str] | None = None, graph: nx.MultiGraph | None = None) 
 def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
     if args.command == "scenario":
         return scenario_cli.run(args, G)
+    if args.command == "export":
+        return export_cli.run(args, G)
     kw = {"by": args.by, "month": args.month, "unknown_closures": args.unknown_closures}
     if args.command == "route":
         routes = k_routes(
