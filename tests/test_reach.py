@@ -194,3 +194,31 @@ def test_cli_reach_bad_input_exits_2(graph, capsys):
     err = capsys.readouterr().err
     assert "Bishkek" in err and "Traceback" not in err
     assert main(["reach", "Bishkek", "--hours", "0"], graph=G) == 2
+
+
+def test_map_builders_draw_bands_lines_and_access(bishkek):
+    import folium
+
+    from geo import maps
+
+    m = folium.Map()
+    fg = maps.add_reach(m, bishkek.to_geojson(), name="<b>Reach</b>")
+    html = m.get_root().render()
+    assert html.count("corridor-reach-band") >= 3 and "corridor-reach-line" in html
+    assert "&lt;b&gt;Reach&lt;/b&gt;" in fg.layer_name
+    assert "cut where the budget runs out" in html and "within 6 h" in html
+    with pytest.raises(GeoDataError, match="no band"):
+        maps.add_reach(None, {"type": "FeatureCollection", "features": []})
+    with pytest.raises(GeoDataError):
+        maps.add_reach(None, "not geojson")
+    access = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"kind": "straight line", "label": "<script>x"},
+         "geometry": {"type": "LineString", "coordinates": [[75, 47.3], [75.5, 47.0]]}},
+        {"type": "Feature", "properties": {"kind": "base network", "label": "road 5 km"},
+         "geometry": {"type": "LineString", "coordinates": [[75.5, 47.0], [75.6, 46.9]]}}]}
+    m2 = folium.Map()
+    maps.add_access(m2, access)
+    html2 = m2.get_root().render()
+    assert "corridor-access-straight-line" in html2 and "corridor-access-base-network" in html2
+    # the label is HTML-escaped (folium then writes & as \u0026 inside its JSON)
+    assert "\\u0026lt;script\\u0026gt;x" in html2 and "<script>x" not in html2
