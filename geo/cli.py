@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo import reach_cli
 from geo.anywhere import describe, measure_anywhere
+from geo.csvsafe import to_safe_csv
 from geo.errors import GeoDataError, NoRouteError
 from geo.graph import build_graph
 from geo.profile import DEFAULT_PROFILE, Profile
@@ -204,7 +205,7 @@ def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
     if args.command == "matrix":
         long = distance_matrix(G, args.places, **kw)
         if args.csv:
-            print(long.to_csv(index=False), end="")
+            print(to_safe_csv(long), end="")
         elif args.json:
             print(long.to_json(orient="records", force_ascii=False))
         else:
