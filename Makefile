@@ -107,6 +107,7 @@ $(SRC)/.done: | $(VENV)/bin/python
 
 layers: $(VENV)/.build-installed sources elevation
 	$(PY) -m geo.build --sources $(SRC)
+	$(PY) -m geo.build.basenet --sources $(SRC)
 	$(PY) -m geo.build.relief --grid $(ELEV_NC)
 
 # the relief basemap alone (static/relief/, its PROVENANCE/manifest entry)
@@ -121,6 +122,7 @@ bench: $(VENV)/.bench-installed elevation
 	$(PY) -m bench.bench_routing
 	$(PY) -m bench.bench_app
 	$(PY) -m bench.bench_terrain
+	$(PY) -m bench.bench_reach
 
 # ---- mutation testing (slow; never part of `make test`) --------------------
 # mutmut (pinned in the `mutation` extra, configured in pyproject.toml [tool.mutmut]) over

@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo route|compare|matrix|measure ...``.
+"""Command line: ``python -m geo route|compare|matrix|measure|reach ...``.
 
 Exit status: 0 on success, 2 for bad input (unknown place, bad month, ...),
 3 when no route satisfies the request. Errors go to standard error.
@@ -15,7 +15,8 @@ import networkx as nx
 import pandas as pd
 
 from geo import export as export_cli
-from geo import scenario_cli
+from geo import reach_cli, scenario_cli
+from geo.anywhere import describe, measure_anywhere
 from geo.csvsafe import to_safe_csv
 from geo.errors import GeoDataError, NoRouteError
 from geo.graph import build_graph
@@ -30,7 +31,6 @@ from geo.routing import (
     comparison_verdict,
     distance_matrix,
     k_routes,
-    route_between_points,
     routes_to_geojson,
 )
 
@@ -105,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     common(me)
     scenario_cli.add_parser(sub)
     export_cli.add_parser(sub)
+    reach_cli.add_parser(sub)
     return ap
 
 
@@ -164,6 +165,8 @@ def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
         return scenario_cli.run(args, G)
     if args.command == "export":
         return export_cli.run(args, G)
+    if args.command == "reach":
+        return reach_cli.run(args, G)
     kw = {"by": args.by, "month": args.month, "unknown_closures": args.unknown_closures}
     if args.command == "route":
         routes = k_routes(
@@ -217,9 +220,11 @@ def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
             print(wide.round(1).to_string())
         return 0
     lat1, lon1, lat2, lon2 = args.coords
-    route = route_between_points(G, (lat1, lon1), (lat2, lon2), **kw)
+    measured = measure_anywhere(G, (lat1, lon1), (lat2, lon2), **kw)
     if args.json:
-        print(json.dumps(route.to_geojson(), ensure_ascii=False))
+        print(json.dumps(measured.to_geojson(), ensure_ascii=False))
     else:
-        _print_route(route)
+        print("\n".join(describe(measured)))
+        if measured.route is not None:
+            _print_route(measured.route)
     return 0
