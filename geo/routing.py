@@ -49,6 +49,7 @@ from geo import terrain
 from geo.distance import geodesic_km, haversine_km
 from geo.errors import GeoDataError, NoRouteError, Problem
 from geo.graph import PostSchedule
+from geo.holiday_table import ClosingDays, closing_days, expected_holiday_wait
 from geo.profile import Profile
 
 BY = ("distance", "time", "cost")
@@ -899,15 +900,61 @@ def expected_waits(edge: dict[str, Any], month: int | None, profile: Profile) ->
         h = _expected_wait_h(closed)
         what = "; ".join(f"{s.name}: {_schedule_text(s)}" for s in shut)
         waits.append(Wait(h, f"{what} (expected wait over the week)"))
-    calendars = sorted({c for s in schedules if (c := _calendar(s, edge))})
-    for cal in calendars:
-        h = profile.holiday_wait_h(month, cal)
-        if cal not in profile.holiday_dates:
-            waits.append(Wait(0.0, f"closed on {cal} public holidays: dates not in the profile"))
-        elif h:
-            when = f"in month {month}" if month else "averaged over the year"
-            waits.append(Wait(h, f"{cal} public holidays close the post (expected, {when})"))
+    rules = _holiday_rules(schedules, edge, profile)
+    if any(r[2] is not None for r in rules):
+        h, why = expected_holiday_wait(rules, month)
+        waits.append(Wait(h, why))
     return waits
+
+
+def _closing_days(cal: str | None, profile: Profile) -> ClosingDays | None:
+    """The holiday days of ``cal``: the profile's dates for it if given, else the table's."""
+    if cal is None:
+        return None
+    override = profile.holiday_dates.get(cal)
+    if override is not None:
+        override = tuple(override) if isinstance(override, (list, tuple)) else (override,)
+    return closing_days(cal, override)
+
+
+def _holiday_rules(
+    schedules: Sequence[PostSchedule], edge: dict[str, Any], profile: Profile
+) -> tuple[tuple[bool, tuple[float, float] | None, ClosingDays | None, float], ...]:
+    """Per post: weekend closure, hours, holiday days and clock shift from the first post."""
+    if not schedules:
+        return ()
+    base = profile.utc_offset_h.get(schedules[0].country, 0.0)
+    return tuple(
+        (
+            s.weekend_closed,
+            s.open_hours,
+            _closing_days(_calendar(s, edge), profile),
+            profile.utc_offset_h.get(s.country, base) - base,
+        )
+        for s in schedules
+    )
+
+
+#: Crossings where a truck queue forms, in the direction it forms (from post, to post).
+TRUCK_QUEUES = {("ak-tilek", "karasu"): "Karasu/Ak-Tilek truck queue (leaving Kyrgyzstan)"}
+
+
+def _queue_waits(u: str, v: str, profile: Profile) -> tuple[Wait, ...]:
+    """The truck queue on a crossing leg from ``u`` to ``v``: the user's assumption
+    (``profile.truck_queue_h``), or "queue: unknown" (no published waiting time)."""
+    name = TRUCK_QUEUES.get((u, v))
+    if name is None:
+        return ()
+    h = profile.truck_queue_h.get(u)
+    if h is None:
+        return (
+            Wait(
+                0.0,
+                f"{name}: queue: unknown (no published waiting time, only counts of trucks "
+                "queued; 0 h assumed: set truck_queue_h in the profile)",
+            ),
+        )
+    return (Wait(float(h), f"{name}: {h:g} h, your assumption (profile truck_queue_h)"),)
 
 
 def leg_wait_h(edge: dict[str, Any], month: int | None, profile: Profile) -> float:
@@ -915,10 +962,10 @@ def leg_wait_h(edge: dict[str, Any], month: int | None, profile: Profile) -> flo
     return sum(w.hours for w in expected_waits(edge, month, profile))
 
 
-def _post_open(s: PostSchedule, when: datetime, holidays: frozenset[str]) -> bool:
+def _post_open(s: PostSchedule, when: datetime, holidays: ClosingDays | None) -> bool:
     if s.weekend_closed and when.weekday() >= 5:
         return False
-    if f"{when:%m-%d}" in holidays:
+    if holidays is not None and holidays.name_on(when.date()) is not None:
         return False
     if s.open_hours is not None:
         hour = when.hour + when.minute / 60
@@ -939,7 +986,7 @@ def _calendar_wait(
     rules = []
     for s in schedules:
         cal = _calendar(s, edge)
-        days = frozenset(profile.holiday_dates.get(cal, ())) if cal else frozenset()
+        days = _closing_days(cal, profile)
         shift = timedelta(hours=profile.utc_offset_h.get(s.country, origin_offset_h)
                           - origin_offset_h)
         rules.append((s, days, shift))
@@ -959,8 +1006,8 @@ def _calendar_wait(
         )
         local = arrive + shift
         why = []
-        if f"{local:%m-%d}" in days:
-            why.append(f"{_calendar(s, edge)} public holiday")
+        if days is not None and days.name_on(local.date()) is not None:
+            why.append(f"public holiday: {days.label(local.date())}")
         if s.weekend_closed and local.weekday() >= 5:
             why.append("closed at weekends")
         if s.open_hours is not None:
@@ -993,6 +1040,7 @@ def _follow_calendar(G: nx.MultiGraph, legs: list[Leg], depart: datetime) -> lis
             continue
         # the truck reaches the first post (or the port) at the start of the leg
         waits = _calendar_wait(edge, t, offset, profile)
+        waits += _queue_waits(leg.from_id, leg.to_id, profile)
         new = replace(leg, waits=tuple(waits), wait_h=sum(w.hours for w in waits))
         out.append(new)
         t += timedelta(hours=new.time_h)
@@ -1072,7 +1120,7 @@ def _leg(G: nx.MultiGraph, u: str, v: str, key: str, month: int | None) -> Leg:
 def _make_leg(G: nx.MultiGraph, u: str, v: str, key: str, month: int | None) -> Leg:
     d = G.edges[u, v, key]
     coords = d["coords"] if d["from_id"] == u else tuple(reversed(d["coords"]))
-    waits = tuple(expected_waits(d, month, _profile(G)))
+    waits = (*expected_waits(d, month, _profile(G)), *_queue_waits(u, v, _profile(G)))
     return Leg(
         from_id=u,
         to_id=v,

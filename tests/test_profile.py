@@ -47,7 +47,12 @@ def test_weekend_wait_is_the_expected_value():
 
 
 def test_holiday_wait_peaks_in_october():
-    waits = {m: DEFAULT_PROFILE.holiday_wait_h(m) for m in range(1, 13)}
+    # the profile's own dates (every year); by default the year-specific table is used
+    assert DEFAULT_PROFILE.holiday_dates == {}
+    p = DEFAULT_PROFILE.replace(
+        holiday_dates={"CN": ["01-01", "05-01", *(f"10-0{d}" for d in range(1, 7))]}
+    )
+    waits = {m: p.holiday_wait_h(m) for m in range(1, 13)}
     assert max(waits, key=waits.get) == 10
     assert waits[10] == pytest.approx(6 * 6 / (2 * 31) * 24)
     assert waits[3] == 0

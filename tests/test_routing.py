@@ -428,7 +428,7 @@ def test_departure_makes_waits_follow_the_calendar(small_layers):
     # 1 October (a Chinese holiday) closes the CN side: Thursday 10:00 local (CN = KG + 2 h)
     oct1 = shortest_route(G, "Bishkek", "Kashgar", depart="2026-09-30 20:00", **kw)
     leg = next(leg for leg in oct1.legs if leg.crossing)
-    assert "CN public holiday" in leg.waits[0].reason
+    assert "public holiday: CN National Day" in leg.waits[0].reason
     assert leg.wait_h > 24
     with pytest.raises(GeoDataError, match="date and time"):
         shortest_route(G, "Bishkek", "Kashgar", depart="next Tuesday")

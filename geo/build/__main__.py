@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from geo.build import corridors, manifest, points, polygons
+from geo.build import corridors, holidays, manifest, points, polygons
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,12 +16,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", type=Path, default=Path(".cache/sources"))
     ap.add_argument("--out", type=Path, default=Path("layers"))
     ap.add_argument(
-        "--only", choices=["polygons", "points", "corridors"], help="rebuild one group only"
+        "--only",
+        choices=["polygons", "points", "corridors", "holidays"],
+        help="rebuild one group only",
     )
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     built = []
-    for name, mod in (("polygons", polygons), ("points", points), ("corridors", corridors)):
+    for name, mod in (
+        ("polygons", polygons),
+        ("points", points),
+        ("corridors", corridors),
+        ("holidays", holidays),
+    ):
         if args.only in (None, name):
             built += mod.build(args.sources, args.out)
     manifest.write(args.out, built)
