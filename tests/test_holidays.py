@@ -101,3 +101,11 @@ def test_truck_queue_at_ak_tilek_is_unknown_unless_assumed(G):
     # the queue forms on the way out of Kyrgyzstan only
     back = next(x for x in shortest_route(H, "Almaty", "Bishkek", **kw).legs if x.crossing)
     assert not any("truck queue" in w.reason for w in back.waits)
+
+
+def test_otmok_cites_both_the_winter_closure_claim_and_the_winter_bulletins(G):
+    r = shortest_route(G, "Bishkek", "Talas", by="distance", month=1)
+    frame = r.legs_frame().set_index("segment")
+    text = frame.loc["too-ashuu-s--talas", "closures"]
+    # open in January 2026 per the Ministry; Wikipedia says "closed in winter" without months
+    assert text.startswith("none known") and "24.kg 359216" in text and "Talas Ala-Too" in text
