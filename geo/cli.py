@@ -14,7 +14,8 @@ from collections.abc import Sequence
 import networkx as nx
 import pandas as pd
 
-from geo import reach_cli
+from geo import export as export_cli
+from geo import reach_cli, scenario_cli
 from geo.anywhere import describe, measure_anywhere
 from geo.csvsafe import to_safe_csv
 from geo.errors import GeoDataError, NoRouteError
@@ -102,6 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     me = sub.add_parser("measure", help="distance along the network between two lat/lon points")
     me.add_argument("coords", nargs=4, type=float, metavar=("LAT1", "LON1", "LAT2", "LON2"))
     common(me)
+    scenario_cli.add_parser(sub)
+    export_cli.add_parser(sub)
     reach_cli.add_parser(sub)
     return ap
 
@@ -158,6 +161,10 @@ def main(argv: Sequence[str] | None = None, graph: nx.MultiGraph | None = None) 
 
 
 def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
+    if args.command == "scenario":
+        return scenario_cli.run(args, G)
+    if args.command == "export":
+        return export_cli.run(args, G)
     if args.command == "reach":
         return reach_cli.run(args, G)
     kw = {"by": args.by, "month": args.month, "unknown_closures": args.unknown_closures}
