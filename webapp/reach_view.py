@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import maps, offline
+from geo.csvsafe import neutralise_frame
 from geo.errors import GeoDataError
 from geo.reach import reach
 from webapp import escape_markdown
@@ -170,7 +171,7 @@ def render_section(G: nx.MultiGraph, month: int | None, labels: dict[str, str]) 
              else f"point {origin[0]:.4f}, {origin[1]:.4f}")
     st.subheader(escape_markdown(f"Reach from {where} ({month_label(month)}"
                                  + (f", scenario {scenario}" if scenario else "") + ")"))
-    st.dataframe(bands_table(gj, G), hide_index=True, width="stretch")
+    st.dataframe(neutralise_frame(bands_table(gj, G)), hide_index=True, width="stretch")
     st.caption(escape_markdown(gj["properties"]["off_road_reason"]))
     st.download_button("Download the bands (GeoJSON)", json.dumps(gj, ensure_ascii=False),
                        file_name=download_name(origin), mime="application/geo+json",
