@@ -290,3 +290,158 @@ def test_hub_markers_popups_and_colours():
     tips = [next(c for c in mk._children.values() if isinstance(c, folium.Tooltip))
             for mk in markers]
     assert [t.text for t in tips] == ["Khorgos &lt;East&gt;", "Aktau"]
+
+
+# --- routes on the map (geo.maps.add_routes, route_map, add_network) ---------------------------
+
+from dataclasses import replace  # noqa: E402
+
+from geo.routing import k_routes, shortest_route  # noqa: E402
+from tests.network_fixture import build_small, fixture_layers  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def two_routes():
+    G = build_small()
+    first, second = k_routes(G, "Bishkek", "Kashgar", 2, by="distance")
+    return (
+        fixture_layers(),
+        [
+            replace(first, label="via <Torugart>"),
+            replace(second, label="via Irkeshtam"),
+        ],
+    )
+
+
+def _walk(el, kind):
+    out = []
+    for child in el._children.values():
+        if type(child) is kind:  # exactly: a CircleMarker is a Marker too
+            out.append(child)
+        out.extend(_walk(child, kind))
+    return out
+
+
+def _tooltip(el):
+    (tip,) = [c for c in el._children.values() if isinstance(c, folium.Tooltip)]
+    return tip.text
+
+
+def test_add_routes_draws_each_route_its_colour_best_on_top(two_routes):
+    _, routes = two_routes
+    colours = {"via <Torugart>": "#d62728", "via Irkeshtam": "#1f77b4"}
+    m = maps.base_map(offline=True)
+    maps.add_routes(m, routes, colours)
+    groups = [g for g in m._children.values() if isinstance(g, folium.FeatureGroup)]
+    # drawn in reverse: the best route last, on top
+    assert [g.layer_name for g in groups] == ["via Irkeshtam", "via &lt;Torugart&gt;"]
+    for g, r in zip(groups, routes[::-1], strict=True):
+        (gj,) = _walk(g, folium.GeoJson)
+        (feature,) = gj.data["features"]
+        assert feature["properties"]["nodes"] == r.nodes
+        assert gj.style_function({}) == {
+            "color": colours[r.label], "weight": 6, "opacity": 0.85,
+            "className": "corridor-route",
+        }
+        s = r.summary()
+        assert _tooltip(gj) == (
+            f"<b>{maps.esc(r.label)}</b><br>{s['length_km']:,.0f} km, {s['time_h']:.1f} h, "
+            f"{s['cost_usd_per_t']:.1f} USD/t<br>{maps.esc(s['crossing_names'])}"
+        )
+        crossings = [leg for leg in r.legs if leg.crossing]
+        marks = [c for c in _walk(g, folium.CircleMarker)]
+        assert len(marks) == len(crossings) == 1
+        leg, mark = crossings[0], marks[0]
+        assert mark.location == [leg.coords[0][1], leg.coords[0][0]]
+        assert mark.options["fillColor"] == colours[r.label]
+        assert mark.options["radius"] == 7 and mark.options["fillOpacity"] == 1.0
+        assert mark.options["className"] == "corridor-route-crossing"
+        assert _tooltip(mark) == maps.esc(
+            f"{leg.from_name} → {leg.to_name}: {leg.dwell_h + leg.wait_h:.1f} h at the border, "
+            f"{leg.fee_usd_per_t:.1f} USD/t fees"
+        )
+        labels = [mk for mk in _walk(g, folium.Marker)]
+        assert len(labels) == 1
+        assert f">{maps.esc(leg.from_name)}</div>" in labels[0].icon.options["html"]
+        assert labels[0].location == mark.location
+    # origin and destination: on the map itself, named
+    ends = [c for c in m._children.values() if isinstance(c, folium.CircleMarker)]
+    assert [_tooltip(c) for c in ends] == ["origin: Bishkek", "destination: Kashgar"]
+    first = routes[0]
+    assert ends[0].location == [first.legs[0].coords[0][1], first.legs[0].coords[0][0]]
+    assert ends[1].location == [first.legs[-1].coords[-1][1], first.legs[-1].coords[-1][0]]
+    assert [c.options["radius"] for c in ends] == [9, 9]
+    assert [c.options["className"] for c in ends] == [
+        "corridor-route-origin", "corridor-route-destination"
+    ]
+    names = [c for c in m._children.values() if type(c) is folium.Marker]
+    assert ['corridor-origin-label' in n.icon.options["html"] for n in names] == [True, False]
+    assert "corridor-destination-label" in names[1].icon.options["html"]
+    assert ">Kashgar</div>" in names[1].icon.options["html"]
+
+
+def test_a_crossing_shared_by_two_routes_is_named_once():
+    G = build_small()
+    a = shortest_route(G, "Bishkek", "Kashgar", via=["Naryn"], by="distance")
+    b = shortest_route(G, "Almaty", "Kashgar", via=["Naryn"], by="distance")
+    a, b = replace(a, label="a"), replace(b, label="b")
+    m = maps.base_map(offline=True)
+    maps.add_routes(m, [a, b], {"a": "#000000", "b": "#ffffff"})
+    groups = [g for g in m._children.values() if isinstance(g, folium.FeatureGroup)]
+    labels = [len(_walk(g, folium.Marker)) for g in groups]
+    # b is drawn first: it names Kordai and Torugart; a's Torugart is named already
+    assert labels == [2, 0]
+    maps.add_routes(m, [], {})  # nothing to draw: no end markers either
+
+
+def test_route_map_fits_the_routes_and_shows_the_network(two_routes):
+    layers, routes = two_routes
+    colours = {"via <Torugart>": "#d62728", "via Irkeshtam": "#1f77b4"}
+    m = maps.route_map(routes, colours, layers["corridors"], layers["checkpoints"],
+                       names={"bishkek": "Bishkek <city>"})
+    html = m.get_root().render()
+    coords = [c for r in routes for c in r.coords()]
+    south, west = min(c[1] for c in coords), min(c[0] for c in coords)
+    north, east = max(c[1] for c in coords), max(c[0] for c in coords)
+    fit = [c for c in m._children.values() if type(c).__name__ == "FitBounds"]
+    assert fit and fit[-1].bounds == [[south, west], [north, east]]
+    assert fit[-1].options["padding"] == (20, 20)
+    net = [g for g in m._children.values() if isinstance(g, folium.FeatureGroup)
+           and g.layer_name == "Corridor network"]
+    assert len(net) == 1
+    (gj,) = _walk(net[0], folium.GeoJson)
+    tips = [f["properties"]["tip"] for f in gj.data["features"]]
+    assert "Bishkek &lt;city&gt; – naryn<br>road, 300 km" in tips
+    assert len(tips) == len(layers["corridors"])
+    posts = [g for g in m._children.values() if isinstance(g, folium.FeatureGroup)
+             and g.layer_name not in ("Corridor network", *(maps.esc(k) for k in colours))]
+    assert len(posts) == 1 and len(_walk(posts[0], folium.Marker)) == len(layers["checkpoints"])
+    assert "corridor-route" in html
+    bare = maps.route_map([], {}, layers["corridors"])
+    assert not [c for c in bare._children.values() if type(c).__name__ == "FitBounds"]
+
+
+def test_network_tooltips_dashes_and_style():
+    layers = fixture_layers()
+    cor = layers["corridors"].copy()
+    cor["corridors"] = cor["corridors"].astype(object)
+    cor.at["bishkek--naryn", "corridors"] = ["CAREC 1", "<b>x</b>"]
+    cor.at["almaty--kordai", "corridors"] = None
+    fg = maps.add_network(None, cor, names={"bishkek": "Bishkek", "naryn": "Naryn"})
+    assert fg.layer_name == "Corridor network"
+    (gj,) = fg._children.values()
+    feats = {f["properties"]["tip"].split("<br>")[0]: f for f in gj.data["features"]}
+    tip = feats["Bishkek – Naryn"]["properties"]["tip"]
+    assert tip == "Bishkek – Naryn<br>road, 300 km<br>CAREC 1, &lt;b&gt;x&lt;/b&gt;"
+    assert feats["almaty – kordai"]["properties"]["tip"] == "almaty – kordai<br>road, 230 km"
+    rail = feats["almaty – dostyk"]
+    assert rail["properties"]["dash"] == maps.MODE_DASH["rail"]
+    assert rail["geometry"] == {
+        "type": "LineString",
+        "coordinates": [list(c) for c in cor.loc["almaty--dostyk"].geometry.coords],
+    }
+    style = gj.style_function(rail)
+    assert style == {"color": maps.NETWORK_COLOUR, "weight": 2, "opacity": 0.55,
+                     "dashArray": maps.MODE_DASH["rail"], "className": "corridor-network"}
+    m = maps.base_map(offline=True)
+    assert maps.add_network(m, cor) in m._children.values()
