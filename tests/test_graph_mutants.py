@@ -316,10 +316,12 @@ def test_bad_opening_hours_name_the_post(small, text, reason):
 def test_an_id_used_twice_is_reported_once_per_layer(small):
     layers = dict(small)
     extra = small["checkpoints"].loc[["kordai"]].rename(index={"kordai": "almaty"})
-    layers["checkpoints"] = small["checkpoints"].drop(index="kordai")
-    layers["checkpoints"] = pd.concat([layers["checkpoints"], extra])
+    # the duplicate first: the posts after it are still read (and checked)
+    layers["checkpoints"] = pd.concat([extra, small["checkpoints"].drop(index="kordai")])
+    layers = with_changes(layers, "checkpoints", {"torugart-kg": {"open_hours": "late"}})
     probs = _problems(layers)
     assert Problem("checkpoints", "'almaty'", "id also used in places") in probs
+    assert Problem("checkpoints", "'torugart-kg'", "open_hours 'late' is not HH:MM-HH:MM") in probs
     # the unpaired partner of the dropped post is named too
     assert Problem("checkpoints", "'ak-zhol'", "pair_id 'kordai' does not point back") in probs
 

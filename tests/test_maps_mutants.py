@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo import maps
+from geo.errors import GeoDataError, Problem
 
 # --- the flow arc -----------------------------------------------------------------------------
 
@@ -445,3 +447,85 @@ def test_network_tooltips_dashes_and_style():
                      "dashArray": maps.MODE_DASH["rail"], "className": "corridor-network"}
     m = maps.base_map(offline=True)
     assert maps.add_network(m, cor) in m._children.values()
+
+
+# --- flow lines and context, value by value ---------------------------------------------------
+
+
+def _flows(values, **extra):
+    n = len(values)
+    return pd.DataFrame(
+        {
+            "origin": ["KZ <a>", "KG"][:n], "dest": ["KG", "KZ"][:n],
+            "origin_lat": [43.0, 42.0][:n], "origin_lon": [74.0, 78.0][:n],
+            "dest_lat": [42.0, 43.0][:n], "dest_lon": [78.0, 74.0][:n],
+            "value": values, "unit": ["million USD"] * n, "year": [2018] * n, **extra,
+        }
+    )
+
+
+def test_flow_width_scales_with_the_root_of_the_value():
+    fg = maps.add_flow_lines(None, _flows([-100.0, 25.0]), max_width_px=11.5, name="F <x>")
+    assert fg.layer_name == "F &lt;x&gt;"
+    big, small = fg._children.values()
+    # |-100| is the largest: full width; a quarter of it: half the way from 1.5 px
+    assert big.options["weight"] == pytest.approx(11.5)
+    assert small.options["weight"] == pytest.approx(1.5 + 10.0 * 0.5)
+    for line in (big, small):
+        assert line.options["color"] == "#b2182b"
+        assert line.options["opacity"] == 0.75
+        assert line.options["className"] == "corridor-flow"
+    assert big.locations == [list(p) for p in maps._offset_arc((43.0, 74.0), (42.0, 78.0))]
+    zero = maps.add_flow_lines(None, _flows([0.0]), colour="#000000")
+    (line,) = zero._children.values()
+    assert line.options["weight"] == 2.0 and line.options["color"] == "#000000"
+    m = maps.base_map(offline=True)
+    assert maps.add_flow_lines(m, _flows([1.0])) in m._children.values()
+    assert maps.add_flow_lines(None, _flows([])).layer_name == "Trade flows"
+
+
+def test_flow_tooltip_gives_value_period_and_source():
+    flows = _flows([699.0, 3.25], period=["Q1", "year"], source=["<s>", None])
+    a, b = maps.add_flow_lines(None, flows)._children.values()
+
+    def tip(line):
+        (t,) = [c for c in line._children.values() if isinstance(c, folium.Tooltip)]
+        return t.text
+
+    assert tip(a) == ("<b>KZ &lt;a&gt; \u2192 KG</b><br>value: 699 million USD<br>"
+                      "year: 2018 Q1<br>source: &lt;s&gt;")
+    assert tip(b) == "<b>KG \u2192 KZ</b><br>value: 3.2 million USD<br>year: 2018"
+    with pytest.raises(GeoDataError) as err:
+        maps.add_flow_lines(None, _flows([1.0]).drop(columns=["unit", "year"]))
+    assert [p.reason for p in err.value.problems] == ["missing column 'unit'",
+                                                      "missing column 'year'"]
+    assert err.value.problems[0].source == "trade flows"
+
+
+def test_context_layer_style_and_map():
+    ctx = _gdf([box(70, 40, 72, 42)], code=["A"], name_en=["Aland"])
+    m = maps.base_map(offline=True)
+    fg = maps.add_context(m, ctx)
+    assert fg in m._children.values() and fg.layer_name == "Neighbours"
+    fill, outline = fg._children.values()
+    assert fill.style_function({}) == {"fillColor": "#f0f0f0", "fillOpacity": 0.6,
+                                       "stroke": False, "className": "corridor-context"}
+    assert outline.style_function({}) == {"color": "#9e9e9e", "weight": 0.8,
+                                          "className": "corridor-context-outline"}
+    tips = [c for c in fill._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+    assert len(tips) == 1 and tips[0].fields == ["tip"] and tips[0].labels is False
+    with pytest.raises(GeoDataError, match="missing column 'code'"):
+        maps.add_context(None, _gdf([box(0, 0, 1, 1)], name_en=["x"]))
+
+
+def test_route_layer_style_and_bad_geojson():
+    m = maps.base_map(offline=True)
+    fg = maps.add_route(m, {"type": "LineString", "coordinates": [[76.9, 43.2], [74.6, 42.9]]},
+                        "#ff0000", "r")
+    assert fg in m._children.values() and fg.layer_name == "r"
+    (gj,) = [c for c in fg._children.values() if isinstance(c, folium.GeoJson)]
+    assert gj.style_function({}) == {"color": "#ff0000", "weight": 6, "opacity": 0.85,
+                                     "className": "corridor-route"}
+    with pytest.raises(GeoDataError) as err:
+        maps.add_route(None, ["LineString"], "#f00", "bad <r>")
+    assert err.value.problems == [Problem("route", "'bad <r>'", "not a GeoJSON object")]
