@@ -384,3 +384,17 @@ def test_grade_drive_time_is_the_mean_of_both_directions():
     assert _grade_drive_h(coords, 60.0, length) == pytest.approx((there + back) / 2)
     # outside the grid: no grade time, the level speed applies
     assert _grade_drive_h(((10.0, 10.0), (10.5, 10.5)), 60.0, 80.0) is None
+
+
+def test_posts_of_older_layers_know_the_closures_they_list(small):
+    old = fixture_layers(new_properties=False)
+    G = build_small(with_changes(old, "checkpoints", {"torugart-kg": {"closed_months": [1]}}))
+    assert G.nodes["torugart-kg"]["closures_known"] is True
+    assert G.nodes["torugart-cn"]["closures_known"] is False
+    assert G.edges["torugart-kg", "torugart-cn", "torugart"]["closed_months"] == {1}
+
+
+def test_a_post_without_source_has_an_empty_one(small):
+    G = build_small(with_changes(small, "checkpoints", {"torugart-cn": {"source": None}}))
+    assert G.nodes["torugart-cn"]["source"] == ""
+    assert G.nodes["torugart-kg"]["source"] == "test fixture"
