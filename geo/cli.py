@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import networkx as nx
 import pandas as pd
 
+from geo.csvsafe import to_safe_csv
 from geo.errors import GeoDataError, NoRouteError
 from geo.graph import build_graph
 from geo.profile import DEFAULT_PROFILE, Profile
@@ -200,7 +201,7 @@ def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
     if args.command == "matrix":
         long = distance_matrix(G, args.places, **kw)
         if args.csv:
-            print(long.to_csv(index=False), end="")
+            print(to_safe_csv(long), end="")
         elif args.json:
             print(long.to_json(orient="records", force_ascii=False))
         else:

@@ -24,6 +24,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import maps, offline, terrain
+from geo.csvsafe import neutralise_frame, to_safe_csv
 from geo.errors import GeoDataError, NoRouteError, Problem, UnknownPlaceError
 from geo.graph import build_graph
 from geo.routing import (
@@ -477,7 +478,7 @@ def download_files(routes: Sequence[Route], stem: str) -> dict[str, tuple[str, s
     """
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem).lower()
     return {
-        f"route-{safe}-legs.csv": (legs_table(routes).to_csv(index=False), "text/csv"),
+        f"route-{safe}-legs.csv": (to_safe_csv(legs_table(routes)), "text/csv"),
         f"route-{safe}.geojson": (json.dumps(routes_to_geojson(routes)),
                                   "application/geo+json"),
     }
@@ -497,7 +498,7 @@ def human_table(df: pd.DataFrame) -> pd.DataFrame:
     for col in ("highest_m", "highest_published_m", "ascent_m", "descent_m"):
         if col in out.columns:
             out[col] = [("n/a" if v is None or pd.isna(v) else f"{v:,.0f}") for v in out[col]]
-    return out.rename(columns=charts.HUMAN_COLUMNS)
+    return neutralise_frame(out.rename(columns=charts.HUMAN_COLUMNS))  # safe CSV download
 
 
 def verdict_line(routes: Sequence[Route]) -> str | None:
