@@ -398,3 +398,40 @@ def test_a_post_without_source_has_an_empty_one(small):
     G = build_small(with_changes(small, "checkpoints", {"torugart-cn": {"source": None}}))
     assert G.nodes["torugart-cn"]["source"] == ""
     assert G.nodes["torugart-kg"]["source"] == "test fixture"
+
+
+def test_unknown_end_lists_every_close_match(small):
+    layers = with_changes(small, "corridors", {"bishkek--naryn": {"to_id": "torugart"}})
+    G = build_small(small)
+    hints = G.graph["names"].suggest("torugart")
+    assert len(hints) >= 2
+    assert Problem(
+        "corridors",
+        "segment 'bishkek--naryn'",
+        f"unknown place 'torugart'; did you mean {', '.join(hints)}?",
+    ) in _problems(layers)
+
+
+@pytest.mark.parametrize(
+    ("cut", "reason"),
+    [
+        # two posts cut off together
+        (
+            ("almaty--dostyk", "alashankou--urumqi"),
+            "2 place(s) cut off from the rest: alashankou, dostyk",
+        ),
+        # the piece holding the first place read (Almaty) is the smaller one: still cut off
+        (
+            ("almaty--kordai", "urumqi--kashgar"),
+            "4 place(s) cut off from the rest: alashankou, almaty, dostyk, urumqi",
+        ),
+        # seven and seven: the sample names six of them
+        (
+            ("bishkek--naryn", "bishkek--osh", "urumqi--kashgar"),
+            "7 place(s) cut off from the rest: irkeshtam-cn, irkeshtam-kg, kashgar, naryn, osh, "
+            "torugart-cn",
+        ),
+    ],
+)
+def test_the_smaller_pieces_are_the_ones_cut_off(small, cut, reason):
+    assert _problems(without(small, *cut)) == [Problem("corridors", "network", reason)]
