@@ -286,3 +286,36 @@ def test_measure_routes_between_points(S, capsys):
     out = capsys.readouterr().out
     snap = ", ".join(f"{d:.1f} km" for d in r.snap_km)
     assert f"  off-network: {snap}" in out.splitlines()
+
+
+# ---------------------------------------------------------------------------- defaults
+
+
+def test_route_defaults_one_route_by_time_closures_open(S, capsys):
+    assert main(["route", "Bishkek", "Kashgar", "--json"], graph=S) == 0
+    (feature,) = _json(capsys)["features"]
+    props = feature["properties"]
+    (expected,) = k_routes(S, "Bishkek", "Kashgar", 1, by="time")
+    assert props["by"] == "time" and props["month"] is None and props["depart"] is None
+    assert props["nodes"] == expected.nodes
+    assert "assumed" not in props["closures"]
+
+
+def test_every_via_and_avoid_given_is_used(S, capsys):
+    argv = ["route", "Almaty", "Kashgar", "--by", "distance", "--json"]
+    assert main([*argv, "--via", "Bishkek", "--via", "Osh"], graph=S) == 0
+    nodes = _json(capsys)["features"][0]["properties"]["nodes"]
+    assert nodes.index("bishkek") < nodes.index("osh")
+    assert main([*argv, "--avoid-country", "KG", "--avoid-country", "KZ"], graph=S) == 3
+
+
+def test_usage_errors_name_the_program(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.startswith("usage: python -m geo")
+    with pytest.raises(SystemExit):
+        main(["matrix", "Almaty", "Bishkek", "--value", "speed"])
+    assert "invalid choice: 'speed'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["route", "Almaty", "Bishkek", "--alternatives", "two"])
