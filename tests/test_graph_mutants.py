@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from geo.errors import GeoDataError, Problem
-from geo.graph import PostSchedule, _grade_drive_h, _length_basis, _months, _opt
+from geo.graph import PostSchedule, _drive, _grade_drive_h, _length_basis, _months, _opt
 from geo.profile import DEFAULT_PROFILE
 from tests.network_fixture import build_small, fixture_layers, with_changes, without
 
@@ -392,6 +392,10 @@ def test_posts_of_older_layers_know_the_closures_they_list(small):
     assert G.nodes["torugart-kg"]["closures_known"] is True
     assert G.nodes["torugart-cn"]["closures_known"] is False
     assert G.edges["torugart-kg", "torugart-cn", "torugart"]["closed_months"] == {1}
+    # a segment of an older layer: known if it lists closures
+    G = build_small(with_changes(old, "corridors", {"bishkek--naryn": {"closed_months": [2]}}))
+    assert G.edges["bishkek", "naryn", "bishkek--naryn"]["closures_known"] is True
+    assert G.edges["bishkek", "osh", "bishkek--osh"]["closures_known"] is False
 
 
 def test_a_post_without_source_has_an_empty_one(small):
@@ -435,3 +439,55 @@ def test_unknown_end_lists_every_close_match(small):
 )
 def test_the_smaller_pieces_are_the_ones_cut_off(small, cut, reason):
     assert _problems(without(small, *cut)) == [Problem("corridors", "network", reason)]
+
+
+# ---------------------------------------------------------------------------- grades
+
+
+def _seg(*coords, **props):
+    from shapely.geometry import LineString
+
+    return pd.Series({"road_class": "mountain", "geometry": LineString(coords), **props})
+
+
+@pytest.fixture()
+def grid():
+    from geo import terrain
+
+    if not terrain.grid_available():
+        pytest.skip("elevation grid not installed")
+    return terrain
+
+
+def test_a_climb_slows_the_truck_over_the_road_length(grid):
+    speed = P.speed_kph["mountain"]
+    seg = _seg((75.99, 41.43), (75.39, 40.56))  # Naryn town up to the Torugart pass
+    hours, kmh, reason = _drive(seg, "road", 100.0, P, True)
+    assert hours == pytest.approx(_grade_drive_h(tuple(seg.geometry.coords), speed, 100.0))
+    assert hours > 100.0 / speed
+    assert kmh == pytest.approx(100.0 / hours)
+    assert reason == (
+        f"{100.0 / hours:.0f} km/h on average: {speed:g} km/h mountain road class (profile) "
+        "slowed on grades (GEBCO_2023 profile, Rakha et al. 2001 crawl speed; mean of both "
+        "directions)"
+    )
+    # the climb is spread over the road's length, not the traced line's
+    longer, _, _ = _drive(seg, "road", 200.0, P, True)
+    assert longer > 1.5 * hours
+    # without grades, or not by road: the class speed
+    assert _drive(seg, "road", 100.0, P, False)[0] == pytest.approx(100.0 / speed)
+    assert _drive(seg, "rail", 100.0, P, True)[0] == pytest.approx(100.0 / speed)
+
+
+def test_a_flat_or_unsampled_mountain_road_keeps_the_class_speed(grid):
+    speed = P.speed_kph["mountain"]
+    level = (100.0 / speed, speed, f"{speed:g} km/h, mountain road class (profile)")
+    # across Issyk-Kul: no grade, the grade time equals the level time to the last digit
+    assert _drive(_seg((77.0, 42.5), (77.2, 42.5)), "road", 100.0, P, True) == level
+    # outside the grid: no profile, no grades
+    assert _drive(_seg((10.0, 10.0), (10.5, 10.5)), "road", 100.0, P, True) == level
+
+
+def test_any_positive_segment_speed_is_used():
+    seg = _seg((75.99, 41.43), (75.39, 40.56), speed_kmh=0.5, speed_source="ice road")
+    assert _drive(seg, "road", 2.0, P, True) == (4.0, 0.5, "0.5 km/h: ice road")
