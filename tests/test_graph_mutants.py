@@ -491,3 +491,9 @@ def test_a_flat_or_unsampled_mountain_road_keeps_the_class_speed(grid):
 def test_any_positive_segment_speed_is_used():
     seg = _seg((75.99, 41.43), (75.39, 40.56), speed_kmh=0.5, speed_source="ice road")
     assert _drive(seg, "road", 2.0, P, True) == (4.0, 0.5, "0.5 km/h: ice road")
+
+
+def test_a_crossing_is_planned_if_either_post_is(small):
+    for post in ("torugart-kg", "torugart-cn"):
+        layers = with_changes(small, "checkpoints", {post: {"status": "planned"}})
+        assert build_small(layers).edges["torugart-kg", "torugart-cn", "torugart"]["planned"]
