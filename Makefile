@@ -134,17 +134,19 @@ bench: $(VENV)/.bench-installed elevation
 # the core modules of geo/ with the fast unit tests; prints the score per module and the
 # surviving mutants (scripts/mutation_report.py). One module: make mutation MODULE=geo/stats.py;
 # only the last run's survivors again (after adding tests): make mutation SURVIVORS=1;
-# go on with an interrupted run: make mutation RESUME=1
+# go on with an interrupted run: make mutation RESUME=1. MUTANT_CHILDREN: test processes at
+# once (1 by default: the machine is shared; 2 on a machine of your own)
 MODULE ?=
 SURVIVORS ?=
 RESUME ?=
+MUTANT_CHILDREN ?= 1
 $(VENV)/.mutation-installed: pyproject.toml $(VENV)/.test-installed
 	$(PY) -m pip install -q -e '.[test,mutation]'
 	touch $@
 
 mutation: $(VENV)/.mutation-installed assets elevation
 	nice -n 10 $(PY) scripts/mutation_report.py $(foreach m,$(MODULE),--module $(m)) \
-	  $(if $(SURVIVORS),--survivors) $(if $(RESUME),--resume)
+	  --max-children $(MUTANT_CHILDREN) $(if $(SURVIVORS),--survivors) $(if $(RESUME),--resume)
 
 clean:
 	rm -rf $(VENV) $(CACHE)
