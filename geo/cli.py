@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo route|compare|matrix|measure ...``.
+"""Command line: ``python -m geo route|compare|matrix|measure|reach ...``.
 
 Exit status: 0 on success, 2 for bad input (unknown place, bad month, ...),
 3 when no route satisfies the request, 1 when standard output is closed early
@@ -21,6 +21,10 @@ from typing import NoReturn
 import networkx as nx
 import pandas as pd
 
+from geo import export as export_cli
+from geo import reach_cli, scenario_cli
+from geo.anywhere import describe, measure_anywhere
+from geo.csvsafe import to_safe_csv
 from geo.errors import GeoDataError, NoRouteError, Problem
 from geo.graph import build_graph
 from geo.profile import DEFAULT_PROFILE, Profile
@@ -34,7 +38,6 @@ from geo.routing import (
     comparison_verdict,
     distance_matrix,
     k_routes,
-    route_between_points,
     routes_to_geojson,
 )
 
@@ -145,6 +148,9 @@ def _parser() -> argparse.ArgumentParser:
         me.add_argument(f"lat{end}", type=_degrees("latitude", 90.0), metavar=f"LAT{end}")
         me.add_argument(f"lon{end}", type=_degrees("longitude", 180.0), metavar=f"LON{end}")
     common(me)
+    scenario_cli.add_parser(sub)
+    export_cli.add_parser(sub)
+    reach_cli.add_parser(sub)
     return ap
 
 
@@ -253,6 +259,12 @@ def _known_countries(G: nx.MultiGraph, codes: Sequence[str]) -> None:
 
 
 def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
+    if args.command == "scenario":
+        return scenario_cli.run(args, G)
+    if args.command == "export":
+        return export_cli.run(args, G)
+    if args.command == "reach":
+        return reach_cli.run(args, G)
     kw = {"by": args.by, "month": args.month, "unknown_closures": args.unknown_closures}
     if args.command == "route":
         _known_countries(G, args.avoid_country)
@@ -300,16 +312,18 @@ def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
         _distinct_places(G, args.places)
         long = distance_matrix(G, args.places, **kw)
         if args.csv:
-            print(long.to_csv(index=False), end="")
+            print(to_safe_csv(long), end="")
         elif args.json:
             print(long.to_json(orient="records", force_ascii=False))
         else:
             wide = long.pivot(index="origin", columns="destination", values=args.value)
             print(wide.round(1).to_string())
         return 0
-    route = route_between_points(G, (args.lat1, args.lon1), (args.lat2, args.lon2), **kw)
+    measured = measure_anywhere(G, (args.lat1, args.lon1), (args.lat2, args.lon2), **kw)
     if args.json:
-        print(json.dumps(route.to_geojson(), ensure_ascii=False))
+        print(json.dumps(measured.to_geojson(), ensure_ascii=False))
     else:
-        _print_route(route)
+        print("\n".join(describe(measured)))
+        if measured.route is not None:
+            _print_route(measured.route)
     return 0

@@ -249,7 +249,8 @@ def _number(raw: str, name: str, where: str, problems: list[Problem]) -> float |
     """``raw`` as a finite float, or ``None`` with a problem appended."""
     value = float(raw) if _DECIMAL.fullmatch(raw) else None
     if value is None or not math.isfinite(value):
-        problems.append(Problem(name, where, f"{raw[:40]!r} is not a number (a finite decimal in ASCII digits)"))
+        reason = f"{raw[:40]!r} is not a number (a finite decimal in ASCII digits)"
+        problems.append(Problem(name, where, reason))
         return None
     return value
 
