@@ -7,6 +7,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+# The address `make run` listens on: this machine only. To serve a network:
+# make run ADDRESS=0.0.0.0 (see README, "Serving a team").
+ADDRESS ?= 127.0.0.1
 CACHE  := .cache
 SRC    := $(CACHE)/sources
 
@@ -81,7 +84,8 @@ $(ELEV_NC): | $(VENV)/bin/python
 	mv $@.part $@
 
 run: install
-	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
+	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) \
+	  --server.headless true \
 	  --browser.gatherUsageStats false
 
 lint: $(VENV)/.test-installed
@@ -123,6 +127,7 @@ bench: $(VENV)/.bench-installed elevation
 	$(PY) -m bench.bench_app
 	$(PY) -m bench.bench_terrain
 	$(PY) -m bench.bench_reach
+	$(PY) -m bench.bench_upload
 
 # ---- mutation testing (slow; never part of `make test`) --------------------
 # mutmut (pinned in the `mutation` extra, configured in pyproject.toml [tool.mutmut]) over

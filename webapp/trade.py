@@ -187,7 +187,7 @@ def _target_section(titles: dict[str, str]) -> None:
         "needed_pct": "Growth needed (% a year)", "first_year": "Recorded from",
         "recorded_pct": "Growth recorded (% a year)",
         "last_year_pct": "Latest year's growth (%)",
-        "projected_musd": f"{t.target_year} at the recorded rate (million USD)",
+        "projected_musd": f"At the recorded rate, {t.target_year} (million USD)",
         "on_track": "Recorded ≥ needed"}), hide_index=True, width="stretch",
         key="target_sides", column_config={
             "Latest whole year": st.column_config.NumberColumn(format="%d"),
@@ -196,7 +196,7 @@ def _target_section(titles: dict[str, str]) -> None:
             "Growth needed (% a year)": st.column_config.NumberColumn(format="%.1f"),
             "Growth recorded (% a year)": st.column_config.NumberColumn(format="%.1f"),
             "Latest year's growth (%)": st.column_config.NumberColumn(format="%.1f"),
-            f"{t.target_year} at the recorded rate (million USD)":
+            f"At the recorded rate, {t.target_year} (million USD)":
                 st.column_config.NumberColumn(format="%.0f")})
     st.subheader("The gap between the two sides' figures")
     st.dataframe(t.gap.rename(columns={
