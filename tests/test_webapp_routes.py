@@ -134,7 +134,7 @@ def test_via_places_are_kept_in_order_in_the_url():
 def test_unknown_origin_in_the_url_warns_with_close_matches():
     at = run_page(origin="Bishkekk", month="13", destination="<b>x</b>")
     text = " ".join(w.value for w in at.warning)
-    assert "Bishkekk" in text and "close matches: Bishkek" in text
+    assert "Bishkekk" in text and "close matches&#58; Bishkek" in text
     assert "month '13'" in text
     # markdown/HTML from the URL is shown escaped, not interpreted
     assert "<b>x</b>" not in text and r"\<b\>x\</b\>" in text
