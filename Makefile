@@ -94,6 +94,7 @@ $(SRC)/.done: | $(VENV)/bin/python
 
 layers: $(VENV)/.build-installed sources elevation
 	$(PY) -m geo.build --sources $(SRC)
+	$(PY) -m geo.build.continental --sources $(SRC)
 	$(PY) -m geo.build.relief --grid $(ELEV_NC)
 
 # the relief basemap alone (static/relief/, its PROVENANCE/manifest entry)

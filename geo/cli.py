@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import networkx as nx
 import pandas as pd
 
+from geo import continental_cli
 from geo.errors import GeoDataError, NoRouteError
 from geo.graph import build_graph
 from geo.profile import DEFAULT_PROFILE, Profile
@@ -100,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     me = sub.add_parser("measure", help="distance along the network between two lat/lon points")
     me.add_argument("coords", nargs=4, type=float, metavar=("LAT1", "LON1", "LAT2", "LON2"))
     common(me)
+    continental_cli.add_parser(sub)
     return ap
 
 
@@ -155,6 +157,8 @@ def main(argv: Sequence[str] | None = None, graph: nx.MultiGraph | None = None) 
 
 
 def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
+    if args.command == "continental":
+        return continental_cli.run(args, G)
     kw = {"by": args.by, "month": args.month, "unknown_closures": args.unknown_closures}
     if args.command == "route":
         routes = k_routes(
