@@ -109,6 +109,7 @@ bench: $(VENV)/.bench-installed elevation
 	$(PY) -m bench.bench_routing
 	$(PY) -m bench.bench_app
 	$(PY) -m bench.bench_terrain
+	$(PY) -m bench.bench_continental
 
 # ---- mutation testing (slow; never part of `make test`) --------------------
 # mutmut (pinned in the `mutation` extra, configured in pyproject.toml [tool.mutmut]) over

@@ -3,10 +3,12 @@ every gateway reachable, each cited bridge needed."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pytest
 from scipy.sparse import csgraph
@@ -156,3 +158,113 @@ def test_stops_for_origin_and_destination():
     assert B.stops_for(stops, "urumqi", "rotterdam") == [
         ("urumqi", "rail"), ("shanghai", "sea"), ("rotterdam", "")]
     assert B.stops_for(stops, None, "antwerp")[-1] == ("antwerp", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# the routing kernel on the continental network (geo.continental_net)
+
+
+def test_contract_chains_keeps_distances_between_kept_nodes():
+    from geo.continental_net import contract_chains
+
+    # a ring 0-1-2-3-0 with a spur 2-4-5, a chain 3-6-7-8 to a gateway 8, a loose ring 9-10-11
+    edges = [(0, 1, 1.0), (1, 2, 2.0), (2, 3, 3.0), (3, 0, 4.0), (2, 4, 1.0), (4, 5, 1.0),
+             (3, 6, 1.5), (6, 7, 1.5), (7, 8, 1.0), (9, 10, 1.0), (10, 11, 1.0), (11, 9, 1.0)]
+    u, v, w = (np.array(x) for x in zip(*edges, strict=True))
+    keep = np.zeros(12, bool)
+    keep[[1, 8]] = True
+    kept, cu, cv, cw = contract_chains(12, u.astype(np.int64), v.astype(np.int64),
+                                       w.astype(float), keep)
+    assert set(kept.tolist()) == {1, 3, 8}  # spur 4-5 pruned, chains and loose ring gone
+    import scipy.sparse as sp
+
+    def dist(n, a, b, c):
+        # parallel edges: the shortest counts (a sparse matrix would add them up)
+        d = np.full((n, n), np.inf)
+        np.minimum.at(d, (np.r_[a, b], np.r_[b, a]), np.r_[c, c])
+        return csgraph.dijkstra(sp.csr_matrix(np.where(np.isinf(d), 0, d)))
+
+    full = dist(12, u, v, w.astype(float))
+    small = dist(len(kept), cu, cv, cw)
+    assert np.allclose(small, full[np.ix_(kept, kept)])
+
+
+@pytest.fixture(scope="module")
+def kernel(rebuilt, tmp_path_factory):
+    from geo.continental_net import load
+
+    _, net = rebuilt
+    path = tmp_path_factory.mktemp("kernel") / "network.npz"
+    net.save(path)
+    return load(path), load(path, contract=False), path
+
+
+def test_the_contracted_kernel_keeps_every_gateway_distance(kernel):
+    core, full, path = kernel
+    assert core.n_nodes < full.n_nodes / 2
+    assert list(path.parent.glob("contracted-*.npz"))  # cached on disk, next to the network
+    for a in ("xian", "alat-port", "shanghai"):
+        dc = csgraph.dijkstra(core.csr, indices=core.gateway_nodes[a])
+        df = csgraph.dijkstra(full.csr, indices=full.gateway_nodes[a])
+        for g in core.gateway_nodes:
+            assert dc[core.gateway_nodes[g]] == pytest.approx(df[full.gateway_nodes[g]],
+                                                              rel=1e-12), (a, g)
+
+
+def test_fast_kernel_agrees_with_networkx_on_the_continental_network(kernel):
+    """pandana's hierarchy (pinned in the bench extra) against networkx on the full model."""
+    core, full, _ = kernel
+    pairs = [("xian", "duisburg"), ("urumqi", "poti-port"), ("altynkol", "aktau-port"),
+             ("shanghai", "rotterdam"), ("kars", "istanbul"), ("dostyk", "brest")]
+    for a, b in pairs:
+        fast = core.gateway_km(a, b, "fast")
+        ref = nx.bidirectional_dijkstra(full.graph, full.gateway_nodes[a],
+                                        full.gateway_nodes[b], weight="length_km")[0]
+        assert fast == pytest.approx(ref, abs=0.001 * 40), (a, b)  # whole metres per edge
+        assert core.gateway_km(a, b, "scipy") == pytest.approx(ref, rel=1e-9)
+    with pytest.raises(GeoDataError, match="did you mean 'duisburg'"):
+        core.gateway_km("xian", "duisberg")
+
+
+def test_contract_chains_on_random_subdivided_graphs():
+    """Random hub graphs whose edges are cut into chains written in random directions, with
+    random spurs: contraction keeps every distance between the hubs."""
+    import scipy.sparse as sp
+
+    from geo.continental_net import contract_chains
+
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        n_hub = 12
+        edges: list[tuple[int, int, float]] = []
+        nxt = n_hub
+        for _ in range(25):
+            a, b = (int(x) for x in rng.choice(n_hub, 2, replace=False))
+            chain = [a, *range(nxt, nxt + int(rng.integers(0, 4))), b]
+            nxt = max(nxt, chain[-2] + 1) if len(chain) > 2 else nxt
+            for x, y in itertools.pairwise(chain):
+                edges.append((x, y, float(rng.uniform(1, 5))) if rng.random() < 0.5
+                             else (y, x, float(rng.uniform(1, 5))))
+        for _ in range(5):  # spurs
+            a = int(rng.integers(0, nxt))
+            edges.append((a, nxt, 1.0))
+            edges.append((nxt + 1, nxt, 1.0))
+            nxt += 2
+        order = rng.permutation(len(edges))
+        u = np.array([edges[k][0] for k in order], np.int64)
+        v = np.array([edges[k][1] for k in order], np.int64)
+        w = np.array([edges[k][2] for k in order])
+        keep = np.zeros(nxt, bool)
+        keep[:n_hub] = True
+        kept, cu, cv, cw = contract_chains(nxt, u, v, w, keep)
+
+        def dist(n, a, b, c):
+            d = np.full((n, n), np.inf)
+            np.minimum.at(d, (np.r_[a, b], np.r_[b, a]), np.r_[c, c])
+            return csgraph.dijkstra(sp.csr_matrix(np.where(np.isinf(d), 0, d)))
+
+        full = dist(nxt, u, v, w)[:n_hub, :n_hub]
+        pos = {int(k): i for i, k in enumerate(kept)}
+        small = dist(len(kept), cu, cv, cw)
+        hubs = [pos[h] for h in range(n_hub)]
+        assert np.allclose(small[np.ix_(hubs, hubs)], full)

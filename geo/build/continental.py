@@ -279,7 +279,9 @@ def sea_arrays(marnet: Any) -> dict[str, Any]:
     )
     arr = np.asarray(nodes, dtype=float).reshape(-1, 2)
     e = np.asarray(edges, dtype=float).reshape(-1, 3)
-    return {"lat": arr[:, 0], "lon": arr[:, 1], "u": e[:, 0].astype(np.int64),
+    # a few Bering Sea vertices of marnet run past 180 E: wrap them (edge km are unchanged)
+    lon = (arr[:, 1] + 180.0) % 360.0 - 180.0
+    return {"lat": arr[:, 0], "lon": lon, "u": e[:, 0].astype(np.int64),
             "v": e[:, 1].astype(np.int64), "km": e[:, 2]}
 
 
