@@ -601,3 +601,34 @@ def format_text(c: Comparison) -> str:
     out += [f"  - {v}" for v in c.verdict]
     out.append(f"  (USD per tonne at {c.t_per_teu:g} t per TEU: {c.t_per_teu_source})")
     return "\n".join(out)
+
+
+def route_geojson(c: Comparison, route: str, folder: Path = TABLES) -> dict[str, Any]:
+    """The legs of one route of a comparison as a GeoJSON FeatureCollection (for maps)."""
+    t = _cached_tables(str(folder))
+    res = next((r for r in c.routes if r.route == route), None)
+    if res is None:
+        raise GeoDataError(Problem("route", repr(route), f"must be one of {', '.join(ROUTES)}"))
+    feats = []
+    for it in res.items:
+        if not it.to:
+            continue
+        leg = t.legs[(it.at, it.to, it.mode)]
+        feats.append({
+            "type": "Feature",
+            "properties": {"from": _name(t, it.at), "to": _name(t, it.to), "mode": it.mode,
+                           "length_km": leg["length_km"]},
+            "geometry": {"type": "LineString", "coordinates": leg["coordinates"]},
+        })
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def gateway_points(c: Comparison, folder: Path = TABLES) -> list[tuple[str, float, float, str]]:
+    """``(name, lat, lon, kind)`` of every stop of the comparison's routes, once each."""
+    t = _cached_tables(str(folder))
+    seen: dict[str, tuple[str, float, float, str]] = {}
+    for r in c.routes:
+        for s in r.stops:
+            g = t.gateways[s]
+            seen.setdefault(s, (g["name"], float(g["lat"]), float(g["lon"]), g["kind"]))
+    return list(seen.values())

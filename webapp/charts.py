@@ -14,8 +14,8 @@ import pandas as pd
 
 #: Staircase charts (Routes page): measure column -> axis title, unit of its steps, and the
 #: colour of the vertical steps by kind.
-STAIRCASE_MEASURES = {"h": "Time (h)", "usd_per_t": "Cost (USD per tonne)"}
-STAIRCASE_UNITS = {"h": "h", "usd_per_t": "USD/t"}
+STAIRCASE_MEASURES = {"h": "Time (h)", "d": "Time (days)", "usd_per_t": "Cost (USD per tonne)"}
+STAIRCASE_UNITS = {"h": "h", "d": "d", "usd_per_t": "USD/t"}
 STEP_COLOURS = {"border": "#e6550d", "port": "#3182bd"}
 #: Width fitted to the column (the pages draw with width="stretch"); the height is the plot's
 #: own, with the legend and axis labels added, so a long legend never squashes the plot.
