@@ -10,7 +10,7 @@ PORT   ?= 8501
 CACHE  := .cache
 SRC    := $(CACHE)/sources
 
-.PHONY: run test install test-deps browser assets elevation relief lint layers sources bench mutation clean
+.PHONY: run test install test-deps browser pgrouting assets elevation relief lint layers sources bench mutation clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed assets elevation
 
-test-deps: $(VENV)/.test-installed browser assets sources elevation
+test-deps: $(VENV)/.test-installed browser pgrouting assets sources elevation
 
 # Debian's chromium for the browser tests (Playwright cannot download its own here).
 browser:
@@ -36,6 +36,19 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; \
+	fi
+
+# Debian's PostGIS and pgRouting for the pgRouting export test (tests/test_pgrouting.py starts
+# its own throwaway cluster); where apt cannot install them that test is skipped with the reason.
+PG_MAJOR ?= 15
+PG_EXT   := /usr/share/postgresql/$(PG_MAJOR)/extension
+pgrouting:
+	@if [ ! -f $(PG_EXT)/postgis.control ] || [ ! -f $(PG_EXT)/pgrouting.control ]; then \
+	  echo "installing Debian's PostGIS and pgRouting for the export test"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  { $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    postgresql-$(PG_MAJOR)-postgis-3 postgresql-$(PG_MAJOR)-pgrouting; } || \
+	  echo "PostGIS/pgRouting could not be installed: tests/test_pgrouting.py will be skipped"; \
 	fi
 
 # Leaflet and plugin assets for the offline map mode, from the npm registry (never committed).
@@ -95,6 +108,7 @@ $(SRC)/.done: | $(VENV)/bin/python
 layers: $(VENV)/.build-installed sources elevation
 	$(PY) -m geo.build --sources $(SRC)
 	$(PY) -m geo.build.continental --sources $(SRC)
+	$(PY) -m geo.build.basenet --sources $(SRC)
 	$(PY) -m geo.build.relief --grid $(ELEV_NC)
 
 # the relief basemap alone (static/relief/, its PROVENANCE/manifest entry)
@@ -110,6 +124,7 @@ bench: $(VENV)/.bench-installed elevation
 	$(PY) -m bench.bench_app
 	$(PY) -m bench.bench_terrain
 	$(PY) -m bench.bench_continental
+	$(PY) -m bench.bench_reach
 
 # ---- mutation testing (slow; never part of `make test`) --------------------
 # mutmut (pinned in the `mutation` extra, configured in pyproject.toml [tool.mutmut]) over

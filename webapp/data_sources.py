@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import indicators
+from geo.csvsafe import neutralise_csv_text
 from geo.errors import GeoDataError, Problem
 from geo.layers import LAYERS_DIR
 from webapp import escape_markdown, guarded, show_error
@@ -66,6 +67,11 @@ def layer_manifest() -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("sources"), dict):
         raise GeoDataError(Problem("layers/manifest.json", "", "no 'sources' object"))
     return data
+
+
+def safe_csv_file(name: str) -> str:
+    """A shipped CSV for download, formula cells neutralised (:mod:`geo.csvsafe`)."""
+    return neutralise_csv_text(shipped_file(name).decode("utf-8"))
 
 
 # --------------------------------------------------------------------------- upload
@@ -150,17 +156,17 @@ def _upload_section() -> None:
 def _downloads_section() -> None:
     st.header("Downloads")
     st.download_button(
-        "Template CSV", indicators.template_csv(), file_name="indicators_template.csv",
-        mime="text/csv", key="dl_template", on_click="ignore",
+        "Template CSV", neutralise_csv_text(indicators.template_csv()),
+        file_name="indicators_template.csv", mime="text/csv", key="dl_template", on_click="ignore",
     )
     st.caption("Shipped data files (every row names its source key):")
     names = [f"{stem}.csv" for stem in indicators.tidy_files()]
     cols = st.columns(max(len(names), 1))
     for col, name in zip(cols, names, strict=False):
-        col.download_button(name, shipped_file(name), file_name=name, mime="text/csv",
+        col.download_button(name, safe_csv_file(name), file_name=name, mime="text/csv",
                             key=f"dl_{name}", on_click="ignore")
     c1, c2 = st.columns(2)
-    c1.download_button("Sources table (sources.csv)", shipped_file("sources.csv"),
+    c1.download_button("Sources table (sources.csv)", safe_csv_file("sources.csv"),
                        file_name="sources.csv", mime="text/csv", key="dl_sources",
                        on_click="ignore")
     if DATA_MANIFEST.exists():

@@ -20,6 +20,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import boundaries, indicators, maps, offline
+from geo.csvsafe import neutralise_frame
 from geo.errors import GeoDataError
 from webapp import escape_markdown, guarded, show_error
 from webapp.data import end_names, layer, sources_table, tidy_data
@@ -454,13 +455,15 @@ def region_details(code: str, name: str, df: pd.DataFrame, indicator: str) -> No
     st.caption(f"All series of {name} ({len(rows)} figures, "
                f"{rows['indicator'].nunique()} indicators)")
     st.dataframe(
-        region_table(df, code), hide_index=True, width="stretch", key="region_series",
+        neutralise_frame(region_table(df, code)), hide_index=True, width="stretch",
+        key="region_series",
         column_config={"Year": st.column_config.NumberColumn(format="%d")},
     )
     src = sources_table()
     used = src[src["key"].isin(set(rows["source"]))]
     st.caption(f"Sources ({len(used)})")
-    st.dataframe(used.rename(columns=charts.HUMAN_COLUMNS), hide_index=True, width="stretch")
+    st.dataframe(neutralise_frame(used.rename(columns=charts.HUMAN_COLUMNS)), hide_index=True,
+                 width="stretch")
 
 
 def change_frame(
