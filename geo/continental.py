@@ -46,6 +46,7 @@ ALIASES = {
     "urumqi": "urumqi", "ürümqi": "urumqi", "urumchi": "urumqi",
     "duisburg": "duisburg", "rotterdam": "rotterdam",
 }
+SHORT_NAMES = {"titr": "TITR", "northern": "Northern rail", "sea": "Sea"}
 #: the seed's Middle Corridor delivery time (seed-figures.md: "delivery about 20-25 days")
 SEED_TITR_DAYS = (20.0, 25.0)
 KNOT_KM_PER_H = 1.852
@@ -489,17 +490,19 @@ def verdict(results: list[RouteResult], t: Tables) -> list[str]:
                 f"Not counted (no figure found): {'; '.join(titr.unknown)}: the model's total "
                 "is a lower bound."
             )
-        for p in titr.published:
+    for res in results:
+        for p in res.published:
             if p.agrees is False:
                 assert p.model_low_days is not None and p.model_high_days is not None
                 line = (
-                    f"Disagrees with the model: {p.source} gives {_days(p)} for "
+                    f"{SHORT_NAMES[res.route]} disagrees with the model: {p.source} gives "
+                    f"{_days(p)} for "
                     f"{_name(t, p.start)} - {_name(t, p.end)}; the model has "
                     f"{p.model_low_days:.1f}-{p.model_high_days:.1f} days"
                 )
                 if p.low_days > p.model_high_days:
                     gap = (p.low_days - p.model_high_days, p.high_days - p.model_low_days)
-                    blind = unknown_between(titr, p.start, p.end)
+                    blind = unknown_between(res, p.start, p.end)
                     line += (
                         f": {gap[0]:.1f}-{gap[1]:.1f} days the model cannot place"
                         + (f", waiting at steps without a figure ({'; '.join(blind)})"
