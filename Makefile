@@ -111,6 +111,7 @@ $(SRC)/.done: | $(VENV)/bin/python
 
 layers: $(VENV)/.build-installed sources elevation
 	$(PY) -m geo.build --sources $(SRC)
+	$(PY) -m geo.build.continental --sources $(SRC)
 	$(PY) -m geo.build.basenet --sources $(SRC)
 	$(PY) -m geo.build.relief --grid $(ELEV_NC)
 
@@ -126,6 +127,7 @@ bench: $(VENV)/.bench-installed elevation
 	$(PY) -m bench.bench_routing
 	$(PY) -m bench.bench_app
 	$(PY) -m bench.bench_terrain
+	$(PY) -m bench.bench_continental
 	$(PY) -m bench.bench_reach
 	$(PY) -m bench.bench_upload
 
