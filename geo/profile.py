@@ -37,6 +37,7 @@ PARAMETER_RANGES: dict[str, tuple[float, float]] = {
     "crossing_cost_usd": (0.0, 100_000.0),
     "payload_t": (0.1, 100.0),
     "max_snap_km": (0.1, 500.0),
+    "truck_queue_h": (0.0, 720.0),
 }
 
 #: Keys every table parameter must have (the code looks them up).
@@ -54,6 +55,8 @@ _ALLOWED_KEYS: dict[str, frozenset[str] | re.Pattern[str]] = {
     "utc_offset_h": re.compile(r"[A-Z]{2}"),
     "crossing_cost_usd": re.compile(r"[A-Z]{2}"),
     "holiday_dates": frozenset({"CN", "KZ", "KG"}),
+    # the posts where a truck queue forms (geo.routing.TRUCK_QUEUES)
+    "truck_queue_h": frozenset({"ak-tilek"}),
 }
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from geo.build.holidays import kind_of
+from geo.errors import GeoDataError
 from geo.graph import build_graph
 from geo.holiday_table import closing_days, expected_holiday_wait, load_table
 from geo.profile import DEFAULT_PROFILE
@@ -101,6 +102,8 @@ def test_truck_queue_at_ak_tilek_is_unknown_unless_assumed(G):
     # the queue forms on the way out of Kyrgyzstan only
     back = next(x for x in shortest_route(H, "Almaty", "Bishkek", **kw).legs if x.crossing)
     assert not any("truck queue" in w.reason for w in back.waits)
+    with pytest.raises(GeoDataError, match="truck_queue_h"):
+        DEFAULT_PROFILE.replace(truck_queue_h={"ak-tilek": -1.0})
 
 
 def test_otmok_cites_both_the_winter_closure_claim_and_the_winter_bulletins(G):
