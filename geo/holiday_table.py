@@ -183,6 +183,26 @@ def _waits_h(closed: np.ndarray) -> np.ndarray:
 Rule = tuple[bool, tuple[float, float] | None, ClosingDays | None, float]
 
 
+@functools.lru_cache(maxsize=128)
+def _daily_extra_h(rules: tuple[Rule, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Per day of the table's years: the mean extra wait the holidays add for an arrival
+    that day (uniform over its 15-minute slots), and the day's month."""
+    years = next(r[2] for r in rules if r[2] is not None).years
+    start = date(years[0], 1, 1)
+    n_real = (date(years[-1] + 1, 1, 1) - start).days
+    n_days = n_real + 30  # closures run past 31 December
+    with_h = np.zeros(n_days * _SLOTS_PER_DAY, dtype=bool)
+    without = with_h.copy()
+    for weekend, hours, days, shift_h in rules:
+        shift = round(shift_h * 60)
+        with_h |= _closed_slots(start, n_days, weekend, hours, days, shift)
+        without |= _closed_slots(start, n_days, weekend, hours, None, shift)
+    extra = (_waits_h(with_h) - _waits_h(without))[: n_real * _SLOTS_PER_DAY]
+    daily = extra.reshape(n_real, _SLOTS_PER_DAY).mean(axis=1)
+    months = np.array([(start + timedelta(days=k)).month for k in range(n_real)])
+    return daily, months
+
+
 @functools.lru_cache(maxsize=512)
 def expected_holiday_wait(rules: tuple[Rule, ...], month: int | None) -> tuple[float, str]:
     """Expected extra wait the holidays add at a crossing, and which holidays they are.
@@ -197,20 +217,8 @@ def expected_holiday_wait(rules: tuple[Rule, ...], month: int | None) -> tuple[f
     if not cals:
         return 0.0, ""
     years = cals[0].years
-    start = date(years[0], 1, 1)
-    n_days = (date(years[-1] + 1, 1, 1) - start).days + 30  # closures run past 31 December
-    with_h = np.zeros(n_days * _SLOTS_PER_DAY, dtype=bool)
-    without = with_h.copy()
-    for weekend, hours, days, shift_h in rules:
-        shift = round(shift_h * 60)
-        with_h |= _closed_slots(start, n_days, weekend, hours, days, shift)
-        without |= _closed_slots(start, n_days, weekend, hours, None, shift)
-    in_month = np.array(
-        [month is None or (start + timedelta(days=k)).month == month for k in range(n_days - 30)]
-    )
-    arrive = np.repeat(in_month, _SLOTS_PER_DAY)
-    arrive = np.concatenate([arrive, np.zeros(30 * _SLOTS_PER_DAY, dtype=bool)])
-    extra = float(_waits_h(with_h)[arrive].mean() - _waits_h(without)[arrive].mean())
+    daily, months = _daily_extra_h(rules)
+    extra = float(daily.mean() if month is None else daily[months == month].mean())
     # which holidays: every run of closing days that starts in the month, by year
     seen: dict[str, list[int]] = {}
     for cal in dict.fromkeys(cals):
