@@ -8,7 +8,7 @@ from dataclasses import fields
 import pytest
 
 from geo.errors import GeoDataError
-from geo.profile import DEFAULT_PROFILE, PARAMETER_RANGES, Profile
+from geo.profile import _ALLOWED_KEYS, DEFAULT_PROFILE, PARAMETER_RANGES, Profile
 
 
 def _problem(**changes) -> str:
@@ -31,7 +31,7 @@ def test_every_numeric_parameter_has_a_range_and_the_defaults_are_inside():
 def test_non_finite_values_are_refused_everywhere(name, value):
     current = getattr(DEFAULT_PROFILE, name)
     if isinstance(current, dict):
-        key = next(iter(current))
+        key = next(iter(current or sorted(_ALLOWED_KEYS[name])))
         expected = f"{name}.{key}: must be a finite number, got {value}"
         assert _problem(**{name: {key: value}}) == expected
     else:
@@ -42,7 +42,9 @@ def test_non_finite_values_are_refused_everywhere(name, value):
 def test_values_just_outside_the_range_are_refused_and_the_ends_accepted(name):
     low, high = PARAMETER_RANGES[name]
     current = getattr(DEFAULT_PROFILE, name)
-    key = next(iter(current)) if isinstance(current, dict) else None
+    key = (
+        next(iter(current or sorted(_ALLOWED_KEYS[name]))) if isinstance(current, dict) else None
+    )
 
     def change(v: float) -> dict:
         return {name: {key: v}} if key else {name: v}
