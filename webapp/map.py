@@ -209,20 +209,29 @@ def per_person_allowed(indicator: str) -> bool:
     return info is not None and info.per_capita
 
 
+@st.cache_data(show_spinner=False)
+def _menu(oblast_codes: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`indicator_options` of the shipped data (cached: computed once per process)."""
+    return indicator_options(tidy_data(), set(oblast_codes))
+
+
 def _indicator_choice(
-    df: pd.DataFrame, oblast_codes: set[str]
+    df: pd.DataFrame | None, oblast_codes: set[str]
 ) -> tuple[str, str, str, int | None, bool]:
     """Sidebar selectors: indicator and unit, year, scheme; synced to the URL query.
 
     One choice is one (indicator, unit) pair, so regions reported in different units (tenge,
     som) are never classed together.
 
+    ``df`` ``None``: the shipped data (the menu is then cached).
+
     Returns
     -------
     (indicator, unit, scheme, year, per_person) : year ``None`` means each region's latest
     year; ``per_person`` only where :func:`per_person_allowed`.
     """
-    avail = indicator_options(df, oblast_codes)
+    avail = _menu(tuple(sorted(oblast_codes))) if df is None else indicator_options(
+        df, oblast_codes)
     keys = list(avail["key"])
     labels = dict(zip(avail["key"], avail["label"], strict=True))
     st.sidebar.header("Choropleth")
@@ -280,6 +289,14 @@ def choropleth_values(
     if per_person:
         table = table.assign(value=table["per_capita"], unit=table["per_capita_unit"])
     return table.reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _shipped_values(indicator: str, unit: str, year: int | None, per_person: bool,
+                    codes: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`choropleth_values` of the shipped data (cached per choice)."""
+    return choropleth_values(tidy_data(), set(codes), indicator, unit, year,
+                             per_person=per_person)
 
 
 def per_person_unit(unit: str, df: pd.DataFrame) -> str:
@@ -554,14 +571,22 @@ def region_names(year_gdf: gpd.GeoDataFrame) -> dict[str, str]:
     return names
 
 
-def _change_section(df: pd.DataFrame, indicator: str, unit: str, label: str, shown_unit: str,
+@st.cache_data(show_spinner=False, max_entries=64)
+def _shipped_change_frame(indicator: str, unit: str, per_person: bool) -> pd.DataFrame:
+    """:func:`change_frame` of the shipped data over :data:`CHANGE_YEARS` (cached per
+    indicator: seven regional tables are a second of work)."""
+    years = list(range(CHANGE_YEARS[0], CHANGE_YEARS[1] + 1))
+    return change_frame(tidy_data(), indicator, unit, years, region_names(layer("oblasts")),
+                        per_person=per_person)
+
+
+def _change_section(indicator: str, unit: str, label: str, shown_unit: str,
                     per_person: bool, region: tuple[str, str] | None) -> None:
     """Change over the years: every region's line of the chosen indicator, breaks marked."""
     from webapp import charts
 
     years = [y for y in range(CHANGE_YEARS[0], CHANGE_YEARS[1] + 1)]
-    names = region_names(layer("oblasts"))
-    frame = change_frame(df, indicator, unit, years, names, per_person=per_person)
+    frame = _shipped_change_frame(indicator, unit, per_person)
     st.subheader(f"Change {CHANGE_YEARS[0]}-{CHANGE_YEARS[1]}: {label}")
     if frame["year"].nunique() < 2:
         st.caption(f"Fewer than two years of {label} between {CHANGE_YEARS[0]} and "
@@ -673,10 +698,10 @@ def render() -> None:
     extra: dict[str, str] = {}
     if "oblasts" in gdfs:
         indicator, unit, scheme, year, per_person = _indicator_choice(
-            df, set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES))
+            None, set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES))
         gdfs["oblasts"] = oblasts_of_year(year)
         codes = set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES)
-        values = choropleth_values(df, codes, indicator, unit, year, per_person=per_person)
+        values = _shipped_values(indicator, unit, year, per_person, tuple(sorted(codes)))
         shown_unit = per_person_unit(unit, df) if per_person else unit
         label = indicator_name(indicator) + (" per person" if per_person else "")
         symbols = _symbol_points(values)
@@ -714,7 +739,7 @@ def render() -> None:
         notes.append("The page address now links to this view.")
     st.caption(" · ".join(notes))
     if "oblasts" in gdfs:
-        _change_section(df, indicator, unit, label, shown_unit, per_person, region)
+        _change_section(indicator, unit, label, shown_unit, per_person, region)
         if region is None:
             st.info("Click a region on the map to see its time series and sources.")
         else:
