@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geo.errors import GeoDataError, Problem
@@ -92,6 +92,72 @@ def fmt_number(value: float) -> str:
     if abs(v) >= 1:
         return f"{v:,.1f}"
     return f"{v:.3g}"
+
+
+# --------------------------------------------------------------------------- cheap render
+
+
+class _Raw(Element):
+    """Already rendered text, put into the page as it is.
+
+    branca wraps every rendered piece in ``Element(text)``, which compiles ``text`` as a
+    Jinja template: a few milliseconds per marker, popup and tooltip on every rerun (and any
+    ``{{`` in data text would be evaluated). This keeps the text as text.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _NoCompile(MacroElement):
+    """``MacroElement.render`` without compiling what it rendered (see :class:`_Raw`)."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("render an element only inside a Figure")
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = macros.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_Raw(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _Marker(folium.Marker, _NoCompile):
+    """A folium Marker rendered without template compiles (many per map)."""
+
+    SetIcon = type("SetIcon", (folium.Marker.SetIcon, _NoCompile), {})
+
+
+class _DivIcon(folium.DivIcon, _NoCompile):
+    """A folium DivIcon rendered without template compiles."""
+
+
+class _Tooltip(folium.Tooltip, _NoCompile):
+    """A folium Tooltip rendered without template compiles."""
+
+
+class _CircleMarker(folium.CircleMarker, _NoCompile):
+    """A folium CircleMarker rendered without template compiles."""
+
+
+class _Popup(folium.Popup):
+    """A folium Popup rendered without compiling its output (see :class:`_Raw`)."""
+
+    def render(self, **kwargs: Any) -> None:
+        for child in self._children.values():
+            child.render(**kwargs)
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("render an element only inside a Figure")
+        figure.script.add_child(_Raw(self._template.render(this=self, kwargs=kwargs)),
+                                name=self.get_name())
 
 
 # --------------------------------------------------------------------------- base map
@@ -854,9 +920,9 @@ def _div_marker(
         f'style="background:{colour};width:{size}px;'
         f'height:{size}px;line-height:{size - 4}px"><i class="fa-solid {icon}"></i></div>'
     )
-    return folium.Marker(
+    return _Marker(
         location=(lat, lon),
-        icon=folium.DivIcon(
+        icon=_DivIcon(
             html=html_,
             icon_size=(size, size),
             icon_anchor=(size // 2 - shift_px, size // 2),
@@ -933,12 +999,12 @@ def add_checkpoints(
         colour = CHECKPOINT_STATUS_COLOURS.get(row["status"], "#444444")
         mk = _div_marker(pt.y, pt.x, colour, "fa-road-barrier", "corridor-checkpoint", 20,
                          shift_px=shifts.get(row["id"], 0), feature_id=row["id"])
-        mk.add_child(folium.Popup(checkpoint_popup(row.to_dict(), names), max_width=320))
+        mk.add_child(_Popup(checkpoint_popup(row.to_dict(), names), max_width=320))
         pair = row.get("pair_id")
         tip = row["name_en"]
         if row["id"] in shifts:
             tip = f"{row['name_en']} (pair: {names.get(pair, pair)})"
-        mk.add_child(folium.Tooltip(esc(tip)))
+        mk.add_child(_Tooltip(esc(tip)))
         mk.add_to(fg)
     if m is not None:
         fg.add_to(m)
@@ -966,8 +1032,8 @@ def add_hubs(
             ],
             title=row["name_en"],
         )
-        mk.add_child(folium.Popup(popup, max_width=320))
-        mk.add_child(folium.Tooltip(esc(row["name_en"])))
+        mk.add_child(_Popup(popup, max_width=320))
+        mk.add_child(_Tooltip(esc(row["name_en"])))
         mk.add_to(fg)
     if m is not None:
         fg.add_to(m)
@@ -1287,9 +1353,9 @@ def _route_tip(route: Any) -> str:
 
 def _label(lat: float, lon: float, text: str, css: str) -> folium.Marker:
     """A place name written on the map (no pin), left-aligned just right of the point."""
-    return folium.Marker(
+    return _Marker(
         (lat, lon),
-        icon=folium.DivIcon(
+        icon=_DivIcon(
             html=f'<div class="corridor-place-label {css}">{esc(text)}</div>',
             icon_size=(160, 18), icon_anchor=(-24, 9), class_name="corridor-label-icon",
         ),
@@ -1320,7 +1386,7 @@ def add_routes(
         for leg in route.legs:
             if leg.crossing:
                 lon, lat = leg.coords[0]
-                folium.CircleMarker(
+                _CircleMarker(
                     (lat, lon), radius=7, color="#ffffff", weight=2, fill=True,
                     fill_color=colour, fill_opacity=1.0, class_name="corridor-route-crossing",
                     tooltip=esc(f"{leg.from_name} → {leg.to_name}: "
@@ -1338,7 +1404,7 @@ def add_routes(
             (first.legs[0].from_name, first.legs[0].coords[0], "origin"),
             (first.legs[-1].to_name, first.legs[-1].coords[-1], "destination"),
         ):
-            folium.CircleMarker(
+            _CircleMarker(
                 (lat, lon), radius=9, color="#222222", weight=3, fill=True,
                 fill_color="#ffffff", fill_opacity=1.0, class_name=f"corridor-route-{what}",
                 tooltip=esc(f"{what}: {leg_end}"),
@@ -1463,9 +1529,9 @@ def symbol_group(
         tip = _tip([(indicator_label, f"{fmt_number(row['value'])} {unit}"),
                     ("period", _period(row)), ("source", row.get("source")),
                     ("note", row.get("note"))], title=f"{row['name']} ({row['code']})")
-        folium.CircleMarker(
+        _CircleMarker(
             location=[float(row["lat"]), float(row["lon"])], radius=radius,
             color="#3f007d", weight=1.5, fill=True, fill_color="#807dba", fill_opacity=0.75,
-            tooltip=folium.Tooltip(tip, sticky=True), class_name="corridor-symbol",
+            tooltip=_Tooltip(tip, sticky=True), class_name="corridor-symbol",
         ).add_to(fg)
     return fg
