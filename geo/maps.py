@@ -947,8 +947,9 @@ PAIR_SHIFT_PX = 11
 def pair_shifts(gdf: gpd.GeoDataFrame) -> dict[str, int]:
     """Screen shift (px) of each checkpoint id whose paired post sits almost on top of it.
 
-    The western post of a pair moves left and the eastern one right, by half a marker each,
-    so both stay clickable at every zoom.
+    The western post of a pair would move left and the eastern one right, by half a marker
+    each. The map names the pair in such a post's tooltip; on screen, overlapping markers
+    (pairs and neighbouring pairs alike) are spread at every zoom by :class:`_Declutter`.
     """
     pts = dict(zip(gdf["id"], gdf.geometry, strict=True))
     out: dict[str, int] = {}
@@ -961,6 +962,98 @@ def pair_shifts(gdf: gpd.GeoDataFrame) -> dict[str, int]:
         west = (a.x, cid) < (b.x, pair)
         out[cid] = -PAIR_SHIFT_PX if west else PAIR_SHIFT_PX
     return out
+
+
+#: Checkpoint markers whose centres come closer than this on screen are spread apart.
+DECLUTTER_PX = 22
+
+
+class _Declutter(MacroElement):
+    """Spread the group's checkpoint markers apart wherever they would overlap on screen.
+
+    On every zoom, markers closer than :data:`DECLUTTER_PX` are gathered (transitively) into
+    one bunch, laid out on a small grid around the bunch's centre, west to east and north to
+    south, each shifted by a CSS transform of its icon (its position and popup stay at the
+    post). At high zoom nothing overlaps and every marker sits on its post; at low zoom the
+    Khorgos four or the Chu valley posts become a readable block instead of a pile.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (group) {
+    var GAP = {{ this.gap_px }};
+    function layout(map) {
+        var ms = [];
+        group.eachLayer(function (l) {
+            if (l instanceof L.Marker && l._icon && l._icon.firstChild &&
+                l._icon.firstChild.classList.contains("corridor-checkpoint")) { ms.push(l); }
+        });
+        var pts = ms.map(function (m) { return map.latLngToLayerPoint(m.getLatLng()); });
+        var root = ms.map(function (_, i) { return i; });
+        function find(i) { while (root[i] !== i) { i = root[i] = root[root[i]]; } return i; }
+        for (var i = 0; i < ms.length; i++) {
+            for (var j = i + 1; j < ms.length; j++) {
+                if (pts[i].distanceTo(pts[j]) < GAP) { root[find(i)] = find(j); }
+            }
+        }
+        var pos = pts.slice();
+        function place() {
+            var bunches = {};
+            ms.forEach(function (_, i) { (bunches[find(i)] = bunches[find(i)] || []).push(i); });
+            Object.keys(bunches).forEach(function (k) {
+                var b = bunches[k].slice(), n = b.length;
+                var cols = Math.ceil(Math.sqrt(n)), rows = Math.ceil(n / cols);
+                var cx = 0, cy = 0;
+                b.forEach(function (i) { cx += pts[i].x / n; cy += pts[i].y / n; });
+                // rows north to south, within a row west to east
+                b.sort(function (p, q) { return pts[p].y - pts[q].y; });
+                for (var r = 0; r < rows; r++) {
+                    var row = b.slice(r * cols, (r + 1) * cols);
+                    row.sort(function (p, q) { return pts[p].x - pts[q].x; });
+                    row.forEach(function (i, c) {
+                        pos[i] = n > 1 ? L.point(cx + (c - (row.length - 1) / 2) * GAP,
+                                                 cy + (r - (rows - 1) / 2) * GAP) : pts[i];
+                    });
+                }
+            });
+        }
+        // a laid-out bunch can reach a neighbour: merge the two and lay out again
+        for (var round = 0; round < 10; round++) {
+            place();
+            var merged = false;
+            for (var a = 0; a < ms.length; a++) {
+                for (var c = a + 1; c < ms.length; c++) {
+                    if (find(a) !== find(c) && pos[a].distanceTo(pos[c]) < GAP) {
+                        root[find(a)] = find(c);
+                        merged = true;
+                    }
+                }
+            }
+            if (!merged) { break; }
+        }
+        ms.forEach(function (m, i) {
+            m._icon.firstChild.style.transform = "translate(" + Math.round(pos[i].x - pts[i].x)
+                + "px," + Math.round(pos[i].y - pts[i].y) + "px)";
+        });
+    }
+    function attach(map) {
+        var run = function () { layout(map); };
+        map.on("zoomend viewreset", run);
+        group.once("remove", function () { map.off("zoomend viewreset", run); });
+        setTimeout(run, 0);
+    }
+    if (group._map) { attach(group._map); }
+    group.on("add", function () { attach(group._map); });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, gap_px: int = DECLUTTER_PX) -> None:
+        super().__init__()
+        self._name = "CorridorDeclutter"
+        self.gap_px = int(gap_px)
 
 
 def checkpoint_popup(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -997,7 +1090,10 @@ def checkpoint_popup(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
 def add_checkpoints(
     m: folium.Map | None, gdf: gpd.GeoDataFrame, *, name: str = "Border checkpoints"
 ) -> folium.FeatureGroup:
-    """Border posts, passes and inland ports: a marker coloured by status, with a popup."""
+    """Border posts, passes and inland ports: a marker coloured by status, with a popup.
+
+    Markers that would overlap on screen are spread apart at every zoom (:class:`_Declutter`).
+    """
     _require_columns(gdf, ["id", "name_en", "status"], "checkpoints layer")
     names = dict(zip(gdf["id"], gdf["name_en"], strict=True))
     shifts = pair_shifts(gdf)
@@ -1005,8 +1101,9 @@ def add_checkpoints(
     for _, row in gdf.iterrows():
         pt = row.geometry
         colour = CHECKPOINT_STATUS_COLOURS.get(row["status"], "#444444")
+        # overlapping markers are spread on screen by _Declutter (at every zoom)
         mk = _div_marker(pt.y, pt.x, colour, "fa-road-barrier", "corridor-checkpoint", 20,
-                         shift_px=shifts.get(row["id"], 0), feature_id=row["id"])
+                         feature_id=row["id"])
         mk.add_child(_Popup(checkpoint_popup(row.to_dict(), names), max_width=320))
         pair = row.get("pair_id")
         tip = row["name_en"]
@@ -1014,6 +1111,7 @@ def add_checkpoints(
             tip = f"{row['name_en']} (pair: {names.get(pair, pair)})"
         mk.add_child(_Tooltip(esc(tip)))
         mk.add_to(fg)
+    _Declutter().add_to(fg)
     if m is not None:
         fg.add_to(m)
     return fg

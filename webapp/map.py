@@ -597,7 +597,9 @@ def _change_section(indicator: str, unit: str, label: str, shown_unit: str,
     selected = f"{region[1]} ({region[0]})" if region else None
     st.altair_chart(charts.indicator_years(frame, label, shown_unit, selected=selected,
                                            break_years=breaks), width="stretch")
-    st.caption("One line per region as it was that year: a region split in "
+    st.caption(f"One line per region as it was that year (the {charts.CHANGE_TOP_N} largest in "
+               "the last year in colour, the others grey; hover a line for its name): a region "
+               "split in "
                + ", ".join(map(str, breaks)) + " has one line before the split (named with "
                "the part it then included) and one after (dashed rule: boundary change).")
 
