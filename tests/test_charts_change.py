@@ -14,7 +14,10 @@ def _frame(n: int) -> pd.DataFrame:
 
 
 def _layers(chart) -> list[pd.DataFrame]:
-    return [pd.DataFrame(layer.data) for layer in chart.layer]
+    """The rows each of (grey lines, coloured lines) draws, from the shared data's ``shown``."""
+    data = pd.DataFrame(chart.layer[0].data)
+    grey = data[data["shown"] == charts.OTHER_REGIONS]
+    return [grey, data[data["shown"] != charts.OTHER_REGIONS], None]
 
 
 def test_only_the_largest_regions_get_a_colour():
@@ -23,6 +26,10 @@ def test_only_the_largest_regions_get_a_colour():
     assert sorted(coloured["region"].unique()) == [f"R{i:02d}" for i in range(14, 20)]
     assert set(grey["region"]) == {f"R{i:02d}" for i in range(14)}
     assert chart.layer[0].mark.color == "#c4c4c4"
+    spec = chart.to_dict()
+    assert [lay["transform"][0]["filter"] for lay in spec["layer"][:2]] == [
+        f"(datum.shown === '{charts.OTHER_REGIONS}')",
+        f"(datum.shown !== '{charts.OTHER_REGIONS}')"]
 
 
 def test_the_selected_region_is_coloured_even_when_small():

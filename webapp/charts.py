@@ -360,13 +360,14 @@ def indicator_years(
                alt.Tooltip("year:Q", format="d", title="Year"),
                alt.Tooltip("value:Q", format=",.1f", title=label)]
     y = alt.Y("value:Q", title=label)
+    base = alt.Chart(data)  # one data set, each layer filters it
     others = (
-        alt.Chart(data[data["shown"] == OTHER_REGIONS])
+        base.transform_filter(alt.datum.shown == OTHER_REGIONS)
         .mark_line(color="#c4c4c4", strokeWidth=1)
         .encode(x=year_axis(), y=y, detail="region:N", tooltip=tooltip)
     )
     lines = (
-        alt.Chart(data[data["shown"] != OTHER_REGIONS])
+        base.transform_filter(alt.datum.shown != OTHER_REGIONS)
         .mark_line(point=True)
         .encode(
             x=year_axis(),
