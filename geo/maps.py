@@ -445,7 +445,8 @@ def finish_map(m: folium.Map, offline: bool = False, layer_control: bool = True)
 
     Leaflet and its plugins always come from the app's ``static/vendor`` folder (``offline``
     is kept for callers; it no longer changes the assets). ``layer_control=False`` leaves the
-    control out (the Map page toggles its layers from the sidebar instead).
+    control out (the Map page toggles its layers from the sidebar instead); so does a map
+    with fewer than two feature groups (nothing to choose between).
 
     If the map was fitted to bounds (``m.fit_bounds``), the fit is re-applied when the map's
     container is resized (see :class:`_RefitOnResize`).
@@ -453,7 +454,8 @@ def finish_map(m: folium.Map, offline: bool = False, layer_control: bool = True)
     fits = [c for c in m._children.values() if isinstance(c, folium.map.FitBounds)]
     if fits:
         _RefitOnResize(fits[-1].bounds, fits[-1].options).add_to(m)
-    if layer_control:
+    groups = [c for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
+    if layer_control and len(groups) > 1:  # a control with one entry is an empty-looking box
         folium.LayerControl(collapsed=True, position="topright").add_to(m)
     localize_assets(m)
     return m
@@ -1518,6 +1520,10 @@ def add_routes(
             _label(lat, lon, leg_end, f"corridor-{what}-label").add_to(m)
 
 
+#: The closest zoom a route map opens at (the whole route is always in view).
+ROUTE_MAX_FIT_ZOOM = 8
+
+
 def route_map(
     routes: Iterable[Any],
     colours: Mapping[str, str],
@@ -1537,7 +1543,9 @@ def route_map(
     add_routes(m, routes, colours)
     coords = [c for r in routes for c in r.coords()]
     if coords:
-        m.fit_bounds(_bounds(coords), padding=(20, 20))
+        # a short route (Almaty - Bishkek) is not blown up to street level: the places and
+        # posts around it stay in view
+        m.fit_bounds(_bounds(coords), padding=(30, 30), max_zoom=ROUTE_MAX_FIT_ZOOM)
     return finish_map(m)
 
 

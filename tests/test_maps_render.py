@@ -42,3 +42,28 @@ def test_markers_render_as_folium_would():
         return m.get_root().render()
 
     assert script(True) == script(False)
+
+
+def test_a_map_with_one_group_has_no_layer_control():
+    one = maps.base_map(offline=True)
+    folium.FeatureGroup(name="Network").add_to(one)
+    maps.finish_map(one)
+    assert not any(isinstance(c, folium.LayerControl) for c in one._children.values())
+    two = maps.base_map(offline=True)
+    folium.FeatureGroup(name="Network").add_to(two)
+    folium.FeatureGroup(name="Routes").add_to(two)
+    maps.finish_map(two)
+    assert any(isinstance(c, folium.LayerControl) for c in two._children.values())
+
+
+def test_route_map_fit_never_closer_than_the_cap():
+    from geo.graph import build_graph
+    from geo.layers import load_layer
+    from geo.routing import shortest_route
+
+    route = shortest_route(build_graph(), "almaty", "bishkek")
+    m = maps.route_map([route], {route.label: "#d62728"}, load_layer("corridors"))
+    fits = [c for c in m._children.values() if isinstance(c, folium.map.FitBounds)]
+    assert fits and fits[-1].options["maxZoom"] == maps.ROUTE_MAX_FIT_ZOOM
+    html = m.get_root().render()
+    assert f'"maxZoom": {maps.ROUTE_MAX_FIT_ZOOM}' in html  # the refit on resize keeps it
