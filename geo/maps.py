@@ -464,13 +464,19 @@ def finish_map(m: folium.Map, offline: bool = False, layer_control: bool = True)
 # --------------------------------------------------------------------------- helpers
 
 
+#: Coordinate grid of simplified display geometry (0.001 deg, about 100 m: a fifth of the
+#: regions' 0.005 deg simplification and below a pixel up to zoom 9).
+DISPLAY_GRID_DEG = 1e-3
+
+
 @functools.lru_cache(maxsize=4096)
 def _geometry_json(geom: Any, tolerance_deg: float) -> dict[str, Any]:
     """GeoJSON geometry of ``geom`` simplified for display (cached: the same shipped shapes
     are drawn on every rerun; the returned dict is shared, treat it as read-only)."""
     if tolerance_deg > 0:
         geom = shapely.simplify(geom, tolerance_deg, preserve_topology=True)
-    geom = shapely.set_precision(geom, 1e-4)
+    # coordinates on a grid finer than the simplification: shorter numbers in the page
+    geom = shapely.set_precision(geom, DISPLAY_GRID_DEG if tolerance_deg >= 0.002 else 1e-4)
     return json.loads(shapely.to_geojson(geom))
 
 
@@ -1187,6 +1193,7 @@ def add_corridors(
     names = names or {}
     _require_columns(gdf, ["id", "mode", "corridors", "length_km"], "corridors layer")
     props = []
+    styles: list[dict[str, Any]] = []
     for _, row in gdf.iterrows():
         corridors = list(row["corridors"]) if row["corridors"] is not None else []
         length = f"{fmt_number(row['length_km'])} km ({row.get('length_basis', '')})"
@@ -1208,9 +1215,9 @@ def add_corridors(
             ("geometry", row.get("geometry_source")),
             ("source", row.get("source")),
         ]
+        styles.append(corridor_style(row["mode"], corridors))
         props.append(
             {
-                "style": corridor_style(row["mode"], corridors),
                 "tip": _tip(short, title=title),
                 "pop": _tip(short + detail, title=title),
             }
@@ -1218,7 +1225,9 @@ def add_corridors(
     fg = folium.FeatureGroup(name=esc(name), show=True)
     folium.GeoJson(
         _collection(gdf, props, tolerance_deg),
-        style_function=lambda f: f["properties"]["style"],
+        # by feature id (the row's position): folium turns this into one switch, and the
+        # style does not travel a second time inside every feature's properties
+        style_function=lambda f: styles[int(f["id"])],
         highlight_function=lambda f: {"weight": 6},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["pop"], labels=False, max_width=360),
