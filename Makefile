@@ -7,10 +7,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+# The address `make run` listens on: this machine only. To serve a network:
+# make run ADDRESS=0.0.0.0 (see README, "Serving a team").
+ADDRESS ?= 127.0.0.1
 CACHE  := .cache
 SRC    := $(CACHE)/sources
 
-.PHONY: run test install test-deps browser assets elevation relief lint layers sources bench mutation clean
+.PHONY: run test install test-deps browser pgrouting assets elevation relief lint layers sources bench mutation clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +31,7 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed assets elevation
 
-test-deps: $(VENV)/.test-installed browser assets sources elevation
+test-deps: $(VENV)/.test-installed browser pgrouting assets sources elevation
 
 # Debian's chromium for the browser tests (Playwright cannot download its own here).
 browser:
@@ -36,6 +39,19 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; \
+	fi
+
+# Debian's PostGIS and pgRouting for the pgRouting export test (tests/test_pgrouting.py starts
+# its own throwaway cluster); where apt cannot install them that test is skipped with the reason.
+PG_MAJOR ?= 15
+PG_EXT   := /usr/share/postgresql/$(PG_MAJOR)/extension
+pgrouting:
+	@if [ ! -f $(PG_EXT)/postgis.control ] || [ ! -f $(PG_EXT)/pgrouting.control ]; then \
+	  echo "installing Debian's PostGIS and pgRouting for the export test"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  { $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    postgresql-$(PG_MAJOR)-postgis-3 postgresql-$(PG_MAJOR)-pgrouting; } || \
+	  echo "PostGIS/pgRouting could not be installed: tests/test_pgrouting.py will be skipped"; \
 	fi
 
 # Leaflet and plugin assets for the offline map mode, from the npm registry (never committed).
@@ -68,7 +84,8 @@ $(ELEV_NC): | $(VENV)/bin/python
 	mv $@.part $@
 
 run: install
-	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
+	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) \
+	  --server.headless true \
 	  --browser.gatherUsageStats false
 
 lint: $(VENV)/.test-installed
@@ -94,6 +111,7 @@ $(SRC)/.done: | $(VENV)/bin/python
 
 layers: $(VENV)/.build-installed sources elevation
 	$(PY) -m geo.build --sources $(SRC)
+	$(PY) -m geo.build.basenet --sources $(SRC)
 	$(PY) -m geo.build.relief --grid $(ELEV_NC)
 
 # the relief basemap alone (static/relief/, its PROVENANCE/manifest entry)
@@ -108,6 +126,8 @@ bench: $(VENV)/.bench-installed elevation
 	$(PY) -m bench.bench_routing
 	$(PY) -m bench.bench_app
 	$(PY) -m bench.bench_terrain
+	$(PY) -m bench.bench_reach
+	$(PY) -m bench.bench_upload
 
 # ---- mutation testing (slow; never part of `make test`) --------------------
 # mutmut (pinned in the `mutation` extra, configured in pyproject.toml [tool.mutmut]) over

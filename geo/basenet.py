@@ -10,8 +10,11 @@ views of the same edges:
 * a :class:`scipy.spatial.cKDTree` on unit-sphere xyz, for snapping points to
   the nearest node (distances reported with the haversine formula);
 * optionally a pandana contraction hierarchy (C++), for point-to-point queries
-  in microseconds. pandana is an optional extra (``pip install -e '.[bench]'``);
-  it is imported lazily, and ``method="fast"`` says so clearly when it is missing.
+  in microseconds (pandana 0.8, a run-time dependency), imported and built lazily on
+  the first ``method="fast"`` query; :func:`kernel_query` is the one call into it.
+
+The app reads the Central Asia extract shipped in ``layers/network/`` (:func:`load_regional`,
+built by ``make layers``), so ``scgraph_data`` is never needed at run time.
 
 All three methods return the same distances (the benchmark and the tests check it).
 The OpenStreetMap data is (c) OpenStreetMap contributors, ODbL.
@@ -20,11 +23,14 @@ The OpenStreetMap data is (c) OpenStreetMap contributors, ODbL.
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
 import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
@@ -90,8 +96,8 @@ def _import_pandana() -> ModuleType:
         import pandana
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError(
-            "method='fast' needs pandana (contraction hierarchies), an optional extra: "
-            "pip install -e '.[bench]'; method='scipy' or 'networkx' work without it"
+            "method='fast' needs pandana (contraction hierarchies), a dependency: "
+            "pip install -e .; method='scipy' or 'networkx' work without it"
         ) from err
     return pandana
 
@@ -386,11 +392,7 @@ class BaseNetwork:
         if a == b:
             return 0.0
         if method == "fast":
-            ch = self.contraction_hierarchy()
-            # node ids are 0..n-1, so pandana's internal indices are ours and the
-            # C++ query can be called without the per-call pandas id mapping
-            km = float(ch.net.shortest_path_distance(a, b, 0))
-            return math.inf if km >= _PANDANA_UNREACHABLE else km
+            return float(kernel_query(self.contraction_hierarchy(), [a], [b])[0][0])
         if method == "networkx":
             try:
                 return float(nx.bidirectional_dijkstra(self.graph, a, b, weight="length_km")[0])
@@ -509,12 +511,9 @@ class BaseNetwork:
         if method == "scipy":
             sub = csgraph.dijkstra(self.csr, indices=uniq)[:, uniq]
         elif method == "fast":
-            ch = self.contraction_hierarchy()
             m = len(uniq)
-            src = np.repeat(uniq, m)
-            dst = np.tile(uniq, m)
-            sub = np.asarray(ch.net.shortest_path_distances(src, dst, 0), float).reshape(m, m)
-            sub[sub >= _PANDANA_UNREACHABLE] = math.inf
+            km, _ = kernel_query(self.contraction_hierarchy(), np.repeat(uniq, m), np.tile(uniq, m))
+            sub = km.reshape(m, m)
             np.fill_diagonal(sub, 0.0)
         else:
             sub = np.full((len(uniq), len(uniq)), math.inf)
@@ -524,8 +523,135 @@ class BaseNetwork:
         return sub[np.ix_(inv, inv)], snap_km
 
 
+    def one_to_many_km(
+        self, source: int, targets: Sequence[int] | np.ndarray, method: Method = "fast"
+    ) -> np.ndarray:
+        """Network distances from node ``source`` to each of ``targets`` (``inf`` where not
+        connected); ``fast`` makes one kernel call for all of them.
+
+        Raises
+        ------
+        GeoDataError
+            For an unknown method or node.
+        """
+        tg = np.asarray(targets, dtype=np.int64).reshape(-1)
+        self._check_nodes([source, *tg.tolist()], method)
+        if method == "fast":
+            km, _ = kernel_query(self.contraction_hierarchy(), np.full(len(tg), source), tg)
+            km[tg == source] = 0.0
+            return km
+        if method == "networkx":
+            dist = nx.single_source_dijkstra_path_length(self.graph, int(source),
+                                                         weight="length_km")
+            return np.array([dist.get(int(t), math.inf) for t in tg], dtype=float)
+        return csgraph.dijkstra(self.csr, indices=int(source))[tg]
+
+    def path_nodes(self, a: int, b: int, method: Method = "fast") -> list[int]:
+        """The nodes of a shortest path from ``a`` to ``b`` (empty when not connected).
+
+        Raises
+        ------
+        GeoDataError
+            For an unknown method or node.
+        """
+        self._check_nodes([a, b], method)
+        if a == b:
+            return [int(a)]
+        if method == "fast":
+            km, paths = kernel_query(self.contraction_hierarchy(), [a], [b], paths=True)
+            return [] if not math.isfinite(km[0]) else [int(n) for n in paths[0]]
+        if method == "networkx":
+            try:
+                return [int(n) for n in nx.bidirectional_dijkstra(
+                    self.graph, int(a), int(b), weight="length_km")[1]]
+            except nx.NetworkXNoPath:
+                return []
+        dist, pred = csgraph.dijkstra(self.csr, indices=int(a), return_predecessors=True)
+        if not math.isfinite(dist[b]):
+            return []
+        out = [int(b)]
+        while out[-1] != a:
+            out.append(int(pred[out[-1]]))
+        return out[::-1]
+
+    def _check_nodes(self, nodes: Sequence[Any], method: object) -> None:
+        problems = _check_method(method)
+        for node in nodes:
+            if isinstance(node, bool) or not isinstance(node, (int, np.integer)):
+                problems.append(Problem("node", repr(node), "must be a node index"))
+            elif not 0 <= node < self.n_nodes:
+                problems.append(
+                    Problem("node", repr(node), f"is not a node (0..{self.n_nodes - 1})")
+                )
+        if problems:
+            raise GeoDataError(problems)
+
+
+#: The regional extract the app ships (``make layers``: :mod:`geo.build.basenet`).
+REGIONAL_PATH = Path(__file__).resolve().parent.parent / "layers" / "network" / (
+    "central_asia_roads.json"
+)
+
+
+@functools.cache
+def load_regional(path: str | Path = REGIONAL_PATH) -> BaseNetwork:
+    """The shipped Central Asia base network (read once per process, on first use).
+
+    Raises
+    ------
+    GeoDataError
+        When the file is missing or malformed (with the command that rebuilds it).
+    """
+    try:
+        doc = json.loads(Path(path).read_text())
+        arrays = [doc[k] for k in ("lat", "lon", "edge_u", "edge_v", "length_km")]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise GeoDataError(Problem(str(path), "", f"base network not readable ({err}); "
+                                   "run `make layers`")) from None
+    return BaseNetwork(*arrays, source_ids=doc.get("source_ids"))
+
+
 # pandana reports unconnected pairs as the largest uint32 / 1000
 _PANDANA_UNREACHABLE = 4294967.0
+
+
+def kernel_query(
+    ch: Any,
+    sources: Sequence[int] | np.ndarray,
+    targets: Sequence[int] | np.ndarray,
+    *,
+    paths: bool = False,
+) -> tuple[np.ndarray, list[np.ndarray] | None]:
+    """The one call into the contraction-hierarchy engine: pair-wise shortest distances.
+
+    This is the only place the engine is queried (pandana 0.8's internal C++ object,
+    ``Network.net``, pinned in pyproject.toml), so it can be swapped for a public API
+    without touching callers; tests/test_basenet.py checks it against networkx.
+
+    Parameters
+    ----------
+    ch : pandana.Network
+        From :meth:`BaseNetwork.contraction_hierarchy` (node ids 0..n-1, so the engine's
+        internal indices are ours and no pandas id mapping is needed per call).
+    sources, targets : sequence of int
+        Node pairs ``(sources[i], targets[i])``, same length.
+    paths : bool
+        Also return the node sequence of each path.
+
+    Returns
+    -------
+    km : numpy.ndarray
+        Distance per pair (km, metre resolution; ``inf`` where not connected).
+    paths : list of numpy.ndarray or None
+        Node indices of each path, from source to target, when asked for.
+    """
+    src = np.asarray(sources, dtype=np.int64)
+    dst = np.asarray(targets, dtype=np.int64)
+    km = np.asarray(ch.net.shortest_path_distances(src, dst, 0), dtype=float)
+    km[km >= _PANDANA_UNREACHABLE] = math.inf
+    found = [np.asarray(p, dtype=np.int64) for p in ch.net.shortest_paths(src, dst, 0)] \
+        if paths else None
+    return km, found
 
 
 def _pandana_weights(length_km: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo route|compare|matrix|measure ...``.
+"""Command line: ``python -m geo route|compare|matrix|measure|reach ...``.
 
 Exit status: 0 on success, 2 for bad input (unknown place, bad month, ...),
 3 when no route satisfies the request. Errors go to standard error.
@@ -14,6 +14,10 @@ from collections.abc import Sequence
 import networkx as nx
 import pandas as pd
 
+from geo import export as export_cli
+from geo import reach_cli, scenario_cli
+from geo.anywhere import describe, measure_anywhere
+from geo.csvsafe import to_safe_csv
 from geo.errors import GeoDataError, NoRouteError
 from geo.graph import build_graph
 from geo.profile import DEFAULT_PROFILE, Profile
@@ -27,7 +31,6 @@ from geo.routing import (
     comparison_verdict,
     distance_matrix,
     k_routes,
-    route_between_points,
     routes_to_geojson,
 )
 
@@ -100,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     me = sub.add_parser("measure", help="distance along the network between two lat/lon points")
     me.add_argument("coords", nargs=4, type=float, metavar=("LAT1", "LON1", "LAT2", "LON2"))
     common(me)
+    scenario_cli.add_parser(sub)
+    export_cli.add_parser(sub)
+    reach_cli.add_parser(sub)
     return ap
 
 
@@ -155,6 +161,12 @@ def main(argv: Sequence[str] | None = None, graph: nx.MultiGraph | None = None) 
 
 
 def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
+    if args.command == "scenario":
+        return scenario_cli.run(args, G)
+    if args.command == "export":
+        return export_cli.run(args, G)
+    if args.command == "reach":
+        return reach_cli.run(args, G)
     kw = {"by": args.by, "month": args.month, "unknown_closures": args.unknown_closures}
     if args.command == "route":
         routes = k_routes(
@@ -200,7 +212,7 @@ def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
     if args.command == "matrix":
         long = distance_matrix(G, args.places, **kw)
         if args.csv:
-            print(long.to_csv(index=False), end="")
+            print(to_safe_csv(long), end="")
         elif args.json:
             print(long.to_json(orient="records", force_ascii=False))
         else:
@@ -208,9 +220,11 @@ def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
             print(wide.round(1).to_string())
         return 0
     lat1, lon1, lat2, lon2 = args.coords
-    route = route_between_points(G, (lat1, lon1), (lat2, lon2), **kw)
+    measured = measure_anywhere(G, (lat1, lon1), (lat2, lon2), **kw)
     if args.json:
-        print(json.dumps(route.to_geojson(), ensure_ascii=False))
+        print(json.dumps(measured.to_geojson(), ensure_ascii=False))
     else:
-        _print_route(route)
+        print("\n".join(describe(measured)))
+        if measured.route is not None:
+            _print_route(measured.route)
     return 0

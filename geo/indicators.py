@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 import io
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -36,6 +37,10 @@ SOURCE_COLUMNS: tuple[str, ...] = ("key", "title", "publisher", "citation", "lic
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 MAX_PROBLEMS = 200  # beyond this a file is hopeless; the error says how many more there were
+#: Largest upload (bytes or file object) accepted; ``.streamlit/config.toml`` sets the same
+#: ``server.maxUploadSize`` (in MB) so the browser refuses a larger file before sending it.
+MAX_UPLOAD_MB = 20
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 #: Every period a row may have: the whole year, halves, quarters, month spans ``Jan-Aug``.
@@ -64,8 +69,8 @@ HISTORICAL_REGIONS: dict[str, str] = {
 # Indicators whose values may be negative: rates of change and balances. Every other
 # indicator (population, area, trade values, shares, times, costs) must be >= 0.
 _SIGNED = re.compile(r"(growth|change|balance|delta|diff)")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_YEAR = re.compile(r"[+]?\d{1,4}")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_YEAR = re.compile(r"[+]?[0-9]{1,4}")
 _PAIR = re.compile(r"([A-Z0-9]{2,5})-([A-Z0-9]{2,5})")
 _UPLOAD = "<upload>"
 
@@ -124,10 +129,16 @@ def _fold(code: str) -> str:
     return code.upper().translate(_LOOKALIKE)
 
 
-def _region_hint(code: str, known: frozenset[str]) -> str:
+@functools.lru_cache(maxsize=8)
+def _folded_codes(known: frozenset[str]) -> dict[str, str]:
     folded: dict[str, str] = {}
     for k in sorted(known):
         folded.setdefault(_fold(k), k)
+    return folded
+
+
+def _region_hint(code: str, known: frozenset[str]) -> str:
+    folded = _folded_codes(known)
     close = difflib.get_close_matches(_fold(code), list(folded), n=3, cutoff=0.6)
     if close:
         return "; did you mean " + ", ".join(repr(folded[c]) for c in close) + "?"
@@ -155,12 +166,16 @@ def _read_text(path_or_buffer: Any) -> tuple[str, str | None, list[Problem]]:
     elif hasattr(path_or_buffer, "read"):
         name = Path(str(getattr(path_or_buffer, "name", "") or "")).name or _UPLOAD
         try:
-            raw = path_or_buffer.read()
+            raw = path_or_buffer.read(MAX_UPLOAD_BYTES + 1)  # never more than the limit
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             return name, None, [Problem(name, "", f"cannot read the upload: {exc}")]
     else:
         kind = type(path_or_buffer).__name__
         return name, None, [Problem(name, "", f"expected a path, bytes or a file, got {kind}")]
+    if (not isinstance(path_or_buffer, (str, Path))
+            and isinstance(raw, (bytes, bytearray, memoryview, str))
+            and len(raw) > MAX_UPLOAD_BYTES):
+        return name, None, [Problem(name, "", too_large(len(raw)))]
     if isinstance(raw, (bytes, bytearray, memoryview)):
         try:
             text = bytes(raw).decode("utf-8-sig")
@@ -183,6 +198,13 @@ def _read_text(path_or_buffer: Any) -> tuple[str, str | None, list[Problem]]:
     return name, text, []
 
 
+def too_large(size_bytes: int | None = None) -> str:
+    """The message for an upload over :data:`MAX_UPLOAD_MB` (``size_bytes`` when known)."""
+    size = f" ({size_bytes / 1024 / 1024:.1f} MB)" if size_bytes else ""
+    return (f"the file is too large{size}: at most {MAX_UPLOAD_MB} MB is accepted; split it "
+            "into several files")
+
+
 def _records(text: str, name: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
     """Split CSV text into (first line number, fields) records."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -202,6 +224,23 @@ def _cell(line: int, col: str) -> str:
     return f"line {line}, column '{col}'"
 
 
+def _add(problems: list[Problem], problem: Problem, hint: Callable[[], str] | None) -> None:
+    """Append ``problem``, with ``hint()`` added to its reason only if it will be shown.
+
+    Only the first :data:`MAX_PROBLEMS` problems are shown (:func:`_raise`), and a close-match
+    hint costs far more than the check, so a file with a bad value in every row is validated
+    in about the time of a good one: the hint is computed for at most MAX_PROBLEMS problems.
+    """
+    if hint is not None and len(problems) < MAX_PROBLEMS:
+        problem = Problem(problem.source, problem.where, problem.reason + hint())
+    problems.append(problem)
+
+
+def _non_ascii_digits(text: str) -> bool:
+    """Whether ``text`` has a digit other than 0-9 (full-width ``２``, Arabic-Indic ``٢``)."""
+    return not text.isascii() and any(c.isdigit() and not c.isascii() for c in text)
+
+
 def _check_row(
     name: str,
     line: int,
@@ -216,14 +255,16 @@ def _check_row(
             problems.append(Problem(name, _cell(line, col), "empty; a value is required"))
     region = row.get("region", "")
     if region and not _region_ok(region, known):
-        problems.append(
-            Problem(name, _cell(line, "region"),
-                    f"unknown region code {region!r}{_region_hint(region, known)}")
-        )
+        _add(problems, Problem(name, _cell(line, "region"), f"unknown region code {region!r}"),
+             lambda: _region_hint(region, known))
     year: int | None = None
     ytext = row.get("year", "")
     if ytext:
-        if _YEAR.fullmatch(ytext):
+        if _non_ascii_digits(ytext):
+            problems.append(Problem(name, _cell(line, "year"),
+                                    f"year {ytext!r} has non-ASCII digits; write it with the "
+                                    "digits 0-9"))
+        elif _YEAR.fullmatch(ytext):
             year = int(ytext)
             if not YEAR_MIN <= year <= YEAR_MAX:
                 problems.append(Problem(name, _cell(line, "year"),
@@ -234,15 +275,18 @@ def _check_row(
                                     f"year {ytext!r} is not a whole number"))
     period = row.get("period", "")
     if period and period not in PERIODS:
-        near = difflib.get_close_matches(period, sorted(PERIODS), n=1, cutoff=0.6)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        problems.append(Problem(
+        _add(problems, Problem(
             name, _cell(line, "period"),
-            f"unknown period {period!r} (use 'year', 'H1', 'Q1', 'Jan-Aug', ...){hint}"))
+            f"unknown period {period!r} (use 'year', 'H1', 'Q1', 'Jan-Aug', ...)"),
+            lambda: _period_hint(period))
     value: float | None = None
     vtext = row.get("value", "")
     if vtext:
-        if _NUMBER.fullmatch(vtext):
+        if _non_ascii_digits(vtext):
+            problems.append(Problem(name, _cell(line, "value"),
+                                    f"{vtext!r} has non-ASCII digits; write numbers with the "
+                                    "digits 0-9"))
+        elif _NUMBER.fullmatch(vtext):
             value = float(vtext)
             if value != value or value in (float("inf"), float("-inf")):
                 problems.append(Problem(name, _cell(line, "value"), f"{vtext!r} is not finite"))
@@ -259,11 +303,19 @@ def _check_row(
             "balances may be negative"))
     source = row.get("source", "")
     if sources is not None and source and source not in sources:
-        near = difflib.get_close_matches(source, sorted(sources), n=3, cutoff=0.6)
-        hint = "; did you mean " + ", ".join(map(repr, near)) + "?" if near else ""
-        problems.append(Problem(name, _cell(line, "source"),
-                                f"unknown source key {source!r}{hint}"))
+        _add(problems, Problem(name, _cell(line, "source"), f"unknown source key {source!r}"),
+             lambda: _source_hint(source, sources))
     return year, value
+
+
+def _period_hint(period: str) -> str:
+    near = difflib.get_close_matches(period, sorted(PERIODS), n=1, cutoff=0.6)
+    return f"; did you mean {near[0]!r}?" if near else ""
+
+
+def _source_hint(source: str, sources: frozenset[str]) -> str:
+    near = difflib.get_close_matches(source, sorted(sources), n=3, cutoff=0.6)
+    return "; did you mean " + ", ".join(map(repr, near)) + "?" if near else ""
 
 
 def _validate_text(
@@ -294,7 +346,7 @@ def _validate_text(
     if len(records) == 1:
         problems.append(Problem(name, "", "no data rows after the header"))
     rows: list[dict[str, Any]] = []
-    seen: dict[tuple[str, ...], int] = {}
+    seen: dict[tuple[str, int, str, str, str], int] = {}
     for line, fields in records[1:]:
         if len(fields) != len(header):
             problems.append(Problem(
@@ -303,16 +355,19 @@ def _validate_text(
             continue
         row = {h: f.strip() for h, f in zip(header, fields, strict=True) if h in COLUMNS}
         year, value = _check_row(name, line, row, known, sources, problems)
-        key = tuple(row.get(c, "") for c in ("region", "year", "period", "indicator", "source"))
+        # the key holds the parsed year: "+2024" and "2024" are one year
+        key = (row.get("region", ""), year or 0, row.get("period", ""),
+               row.get("indicator", ""), row.get("source", ""))
         if all(key):
             if key in seen:
                 problems.append(Problem(
                     name, f"line {line}",
                     f"duplicate of line {seen[key]} (same region, year, period, indicator, "
-                    f"source: {', '.join(key)})"))
+                    f"source: {', '.join(map(str, key))})"))
             else:
                 seen[key] = line
-        rows.append({**row, "year": year, "value": value})
+        if not problems:  # once the file has a problem no frame is built: keep no rows
+            rows.append({**row, "year": year, "value": value})
     if problems:
         return None, problems
     df = pd.DataFrame(rows, columns=list(COLUMNS))

@@ -1658,3 +1658,101 @@ def symbol_group(
             tooltip=_Tooltip(tip, sticky=True), class_name="corridor-symbol",
         ).add_to(fg)
     return fg
+
+
+# --------------------------------------------------------------------------- reach and access
+
+#: Band fills from the smallest budget (darkest) to the largest (lightest).
+REACH_COLOURS = ("#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#deebf7")
+#: Off-corridor stretches of a measurement: base-network roads and straight lines.
+ACCESS_STYLE = {
+    "base network": {"color": "#e6550d", "weight": 4, "opacity": 0.9, "dashArray": "8 5"},
+    "straight line": {"color": "#252525", "weight": 3, "opacity": 0.9, "dashArray": "2 7"},
+}
+
+
+def add_reach(
+    m: folium.Map | folium.FeatureGroup | None, reach_geojson: Mapping[str, Any],
+    *, name: str = "Reach",
+) -> folium.FeatureGroup:
+    """Reach bands (:meth:`geo.reach.Reach.to_geojson`) as nested filled polygons, largest
+    first, and the reachable corridor lines on top; escaped tooltips.
+
+    Raises
+    ------
+    GeoDataError
+        When the object is not a FeatureCollection with band features.
+    """
+    feats = reach_geojson.get("features") if isinstance(reach_geojson, Mapping) else None
+    bands = [f for f in feats or [] if f.get("properties", {}).get("kind") == "band"]
+    if not bands:
+        raise GeoDataError(Problem("reach", repr(name), "no band features to draw"))
+    meta = reach_geojson.get("properties", {})
+    unit = meta.get("unit", "h")
+    key = "budget_h" if unit == "h" else "budget_usd_per_t"
+    budgets = sorted({f["properties"][key] for f in bands})
+    colour = {b: REACH_COLOURS[min(i, len(REACH_COLOURS) - 1)] for i, b in enumerate(budgets)}
+    fg = folium.FeatureGroup(name=esc(name), show=True)
+    for f in bands:  # largest first, so the smaller bands stay visible on top
+        p = f["properties"]
+        tip = (f"within {p[key]:g} {esc(unit)}: {fmt_number(p['network_km'])} km "
+               f"of corridor, {fmt_number(p['area_km2'])} km²<br>"
+               f"<small>{esc(p.get('off_road_reason', ''))}</small>")
+        folium.GeoJson(
+            {"type": "Feature", "properties": {"tip": tip}, "geometry": f["geometry"]},
+            style_function=lambda _f, c=colour[p[key]]: {
+                "color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.28,
+                "className": "corridor-reach-band"},
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        ).add_to(fg)
+    smallest = {}
+    for f in feats:
+        p = f.get("properties", {})
+        if p.get("kind") == "reachable":
+            seg = p.get("segment_id")
+            if seg not in smallest or p[key] < smallest[seg]["properties"][key]:
+                smallest[seg] = f
+    lines = [
+        {"type": "Feature",
+         "properties": {"tip": f"{esc(f['properties']['from'])} – {esc(f['properties']['to'])}: "
+                               f"{fmt_number(f['properties']['length_km'])} km within "
+                               f"{f['properties'][key]:g} {esc(unit)}"
+                               + (" (cut where the budget runs out)"
+                                  if f["properties"].get("partial") else "")},
+         "geometry": f["geometry"]}
+        for f in smallest.values()
+    ]
+    if lines:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": lines},
+            style_function=lambda _f: {"color": "#08306b", "weight": 2.5, "opacity": 0.9,
+                                       "className": "corridor-reach-line"},
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        ).add_to(fg)
+    if m is not None:
+        fg.add_to(m)
+    return fg
+
+
+def add_access(
+    m: folium.Map | folium.FeatureGroup | None, measurement_geojson: Mapping[str, Any],
+) -> folium.FeatureGroup:
+    """The off-corridor stretches of a measurement (:meth:`geo.anywhere.Measurement.to_geojson`):
+    base-network roads dashed orange, straight lines dotted black, each with its label."""
+    feats = measurement_geojson.get("features", []) if isinstance(
+        measurement_geojson, Mapping) else []
+    fg = folium.FeatureGroup(name="Off the corridors", show=True)
+    for kind, style in ACCESS_STYLE.items():
+        part = [{"type": "Feature", "properties": {"tip": esc(f["properties"]["label"])},
+                 "geometry": f["geometry"]}
+                for f in feats if f.get("properties", {}).get("kind") == kind]
+        if part:
+            css = "corridor-access-" + kind.replace(" ", "-")
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": part},
+                style_function=lambda _f, s=style, c=css: {**s, "className": c},
+                tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+            ).add_to(fg)
+    if m is not None:
+        fg.add_to(m)
+    return fg

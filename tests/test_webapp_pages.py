@@ -286,20 +286,20 @@ def test_data_page_downloads_and_attributions():
 
 def test_data_page_uploader_good_then_bad():
     at = run(_data_script)
-    assert [i.value for i in at.info] == ["No file uploaded."]
+    assert [i.value for i in at.info] == ["No file uploaded.", "No stored uploads."]
     at.file_uploader[0].set_value(
         ("mine.csv", csv_bytes("KZ-31,2024,year,population,1222593,persons,kz_bns,"), "text/csv"))
     at.run()
     assert not at.exception and not at.error
     assert "mine.csv is valid: 1 row(s)" in at.success[0].value
-    stored = at.session_state["uploaded_indicators"]
-    assert stored["region"].tolist() == ["KZ-31"] and stored["value"].tolist() == [1222593.0]
+    assert at.text_input(key="upload_name").value == "mine"
+    assert at.button(key="upload_keep")
     at.file_uploader[0].set_value(
         ("bad.csv", csv_bytes("KZ-31,2024,year,population,lots,persons,kz_bns,"), "text/csv"))
     at.run()
     assert not at.exception and not at.success
     assert "line 2, column 'value'" in at.error[0].value
-    assert "uploaded_indicators" not in at.session_state  # the stale upload is dropped
+    assert not at.text_input and not at.get("button")  # nothing to keep
 
 
 @pytest.mark.parametrize(
@@ -321,7 +321,6 @@ def test_show_upload_bad_csv(data, expected):
     assert msg.startswith("**upload.csv was not loaded")
     for part in expected:
         assert part in msg, msg
-    assert "uploaded_indicators" not in at.session_state
 
 
 def test_show_upload_lists_every_problem():
@@ -347,7 +346,6 @@ def test_show_upload_good_csv_summary():
     assert "It can be mapped" in at.success[0].value
     assert metric(at, "Rows") == "2" and metric(at, "Regions") == "2"
     assert metric(at, "Indicators") == "1" and metric(at, "Years") == "2023-2024"
-    assert len(at.session_state["uploaded_indicators"]) == 2
 
 
 def test_upload_text_is_never_html():

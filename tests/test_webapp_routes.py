@@ -8,9 +8,10 @@ from dataclasses import replace
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.anywhere import Measurement
 from geo.graph import build_graph
 from geo.layers import load_layer
-from geo.routing import PRESET_COMPARISONS, Route, shortest_route
+from geo.routing import PRESET_COMPARISONS, shortest_route
 from webapp import routes
 
 TIMEOUT_S = 60
@@ -214,17 +215,21 @@ def test_preset_comparison_table_map_and_staircases():
 
 def test_measure_between_points_near_almaty_and_bishkek(graph):
     result = routes.measure(graph, ALMATY, BISHKEK)
-    assert isinstance(result, Route)
+    assert isinstance(result, Measurement) and result.access == (None, None)
     expected = shortest_route(graph, "Almaty", "Bishkek", by="distance").length_km
     assert result.length_km == pytest.approx(expected, rel=0.05)
-    assert len(result.snap_km) == 2 and all(d < 5 for d in result.snap_km)
+    assert len(result.route.snap_km) == 2 and all(d < 5 for d in result.route.snap_km)
 
 
-def test_measure_far_from_the_network_gives_the_reason(graph):
+def test_measure_off_the_corridors_and_outside_the_region(graph):
     result = routes.measure(graph, ALMATY, TAKLAMAKAN)
-    assert isinstance(result, str)
-    assert result.startswith("point B") and "km from the nearest corridor" in result
-    both = routes.measure(graph, TAKLAMAKAN, (10.0, 10.0))
+    assert isinstance(result, Measurement)
+    assert result.access[0] is None and result.access[1].straight_km > 0
+    assert result.off_corridor_km > 0
+    outside = routes.measure(graph, TAKLAMAKAN, (10.0, 10.0))
+    assert isinstance(outside, str)
+    assert outside.startswith("point B") and "outside the region" in outside
+    both = routes.measure(graph, (60.0, 10.0), (10.0, 10.0))
     assert "point A" in both and "point B" in both
 
 
@@ -238,14 +243,76 @@ def test_measure_section_with_two_points():
     at.session_state["rt_measure_b"] = BISHKEK
     ok(at.run())
     assert "Corridor distance (km)" in metrics(at)
-    assert any("A lies" in c.value and "km from the network" in c.value for c in at.caption)
+    assert metrics(at)["Off the corridors (km)"] == "0.0"
     assert "corridor-route" in map_args(at)["feature_group"]
-    at.session_state["rt_measure_b"] = TAKLAMAKAN
+    at.session_state["rt_measure_b"] = (47.3, 75.0)  # west of Balkhash, ~50 km off
     ok(at.run())
-    assert any("km from the nearest corridor" in w.value for w in at.warning)
+    assert float(metrics(at)["Off the corridors (km)"].replace(",", "")) > 45
+    assert any("Point B is off the corridors" in c.value and "straight line" in c.value
+               for c in at.caption)
+    group = map_args(at)["feature_group"]
+    assert "corridor-access-straight-line" in group and "corridor-access-base-network" in group
+    at.session_state["rt_measure_b"] = (10.0, 10.0)
+    ok(at.run())
+    assert any("outside the region" in w.value for w in at.warning)
     at.button(key="rt_measure_reset").click().run()
     ok(at)
     assert at.session_state["rt_measure_a"] is None
+
+
+# --------------------------------------------------------------------------- reach
+
+
+def test_reach_section_draws_three_bands_and_offers_geojson():
+    at = run_page(view="reach", reach_from="Bishkek", hours="6,12,24")
+    ok(at)
+    table = frame_with(at, "Within (h)")
+    assert table["Within (h)"].tolist() == [6, 12, 24]
+    assert table["Corridor reached (km)"].is_monotonic_increasing
+    assert "Almaty" in table["Places reached"][1] and "Almaty" not in table["Places reached"][0]
+    group = map_args(at)["feature_group"]
+    assert group.count("corridor-reach-band") >= 1 and "corridor-reach-line" in group
+    assert any("assumption" in c.value for c in at.caption)
+    [download] = [d for d in at.get("download_button")]
+    assert download.proto.url.endswith(".geojson")
+    from webapp import reach_view
+
+    assert reach_view.download_name("bishkek") == "reach-bishkek.geojson"
+    assert reach_view.download_name((42.95, 74.2)) == "reach-42.950_74.200.geojson"
+    # another month and fewer hours: the table follows
+    at.session_state["rt_reach_hours"] = [12]
+    at.session_state["rt_month"] = 10
+    ok(at.run())
+    assert frame_with(at, "Within (h)")["Within (h)"].tolist() == [12]
+    assert any("October" in h.value for h in at.subheader)
+
+
+def test_reach_from_a_point_and_bad_links():
+    at = run_page(view="reach", reach_from="Bishkk", hours="5,x")
+    ok(at)
+    assert any("unknown place" in w.value for w in at.warning)
+    assert at.session_state["rt_reach_hours"] == [6, 12, 24]
+    at.session_state["rt_reach_mode"] = "point"
+    ok(at.run())
+    assert any("Click the map" in i.value for i in at.info)
+    at.session_state["rt_reach_point"] = (42.95, 74.2)
+    ok(at.run())
+    assert frame_with(at, "Within (h)")["Within (h)"].tolist() == [6, 12, 24]
+    at.session_state["rt_reach_point"] = (38.9, 83.5)  # far from every corridor
+    ok(at.run())
+    assert any("km from the nearest corridor" in w.value for w in at.warning)
+
+
+def test_bands_table_matches_the_geojson(graph):
+    from geo.reach import reach
+    from webapp import reach_view
+
+    gj = reach(graph, "Almaty", [4, 8]).to_geojson()
+    table = reach_view.bands_table(gj, graph)
+    assert table["Within (h)"].tolist() == [4, 8]
+    bands = {f["properties"]["budget_h"]: f["properties"] for f in gj["features"]
+             if f["properties"]["kind"] == "band"}
+    assert table["Places"].tolist() == [len(bands[4]["places"]), len(bands[8]["places"])]
 
 
 # --------------------------------------------------------------------------- pure helpers

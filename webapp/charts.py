@@ -12,6 +12,8 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
+from geo.csvsafe import neutralise_frame
+
 #: Staircase charts (Routes page): measure column -> axis title, unit of its steps, and the
 #: colour of the vertical steps by kind.
 STAIRCASE_MEASURES = {"h": "Time (h)", "usd_per_t": "Cost (USD per tonne)"}
@@ -413,4 +415,6 @@ def human_column(name: str) -> str:
 
 def human_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every column renamed by :func:`human_column`."""
-    return frame.rename(columns={c: human_column(str(c)) for c in frame.columns})
+    # neutralised: the table's own "download as CSV" writes these cells (geo.csvsafe)
+    return neutralise_frame(frame.rename(columns={c: human_column(str(c))
+                                                  for c in frame.columns}))

@@ -1,29 +1,37 @@
-"""Data & sources page: upload an indicators CSV, downloads, attributions.
+"""Data & sources page: upload an indicators CSV, the stored uploads, downloads, attributions.
 
 An upload is validated with :func:`geo.indicators.load_indicators`; every problem is listed
-in one ``st.error``. A valid frame is stored in ``st.session_state["uploaded_indicators"]``
-for the Map page. Layer credits are read from ``layers/manifest.json``, data sources from
-``data/sources.csv``.
+in one ``st.error``. A valid table can be kept under a name in the installation's user store
+(:func:`webapp.data.user_store`, ``$CORRIDOR_STORE``), shared by every session: the Map page
+offers it as ``uploaded: NAME``. Stored uploads are listed (name, file name, rows, validation
+date) and can be deleted. Layer credits are read from ``layers/manifest.json``, data sources
+from ``data/sources.csv``. User text (upload and file names) is escaped or shown as table
+cells, never rendered as Markdown or HTML.
 """
 
 from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from geo import indicators
+from geo.csvsafe import neutralise_csv_text
 from geo.errors import GeoDataError, Problem
 from geo.layers import LAYERS_DIR
 from webapp import escape_markdown, guarded, show_error
 from webapp.charts import human_frame
-from webapp.data import sources_table
+from webapp.data import UPLOADED_PREFIX, sources_table, user_store
 
-#: Session-state key of the validated upload (read by the Map page).
-UPLOAD_KEY = "uploaded_indicators"
+#: Session-state key of a one-time message shown after a rerun (an upload kept or deleted).
+FLASH_KEY = "uploads_flash"
+#: Session-state key counting kept uploads: the file uploader's key ends with it, so keeping
+#: a file empties the uploader.
+ROUND_KEY = "uploads_round"
 LAYER_MANIFEST = LAYERS_DIR / "manifest.json"
 DATA_MANIFEST = indicators.DATA_DIR / "manifest.json"
 
@@ -68,15 +76,19 @@ def layer_manifest() -> dict[str, Any]:
     return data
 
 
+def safe_csv_file(name: str) -> str:
+    """A shipped CSV for download, formula cells neutralised (:mod:`geo.csvsafe`)."""
+    return neutralise_csv_text(shipped_file(name).decode("utf-8"))
+
+
 # --------------------------------------------------------------------------- upload
 
 
 def show_upload(data: bytes, name: str) -> pd.DataFrame | None:
     """Validate an uploaded indicators CSV and show the result.
 
-    On success the frame, a summary and what can be mapped are shown and the frame is stored
-    in ``st.session_state[UPLOAD_KEY]``. On failure one ``st.error`` lists every problem
-    (line, column, reason) and any earlier upload is dropped from the session. Never raises.
+    On success the frame, a summary and what can be mapped are shown. On failure one
+    ``st.error`` lists every problem (line, column, reason). Never raises.
 
     Parameters
     ----------
@@ -90,23 +102,18 @@ def show_upload(data: bytes, name: str) -> pd.DataFrame | None:
     pandas.DataFrame or None
         The validated frame, or ``None`` when the upload is invalid.
     """
-    buf = io.BytesIO(data)
-    buf.name = name
     try:
-        df = indicators.load_indicators(buf)
+        df = validated_upload(data, name)
     except GeoDataError as exc:
-        st.session_state.pop(UPLOAD_KEY, None)
         n = len(exc.problems)
         show_error(exc, heading=f"{name} was not loaded: {n} problem(s). Fix them all and "
                                 "upload the file again.")
         return None
     except Exception as exc:  # a reader bug must not become a traceback
-        st.session_state.pop(UPLOAD_KEY, None)
         st.error(f"{escape_markdown(name)} could not be read ({type(exc).__name__}).")
         return None
-    st.session_state[UPLOAD_KEY] = df
-    st.success(f"{escape_markdown(name)} is valid: {len(df)} row(s). It can be mapped: "
-               "choose it on the Map page.")
+    st.success(f"{escape_markdown(name)} is valid: {len(df)} row(s). It can be mapped: keep "
+               "it below, then choose it on the Map page.")
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Rows", f"{len(df)}")
     c2.metric("Regions", f"{df['region'].nunique()}")
@@ -123,25 +130,108 @@ def show_upload(data: bytes, name: str) -> pd.DataFrame | None:
     return df
 
 
+@st.cache_data(show_spinner="Checking the file ...", max_entries=4)
+def validated_upload(data: bytes, name: str) -> pd.DataFrame:
+    """:func:`geo.indicators.load_indicators` of an upload, cached: a rerun of the page (a
+    click elsewhere) does not validate the same file again."""
+    buf = io.BytesIO(data)
+    buf.name = name
+    return indicators.load_indicators(buf)
+
+
+def default_upload_name(file_name: str) -> str:
+    """The name proposed for keeping an upload: the file name without ``.csv``."""
+    stem = Path(file_name).stem.strip() if file_name else ""
+    return stem[:80] or "upload"
+
+
+def _keep_form(df: pd.DataFrame, file_name: str) -> None:
+    """Name a valid upload and keep it in the store (replacing one of the same name)."""
+    st.subheader("Keep this upload")
+    name = st.text_input("Name (the Map page shows it as \"uploaded: NAME\")",
+                         value=default_upload_name(file_name), max_chars=80, key="upload_name")
+    try:
+        existing = {u.name for u in user_store().list_uploads()}
+    except GeoDataError as exc:
+        show_error(exc, heading="The store of uploads cannot be read")
+        return
+    if name.strip() in existing:
+        st.warning(f"An upload named {escape_markdown(name.strip())} is stored already: "
+                   "keeping this one replaces it.")
+    if st.button("Keep this upload", key="upload_keep", type="primary"):
+        try:
+            info = user_store().save_upload(name, file_name, df)
+        except GeoDataError as exc:
+            show_error(exc, heading="The upload was not kept")
+            return
+        st.session_state[FLASH_KEY] = (
+            f"Kept {escape_markdown(info.file_name)} as "
+            f"{escape_markdown(UPLOADED_PREFIX + info.name)} ({info.rows} row(s)): choose it "
+            "on the Map page.")
+        st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+        st.rerun()
+
+
 def _upload_section() -> None:
     st.header("Upload indicators")
     st.caption(
-        "A UTF-8 CSV with the columns " + ", ".join(indicators.COLUMNS) + ". Regions are "
-        "ISO 3166-2 codes (KZ-31, KG-T), country codes or directed pairs (KZ-KG). "
-        "Download the template below for an example row."
+        "A UTF-8 CSV with the columns " + ", ".join(indicators.COLUMNS) + ", at most "
+        f"{indicators.MAX_UPLOAD_MB} MB. Regions are ISO 3166-2 codes (KZ-31, KG-T), country "
+        "codes or directed pairs (KZ-KG). Download the template below for an example row."
     )
-    up = st.file_uploader("Indicators CSV", type=["csv"], key="indicators_upload")
+    up = st.file_uploader("Indicators CSV", type=["csv"],
+                          key=f"indicators_upload_{st.session_state.get(ROUND_KEY, 0)}")
     if up is None:
-        earlier = st.session_state.get(UPLOAD_KEY)
-        if isinstance(earlier, pd.DataFrame):
-            st.info(f"An earlier upload ({len(earlier)} rows) is loaded for the Map page.")
-            if st.button("Remove the uploaded data", key="upload_clear"):
-                st.session_state.pop(UPLOAD_KEY, None)
-                st.rerun()
-        else:
-            st.info("No file uploaded.")
+        st.info("No file uploaded.")
         return
-    show_upload(up.getvalue(), up.name)
+    if up.size > indicators.MAX_UPLOAD_BYTES:  # the browser refuses these too (config.toml)
+        show_error(GeoDataError(Problem(up.name, "", indicators.too_large(up.size))),
+                   heading=f"{up.name} was not loaded")
+        return
+    df = show_upload(up.getvalue(), up.name)
+    if df is not None:
+        _keep_form(df, up.name)
+
+
+def uploads_frame(uploads: list[Any]) -> pd.DataFrame:
+    """The stored uploads as a table: name, file name, rows, validated (UTC)."""
+    return pd.DataFrame({
+        "Name": [u.name for u in uploads],
+        "File name": [u.file_name for u in uploads],
+        "Rows": [u.rows for u in uploads],
+        "Validated (UTC)": [u.validated_at.replace("T", " ").removesuffix("+00:00")
+                            for u in uploads],
+    })
+
+
+def _stored_section() -> None:
+    st.header("Stored uploads")
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        st.success(flash)
+    st.caption("Kept in this installation's store and shared by everyone who uses it; each "
+               "is an indicator choice \"uploaded: NAME\" on the Map page.")
+    try:
+        uploads = user_store().list_uploads()
+    except GeoDataError as exc:
+        show_error(exc, heading="The store of uploads cannot be read")
+        return
+    if not uploads:
+        st.info("No stored uploads.")
+        return
+    st.dataframe(human_frame(uploads_frame(uploads)), hide_index=True, width="stretch",
+                 key="stored_uploads")
+    names = [u.name for u in uploads]
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    gone = c1.selectbox("Upload to delete", names, key="upload_delete_choice")
+    if c2.button("Delete", key="upload_delete") and gone is not None:
+        try:
+            user_store().delete_upload(gone)
+        except GeoDataError as exc:  # deleted by another session meanwhile
+            show_error(exc, heading="The upload was not deleted")
+            return
+        st.session_state[FLASH_KEY] = f"Deleted {escape_markdown(UPLOADED_PREFIX + gone)}."
+        st.rerun()
 
 
 # --------------------------------------------------------------------------- downloads
@@ -150,17 +240,17 @@ def _upload_section() -> None:
 def _downloads_section() -> None:
     st.header("Downloads")
     st.download_button(
-        "Template CSV", indicators.template_csv(), file_name="indicators_template.csv",
-        mime="text/csv", key="dl_template", on_click="ignore",
+        "Template CSV", neutralise_csv_text(indicators.template_csv()),
+        file_name="indicators_template.csv", mime="text/csv", key="dl_template", on_click="ignore",
     )
     st.caption("Shipped data files (every row names its source key):")
     names = [f"{stem}.csv" for stem in indicators.tidy_files()]
     cols = st.columns(max(len(names), 1))
     for col, name in zip(cols, names, strict=False):
-        col.download_button(name, shipped_file(name), file_name=name, mime="text/csv",
+        col.download_button(name, safe_csv_file(name), file_name=name, mime="text/csv",
                             key=f"dl_{name}", on_click="ignore")
     c1, c2 = st.columns(2)
-    c1.download_button("Sources table (sources.csv)", shipped_file("sources.csv"),
+    c1.download_button("Sources table (sources.csv)", safe_csv_file("sources.csv"),
                        file_name="sources.csv", mime="text/csv", key="dl_sources",
                        on_click="ignore")
     if DATA_MANIFEST.exists():
@@ -227,5 +317,6 @@ def render() -> None:
     """Draw the Data & sources page."""
     st.title("Data & sources")
     _upload_section()
+    _stored_section()
     _downloads_section()
     _attributions_section()

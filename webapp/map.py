@@ -20,9 +20,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import boundaries, indicators, maps, offline
+from geo.csvsafe import neutralise_frame
 from geo.errors import GeoDataError
 from webapp import escape_markdown, guarded, show_error
-from webapp.data import end_names, layer, sources_table, tidy_data
+from webapp.data import (
+    default_choice,
+    end_names,
+    label_uploads,
+    layer,
+    sources_table,
+    tidy_with_uploads,
+)
 
 TOGGLEABLE = ("oblasts", "checkpoints", "corridors", "hubs", "flows", "tiles")
 DEFAULT_LAYERS = ("oblasts", "checkpoints", "corridors", "hubs")  # local-first: tiles on request
@@ -209,33 +217,38 @@ def per_person_allowed(indicator: str) -> bool:
     return info is not None and info.per_capita
 
 
-@st.cache_data(show_spinner=False)
-def _menu(oblast_codes: tuple[str, ...]) -> pd.DataFrame:
-    """:func:`indicator_options` of the shipped data (cached: computed once per process)."""
-    return indicator_options(tidy_data(), set(oblast_codes))
+def data_key(df: pd.DataFrame) -> int:
+    """A fingerprint of the statistics table (the shipped data and the stored uploads): the
+    key of the page's cached computations, so a new or deleted upload shows at once."""
+    hashes = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    return int(hashes.sum(dtype="uint64")) ^ len(df)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _menu(_df: pd.DataFrame, key: int, oblast_codes: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`indicator_options` (cached per data fingerprint ``key``)."""
+    return indicator_options(_df, set(oblast_codes))
 
 
 def _indicator_choice(
-    df: pd.DataFrame | None, oblast_codes: set[str]
+    df: pd.DataFrame, oblast_codes: set[str], key: int | None = None
 ) -> tuple[str, str, str, int | None, bool]:
     """Sidebar selectors: indicator and unit, year, scheme; synced to the URL query.
 
     One choice is one (indicator, unit) pair, so regions reported in different units (tenge,
-    som) are never classed together.
-
-    ``df`` ``None``: the shipped data (the menu is then cached).
+    som) are never classed together. ``key``: :func:`data_key` of ``df`` if already known.
 
     Returns
     -------
     (indicator, unit, scheme, year, per_person) : year ``None`` means each region's latest
     year; ``per_person`` only where :func:`per_person_allowed`.
     """
-    avail = _menu(tuple(sorted(oblast_codes))) if df is None else indicator_options(
-        df, oblast_codes)
+    key = data_key(df) if key is None else key
+    avail = label_uploads(_menu(df, key, tuple(sorted(oblast_codes))))
     keys = list(avail["key"])
     labels = dict(zip(avail["key"], avail["label"], strict=True))
     st.sidebar.header("Choropleth")
-    default = avail.loc[avail["regions"].idxmax(), "key"]  # the best-covered indicator
+    default = default_choice(avail)  # the best-covered shipped indicator
     choice = st.sidebar.selectbox(
         "Indicator", keys, index=query_choice("indicator", keys, default), key="indicator",
         format_func=labels.__getitem__,
@@ -292,11 +305,10 @@ def choropleth_values(
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _shipped_values(indicator: str, unit: str, year: int | None, per_person: bool,
-                    codes: tuple[str, ...]) -> pd.DataFrame:
-    """:func:`choropleth_values` of the shipped data (cached per choice)."""
-    return choropleth_values(tidy_data(), set(codes), indicator, unit, year,
-                             per_person=per_person)
+def _values_of(_df: pd.DataFrame, key: int, indicator: str, unit: str, year: int | None,
+               per_person: bool, codes: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`choropleth_values` (cached per data fingerprint ``key`` and choice)."""
+    return choropleth_values(_df, set(codes), indicator, unit, year, per_person=per_person)
 
 
 def per_person_unit(unit: str, df: pd.DataFrame) -> str:
@@ -471,13 +483,15 @@ def region_details(code: str, name: str, df: pd.DataFrame, indicator: str) -> No
     st.caption(f"All series of {name} ({len(rows)} figures, "
                f"{rows['indicator'].nunique()} indicators)")
     st.dataframe(
-        region_table(df, code), hide_index=True, width="stretch", key="region_series",
+        neutralise_frame(region_table(df, code)), hide_index=True, width="stretch",
+        key="region_series",
         column_config={"Year": st.column_config.NumberColumn(format="%d")},
     )
     src = sources_table()
     used = src[src["key"].isin(set(rows["source"]))]
     st.caption(f"Sources ({len(used)})")
-    st.dataframe(used.rename(columns=charts.HUMAN_COLUMNS), hide_index=True, width="stretch")
+    st.dataframe(neutralise_frame(used.rename(columns=charts.HUMAN_COLUMNS)), hide_index=True,
+                 width="stretch")
 
 
 def change_frame(
@@ -572,25 +586,27 @@ def region_names(year_gdf: gpd.GeoDataFrame) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _shipped_change_frame(indicator: str, unit: str, per_person: bool) -> pd.DataFrame:
-    """:func:`change_frame` of the shipped data over :data:`CHANGE_YEARS` (cached per
+def _change_frame_of(_df: pd.DataFrame, key: int, indicator: str, unit: str,
+                     per_person: bool) -> pd.DataFrame:
+    """:func:`change_frame` over :data:`CHANGE_YEARS` (cached per data fingerprint ``key`` and
     indicator: seven regional tables are a second of work)."""
     years = list(range(CHANGE_YEARS[0], CHANGE_YEARS[1] + 1))
-    return change_frame(tidy_data(), indicator, unit, years, region_names(layer("oblasts")),
+    return change_frame(_df, indicator, unit, years, region_names(layer("oblasts")),
                         per_person=per_person)
 
 
-def _change_section(indicator: str, unit: str, label: str, shown_unit: str,
-                    per_person: bool, region: tuple[str, str] | None) -> None:
+def _change_section(df: pd.DataFrame, key: int, indicator: str, unit: str, label: str,
+                    shown_unit: str, per_person: bool,
+                    region: tuple[str, str] | None) -> None:
     """Change over the years: every region's line of the chosen indicator, breaks marked."""
     from webapp import charts
 
     years = [y for y in range(CHANGE_YEARS[0], CHANGE_YEARS[1] + 1)]
-    frame = _shipped_change_frame(indicator, unit, per_person)
-    st.subheader(f"Change {CHANGE_YEARS[0]}-{CHANGE_YEARS[1]}: {label}")
+    frame = _change_frame_of(df, key, indicator, unit, per_person)
+    st.subheader(f"Change {CHANGE_YEARS[0]}-{CHANGE_YEARS[1]}: {escape_markdown(label)}")
     if frame["year"].nunique() < 2:
-        st.caption(f"Fewer than two years of {label} between {CHANGE_YEARS[0]} and "
-                   f"{CHANGE_YEARS[1]} in the shipped data: no change to show.")
+        st.caption(f"Fewer than two years of {escape_markdown(label)} between {CHANGE_YEARS[0]} "
+                   f"and {CHANGE_YEARS[1]} in the data: no change to show.")
         return
     breaks = tuple(sorted({s.first_year for s in boundaries.SPLITS
                            if years[0] < s.first_year <= years[-1]}))
@@ -694,16 +710,17 @@ def render() -> None:
                            f"{missing}")
     shown = _shown_layers()
     gdfs = _load_layers(shown)
-    df = tidy_data()
+    df = tidy_with_uploads()  # the shipped data and the stored uploads
+    key = data_key(df)
     values, label, unit, indicator, scheme = None, "", "", "", "quantiles"
     year, per_person, symbols, shown_unit = None, False, None, ""
     extra: dict[str, str] = {}
     if "oblasts" in gdfs:
         indicator, unit, scheme, year, per_person = _indicator_choice(
-            None, set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES))
+            df, set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES), key)
         gdfs["oblasts"] = oblasts_of_year(year)
         codes = set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES)
-        values = _shipped_values(indicator, unit, year, per_person, tuple(sorted(codes)))
+        values = _values_of(df, key, indicator, unit, year, per_person, tuple(sorted(codes)))
         shown_unit = per_person_unit(unit, df) if per_person else unit
         label = indicator_name(indicator) + (" per person" if per_person else "")
         symbols = _symbol_points(values)
@@ -741,7 +758,7 @@ def render() -> None:
         notes.append("The page address now links to this view.")
     st.caption(" · ".join(notes))
     if "oblasts" in gdfs:
-        _change_section(indicator, unit, label, shown_unit, per_person, region)
+        _change_section(df, key, indicator, unit, label, shown_unit, per_person, region)
         if region is None:
             st.info("Click a region on the map to see its time series and sources.")
         else:

@@ -24,6 +24,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import maps, offline, terrain
+from geo.anywhere import Measurement, measure_anywhere
+from geo.csvsafe import neutralise_frame, to_safe_csv
 from geo.errors import GeoDataError, NoRouteError, Problem, UnknownPlaceError
 from geo.graph import build_graph
 from geo.routing import (
@@ -35,7 +37,6 @@ from geo.routing import (
     comparison_table,
     comparison_verdict,
     k_routes,
-    route_between_points,
     routes_to_geojson,
     shortest_route,
 )
@@ -60,7 +61,8 @@ DEFAULT_BY = "time"
 MAX_ALTERNATIVES = 3
 #: The month selector's value for "any month" (a selectbox value of None means "nothing chosen").
 ANY_MONTH = 0
-SECTIONS = {"route": "Plan a route", "compare": "Ready-made comparisons", "measure": "Measure"}
+SECTIONS = {"route": "Plan a route", "compare": "Ready-made comparisons", "measure": "Measure",
+            "reach": "Reach"}
 BY_LABELS = {"distance": "Distance (km)", "time": "Time (h)", "cost": "Cost (USD/t)"}
 #: One colour per route or alternative (map lines and staircase lines).
 ROUTE_COLOURS = ("#d62728", "#1f77b4", "#2ca02c")
@@ -199,8 +201,8 @@ def measure(
     *,
     by: str = "distance",
     month: int | None = None,
-) -> Route | str:
-    """Corridor route between two clicked (lat, lon) points, or why there is none.
+) -> Measurement | str:
+    """Measured route between two clicked (lat, lon) points anywhere, or why there is none.
 
     Parameters
     ----------
@@ -214,12 +216,13 @@ def measure(
 
     Returns
     -------
-    Route or str
-        The route (``snap_km`` holds how far A and B lie from the network), or a plain-text
-        message listing every problem (a point too far from the network, a closed segment).
+    Measurement or str
+        The measurement (:func:`geo.anywhere.measure_anywhere`: a point off the corridors
+        reaches them over the base network, shown apart), or a plain-text message listing
+        every problem (a point outside the region, a closed segment).
     """
     try:
-        return route_between_points(G, a, b, by=by, month=month)
+        return measure_anywhere(G, a, b, by=by, month=month)
     except GeoDataError as exc:
         rename = {"start": "point A", "end": "point B"}
         return "; ".join(
@@ -477,7 +480,7 @@ def download_files(routes: Sequence[Route], stem: str) -> dict[str, tuple[str, s
     """
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem).lower()
     return {
-        f"route-{safe}-legs.csv": (legs_table(routes).to_csv(index=False), "text/csv"),
+        f"route-{safe}-legs.csv": (to_safe_csv(legs_table(routes)), "text/csv"),
         f"route-{safe}.geojson": (json.dumps(routes_to_geojson(routes)),
                                   "application/geo+json"),
     }
@@ -497,7 +500,7 @@ def human_table(df: pd.DataFrame) -> pd.DataFrame:
     for col in ("highest_m", "highest_published_m", "ascent_m", "descent_m"):
         if col in out.columns:
             out[col] = [("n/a" if v is None or pd.isna(v) else f"{v:,.0f}") for v in out[col]]
-    return out.rename(columns=charts.HUMAN_COLUMNS)
+    return neutralise_frame(out.rename(columns=charts.HUMAN_COLUMNS))  # safe CSV download
 
 
 def verdict_line(routes: Sequence[Route]) -> str | None:
@@ -549,8 +552,10 @@ def _measure_section(G: nx.MultiGraph, month: int | None) -> None:
     ss = st.session_state
     ss.setdefault(K_A, None)
     ss.setdefault(K_B, None)
-    st.markdown("Click two points on the map to measure the corridor distance between them: "
-                "the first click sets **A**, the second **B**, a third starts again.")
+    st.markdown("Click two points on the map to measure the distance between them: "
+                "the first click sets **A**, the second **B**, a third starts again. A point "
+                "off the corridors reaches them over the OpenStreetMap base network (drawn "
+                "dashed orange; straight dotted lines where no mapped road comes near).")
     if st.button("Reset points", key="rt_measure_reset"):
         ss[K_A] = ss[K_B] = None
     if not _maps_available():
@@ -561,12 +566,14 @@ def _measure_section(G: nx.MultiGraph, month: int | None) -> None:
     # markers and the measured route go into a feature group, so the base map is not redrawn
     # and the view (zoom, position) stays where the user left it
     dynamic = folium.FeatureGroup(name="Measurement")
-    result: Route | str | None = None
+    result: Measurement | str | None = None
     if ss[K_A] is not None and ss[K_B] is not None:
         result = measure(G, ss[K_A], ss[K_B], month=month)
-        if isinstance(result, Route):
-            maps.add_routes(dynamic, [replace(result, label="measured")],
-                            {"measured": "#d62728"})
+        if isinstance(result, Measurement):
+            if result.route is not None:
+                maps.add_routes(dynamic, [replace(result.route, label="measured")],
+                                {"measured": "#d62728"})
+            maps.add_access(dynamic, result.to_geojson())
     for tag in ("A", "B"):
         pt = ss[K_A if tag == "A" else K_B]
         if pt is not None:
@@ -595,15 +602,30 @@ def _measure_section(G: nx.MultiGraph, month: int | None) -> None:
         _show_measurement(result)
 
 
-def _show_measurement(route: Route) -> None:
-    a_km, b_km = route.snap_km
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Corridor distance (km)", f"{route.length_km:,.1f}")
-    c2.metric("Driving time (h)", f"{sum(leg.drive_h for leg in route.legs):.1f}")
-    c3.metric("Border crossings", str(len(route.crossings)))
-    st.caption(f"A lies {a_km:.1f} km from the network, B lies {b_km:.1f} km from it; "
-               "the distance is measured between the snapped points, along the corridors.")
-    st.dataframe(human_table(route.legs_frame()), hide_index=True, width="stretch")
+def _show_measurement(m: Measurement) -> None:
+    route = m.route
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Distance (km)", f"{m.length_km:,.1f}")
+    c2.metric("Corridor distance (km)", f"{m.corridor_km:,.1f}")
+    c3.metric("Off the corridors (km)", f"{m.off_corridor_km:,.1f}")
+    c4.metric("Time (h)", f"{m.time_h:.1f}")
+    if route is not None:
+        a_km, b_km = route.snap_km
+        st.caption(f"The corridor part runs between points {a_km:.1f} km and {b_km:.1f} km "
+                   f"from where it starts and ends on the network; {len(route.crossings)} "
+                   "border crossing(s).")
+    for acc in m.access:
+        if acc is None:
+            continue
+        tag = "A" if acc.end == "start" else "B"
+        st.caption(escape_markdown(
+            f"Point {tag} is off the corridors: {acc.length_km:,.1f} km, {acc.time_h:.1f} h to "
+            f"the {acc.joins} corridor ({acc.road_km:,.1f} km on base-network roads at "
+            f"{m.summary()['base_network_speed']}; {acc.straight_km:,.1f} km straight line at "
+            f"{m.summary()['off_road_speed']}). "
+            + " ".join(f"{s.label}." for s in acc.stretches)))
+    if route is not None:
+        st.dataframe(human_table(route.legs_frame()), hide_index=True, width="stretch")
 
 
 # --------------------------------------------------------------------------- page
@@ -630,5 +652,9 @@ def render() -> None:
         _route_section(G, by, month)
     elif section == "compare":
         _compare_section(G, by, month)
-    else:
+    elif section == "measure":
         _measure_section(G, month)
+    else:
+        from webapp import reach_view
+
+        reach_view.render_section(G, month, place_labels(G))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import stats
+from geo import stats, trade_target
 from webapp import charts, escape_markdown, guarded
 from webapp.data import sources_table, tidy_data
 
@@ -48,6 +48,12 @@ def source_titles() -> dict[str, str]:
 def balance_table() -> pd.DataFrame:
     """:func:`geo.stats.trade_balance` of the shipped data."""
     return stats.trade_balance(tidy_data())
+
+
+@st.cache_data(show_spinner=False)
+def tracker() -> trade_target.TargetTracker:
+    """:func:`geo.trade_target.target_tracker` of the shipped data."""
+    return trade_target.target_tracker(tidy_data())
 
 
 @st.cache_data(show_spinner=False)
@@ -138,6 +144,84 @@ def _bilateral_section(df: pd.DataFrame, tb: pd.DataFrame, titles: dict[str, str
         st.dataframe(charts.human_frame(tb[tb["source"].isin(chosen)]), hide_index=True,
                      width="stretch",
                      column_config={"Year": st.column_config.NumberColumn(format="%d")})
+
+
+SIDE_LABELS = {"KG": "Kyrgyz statistics", "KZ": "Kazakh statistics"}
+
+
+def _pct(value: float) -> str:
+    return "n/a" if pd.isna(value) else f"{value:+.1f} %"
+
+
+def _target_section(titles: dict[str, str]) -> None:
+    """The USD 3 billion by 2030 target: growth needed from each side's latest whole year
+    beside the growth each side's own figures record (geo.trade_target)."""
+    t = tracker()
+    st.header(f"Target: USD {t.target_musd / 1000:g} billion by {t.target_year}")
+    st.caption(escape_markdown(
+        f"Source {t.target_source} ({titles.get(t.target_source, 'unknown source')}): "
+        f"'{t.target_note}'. Each side's statistics are "
+        "used on their own: the two do not agree, so neither is 'the' figure."))
+    cols = st.columns(len(t.sides))
+    for col, r in zip(cols, t.sides.itertuples(), strict=True):
+        label = SIDE_LABELS.get(r.side, r.side)
+        col.metric(
+            f"{label}: growth needed a year, {r.latest_year}-{t.target_year}",
+            f"{r.needed_pct:.1f} %",
+            delta=f"recorded {r.first_year}-{r.latest_year}: {r.recorded_pct:.1f} % a year",
+            delta_color="normal" if r.on_track else "inverse",
+            help=escape_markdown(
+                f"From {r.latest_musd:,.0f} million USD in {r.latest_year} "
+                f"({r.latest_source}: {titles.get(r.latest_source, '')}) to "
+                f"{t.target_musd:,.0f} in {t.target_year}: {r.years_left} years. Recorded: "
+                f"{r.first_musd:,.0f} ({r.first_year}) to {r.latest_musd:,.0f} "
+                f"({r.latest_year}); the latest year alone {_pct(r.last_year_pct)}."),
+            border=True,
+        )
+    table = t.sides.assign(side=t.sides["side"].map(SIDE_LABELS))[[
+        "side", "latest_year", "latest_musd", "latest_source", "needed_pct", "first_year",
+        "recorded_pct", "last_year_pct", "projected_musd", "on_track"]]
+    st.dataframe(table.rename(columns={
+        "side": "Statistics", "latest_year": "Latest whole year",
+        "latest_musd": "Latest turnover (million USD)", "latest_source": "Source",
+        "needed_pct": "Growth needed (% a year)", "first_year": "Recorded from",
+        "recorded_pct": "Growth recorded (% a year)",
+        "last_year_pct": "Latest year's growth (%)",
+        "projected_musd": f"At the recorded rate in {t.target_year} (million USD)",
+        "on_track": "Recorded ≥ needed"}), hide_index=True, width="stretch",
+        key="target_sides", column_config={
+            "Latest whole year": st.column_config.NumberColumn(format="%d"),
+            "Recorded from": st.column_config.NumberColumn(format="%d"),
+            "Latest turnover (million USD)": st.column_config.NumberColumn(format="%.0f"),
+            "Growth needed (% a year)": st.column_config.NumberColumn(format="%.1f"),
+            "Growth recorded (% a year)": st.column_config.NumberColumn(format="%.1f"),
+            "Latest year's growth (%)": st.column_config.NumberColumn(format="%.1f"),
+            f"At the recorded rate in {t.target_year} (million USD)":
+                st.column_config.NumberColumn(format="%.0f")})
+    st.subheader("The gap between the two sides' figures")
+    st.dataframe(t.gap.rename(columns={
+        "year": "Year", "kg_musd": "Kyrgyz statistics (million USD)",
+        "kz_musd": "Kazakh statistics (million USD)", "gap_musd": "Gap, KZ - KG (million USD)",
+        "gap_pct": "Gap (% of the Kyrgyz figure)"}), hide_index=True, key="target_gap",
+        column_config={"Year": st.column_config.NumberColumn(format="%d"),
+                       "Gap (% of the Kyrgyz figure)":
+                           st.column_config.NumberColumn(format="%.1f")})
+    if len(t.bounds):
+        lines = "; ".join(f"{int(b.year)}: {b.indicator.replace('_', ' ')} "
+                          f"{b.value:,.0f} million USD ({b.source}: {b.note})"
+                          for b in t.bounds.itertuples())
+        st.caption(escape_markdown(f"No whole-year figure after {t.sides['latest_year'].max()}"
+                                   f" on either side, only bounds: {lines}."))
+    with st.expander("Every growth rate recorded, with its basis"):
+        st.dataframe(t.growth.rename(columns={
+            "side": "Side", "year": "Year", "growth_pct": "Growth (%)", "basis": "Basis",
+            "source": "Source"}), hide_index=True, width="stretch", key="target_growth",
+            column_config={"Year": st.column_config.NumberColumn(format="%d"),
+                           "Growth (%)": st.column_config.NumberColumn(format="%.1f")})
+    st.caption("Growth needed = (target / latest) ^ (1 / years left) - 1; recorded = the same "
+               "over the side's first and latest whole-year figures (geo.trade_target). Which "
+               "side a figure belongs to is read from its row's note ('KG side', 'KZ side'); "
+               "the 2025 article's figures mix the two sides and are left out.")
 
 
 def _mirror_section(df: pd.DataFrame, tb: pd.DataFrame) -> None:
@@ -319,6 +403,7 @@ def render() -> None:
     titles = source_titles()
     tb = balance_table()
     _bilateral_section(df, tb, titles)
+    _target_section(titles)
     _mirror_section(df, tb)
     _talas_section(df)
     _panel_section(df)

@@ -1,0 +1,28 @@
+"""Shared test set-up: no test ever touches the user's real store of uploads and scenarios.
+
+``CORRIDOR_STORE`` (read by :func:`geo.store.default_path`, so by the app) points at a file
+under the test's own ``tmp_path``; a process started for the whole session (the browser
+tests' app) gets a session-wide temporary file, set before any test runs.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_SESSION_DIR = tempfile.mkdtemp(prefix="corridor-store-")
+atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
+os.environ["CORRIDOR_STORE"] = str(Path(_SESSION_DIR) / "store.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def _tmp_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets an empty store of its own (``$CORRIDOR_STORE``)."""
+    path = tmp_path / "user-store.sqlite3"
+    monkeypatch.setenv("CORRIDOR_STORE", str(path))
+    return path
