@@ -426,7 +426,9 @@ class _RefitOnResize(MacroElement):
         map.invalidateSize({pan: false});
         // a view given by the app (streamlit-folium's center/zoom) wins over the fit
         var given = window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_center;
-        if (!moved && !given) { map.fitBounds(bounds, opts); }
+        // no animation: a refit while the page lays out would otherwise show the map
+        // mid-zoom (lines and circles blown up) for a moment
+        if (!moved && !given) { map.fitBounds(bounds, Object.assign({}, opts, {animate: false})); }
     }).observe(map.getContainer());
 })({{ this._parent.get_name() }});
 {% endmacro %}
