@@ -1,24 +1,31 @@
 """Command line: ``python -m geo route|compare|matrix|measure|reach ...``.
 
 Exit status: 0 on success, 2 for bad input (unknown place, bad month, ...),
-3 when no route satisfies the request. Errors go to standard error.
+3 when no route satisfies the request, 1 when standard output is closed early
+(``python -m geo route ... | head -1``). Errors go to standard error, one line per problem,
+never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import math
+import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 import networkx as nx
 import pandas as pd
 
+from geo import continental_cli, reach_cli, scenario_cli
 from geo import export as export_cli
-from geo import reach_cli, scenario_cli
 from geo.anywhere import describe, measure_anywhere
 from geo.csvsafe import to_safe_csv
-from geo.errors import GeoDataError, NoRouteError
+from geo.errors import GeoDataError, NoRouteError, Problem
 from geo.graph import build_graph
 from geo.profile import DEFAULT_PROFILE, Profile
 from geo.routing import (
@@ -36,20 +43,50 @@ from geo.routing import (
 
 EXIT_BAD_INPUT = 2
 EXIT_NO_ROUTE = 3
+EXIT_CLOSED_OUTPUT = 1
+#: Most alternatives ``route --alternatives`` computes.
+MAX_ALTERNATIVES = 20
+_WHOLE = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "١" or "２" are not numbers here
+_DECIMAL = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on standard error, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        message = " ".join(message.split())
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _whole(text: str, what: str, low: int, high: int) -> int:
+    if not _WHOLE.fullmatch(text.strip()) or not low <= int(text) <= high:
+        raise argparse.ArgumentTypeError(f"{what} must be {low}-{high}, got {text!r}")
+    return int(text)
 
 
 def _month(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"month must be 1-12, got {text!r}") from None
-    if not 1 <= value <= 12:
-        raise argparse.ArgumentTypeError(f"month must be 1-12, got {value}")
-    return value
+    return _whole(text, "month", 1, 12)
+
+
+def _alternatives(text: str) -> int:
+    return _whole(text, "alternatives", 1, MAX_ALTERNATIVES)
+
+
+def _degrees(what: str, limit: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        value = float(text) if _DECIMAL.fullmatch(text.strip()) else math.nan
+        if not (math.isfinite(value) and -limit <= value <= limit):
+            raise argparse.ArgumentTypeError(
+                f"{what} must be a number from {-limit:g} to {limit:g}, got {text!r}"
+            )
+        return value
+
+    parse.__name__ = what
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m geo", description="Corridor routing")
+    ap = _Parser(prog="python -m geo", description="Corridor routing")
     ap.add_argument("--profile", help="TOML file overriding routing profile parameters")
     sub = ap.add_subparsers(dest="command", required=True)
 
@@ -70,7 +107,13 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--via", action="append", default=[], help="pass through (repeatable)")
     r.add_argument("--avoid", action="append", default=[], help="place to avoid (repeatable)")
     r.add_argument("--avoid-country", action="append", default=[], metavar="CC")
-    r.add_argument("--alternatives", type=int, default=1, metavar="K")
+    r.add_argument(
+        "--alternatives",
+        type=_alternatives,
+        default=1,
+        metavar="K",
+        help=f"how many routes, 1-{MAX_ALTERNATIVES}",
+    )
     r.add_argument(
         "--depart",
         metavar='"YYYY-MM-DD HH:MM"',
@@ -101,8 +144,11 @@ def _parser() -> argparse.ArgumentParser:
     common(m)
 
     me = sub.add_parser("measure", help="distance along the network between two lat/lon points")
-    me.add_argument("coords", nargs=4, type=float, metavar=("LAT1", "LON1", "LAT2", "LON2"))
+    for end in ("1", "2"):
+        me.add_argument(f"lat{end}", type=_degrees("latitude", 90.0), metavar=f"LAT{end}")
+        me.add_argument(f"lon{end}", type=_degrees("longitude", 180.0), metavar=f"LON{end}")
     common(me)
+    continental_cli.add_parser(sub)
     scenario_cli.add_parser(sub)
     export_cli.add_parser(sub)
     reach_cli.add_parser(sub)
@@ -146,21 +192,76 @@ def _print_route(route: Route) -> None:
 
 
 def main(argv: Sequence[str] | None = None, graph: nx.MultiGraph | None = None) -> int:
-    """Run the command line; ``graph`` replaces the shipped network (for tests)."""
+    """Run the command line; ``graph`` replaces the shipped network (for tests).
+
+    A usage error exits (``SystemExit``) with status 2 and one line on standard error.
+    """
     args = _parser().parse_args(argv)
     try:
         profile = Profile.from_toml(args.profile) if args.profile else DEFAULT_PROFILE
         G = graph if graph is not None else build_graph(profile=profile)
-        return _run(G, args)
+        code = _run(G, args)
+        sys.stdout.flush()
+        return code
     except NoRouteError as err:
         print(f"no route: {err.problems[0].reason}", file=sys.stderr)
         return EXIT_NO_ROUTE
     except GeoDataError as err:
-        print(f"error: {err}", file=sys.stderr)
+        text = str(err.problems[0]) if len(err.problems) == 1 else str(err)
+        print(f"error: {text}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (``| head``): as the Python documentation recommends, point
+        # standard output at devnull so the interpreter's final flush does not fail too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_CLOSED_OUTPUT
+
+
+def _distinct_places(G: nx.MultiGraph, places: Sequence[str]) -> None:
+    """Refuse a place list naming one place twice (``Kashgar Kashi``), listing each repeat."""
+    names = G.graph["names"]
+    first: dict[str, str] = {}
+    problems = []
+    for name in places:
+        try:
+            node = names.resolve(name, "places")
+        except GeoDataError:
+            continue  # unknown names are reported, with close matches, by distance_matrix
+        if node in first:
+            problems.append(
+                Problem(
+                    "places",
+                    repr(name),
+                    f"names the same place as {first[node]!r} ({G.nodes[node]['name']}); "
+                    "give each place once",
+                )
+            )
+        else:
+            first[node] = name
+    if problems:
+        raise GeoDataError(problems)
+
+
+def _known_countries(G: nx.MultiGraph, codes: Sequence[str]) -> None:
+    """Refuse ``--avoid-country`` codes of no country on the network, with close matches."""
+    known = sorted({str(c) for _, c in G.nodes(data="country") if c})
+    problems = []
+    for code in codes:
+        if code.strip().upper() not in known:
+            close = difflib.get_close_matches(code.strip().upper(), known, n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            problems.append(
+                Problem("--avoid-country", repr(code), f"no such country on the network; "
+                        f"{hint}one of {', '.join(known)}")
+            )
+    if problems:
+        raise GeoDataError(problems)
 
 
 def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
+    if args.command == "continental":
+        return continental_cli.run(args, G)
     if args.command == "scenario":
         return scenario_cli.run(args, G)
     if args.command == "export":
@@ -169,6 +270,7 @@ def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
         return reach_cli.run(args, G)
     kw = {"by": args.by, "month": args.month, "unknown_closures": args.unknown_closures}
     if args.command == "route":
+        _known_countries(G, args.avoid_country)
         routes = k_routes(
             G,
             args.origin,
@@ -210,6 +312,7 @@ def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
                 print(f"{key}: {sentence}")
         return 0 if result.routes else EXIT_NO_ROUTE
     if args.command == "matrix":
+        _distinct_places(G, args.places)
         long = distance_matrix(G, args.places, **kw)
         if args.csv:
             print(to_safe_csv(long), end="")
@@ -219,8 +322,7 @@ def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
             wide = long.pivot(index="origin", columns="destination", values=args.value)
             print(wide.round(1).to_string())
         return 0
-    lat1, lon1, lat2, lon2 = args.coords
-    measured = measure_anywhere(G, (lat1, lon1), (lat2, lon2), **kw)
+    measured = measure_anywhere(G, (args.lat1, args.lon1), (args.lat2, args.lon2), **kw)
     if args.json:
         print(json.dumps(measured.to_geojson(), ensure_ascii=False))
     else:

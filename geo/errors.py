@@ -7,8 +7,13 @@ instead of one error at a time.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+#: The project's root folder: file names in messages are given relative to it.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,37 @@ class NoRouteError(GeoDataError):
 
     def __init__(self, reason: str, source: str = "route") -> None:
         super().__init__(Problem(source, "", reason))
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """How a message names a file: never an absolute path of the machine it runs on.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Any file path.
+
+    Returns
+    -------
+    str
+        The path relative to :data:`PROJECT_ROOT` (``layers/places.geojson``) when the file
+        is inside the project, a relative path as given (it is the user's own text), and
+        otherwise the bare file name.
+    """
+    p = Path(path)
+    if not p.is_absolute():
+        if ".." not in p.parts:
+            return p.as_posix()
+        p = Path.cwd() / p
+    try:
+        return p.resolve().relative_to(PROJECT_ROOT).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return p.name
+
+
+def os_reason(exc: OSError) -> str:
+    """The reason of an :class:`OSError` without the absolute file name it carries."""
+    return exc.strerror or type(exc).__name__
 
 
 def raise_if(problems: list[Problem]) -> None:

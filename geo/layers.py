@@ -8,7 +8,9 @@ so a layer is either loaded whole or not at all.
 
 from __future__ import annotations
 
+import difflib
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,7 +21,7 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import shape
 
-from geo.errors import GeoDataError, Problem
+from geo.errors import GeoDataError, Problem, display_path, os_reason
 
 LAYERS_DIR = Path(__file__).resolve().parent.parent / "layers"
 
@@ -67,11 +69,26 @@ class Field:
         Whether ``null`` / absence is an error.
     check : callable, optional
         Returns an error text for a bad value, or ``None``.
+    bounds : (low, high, low_open), optional
+        The allowed range of a number: ``low <= v <= high`` (``low < v`` when ``low_open``);
+        docs/layers.md lists every one. Numbers must be finite in any case.
     """
 
     kind: type | tuple[type, ...]
     required: bool = True
     check: Callable[[Any], str | None] | None = None
+    bounds: tuple[float, float, bool] | None = None
+
+    def __post_init__(self) -> None:
+        if self.bounds is not None and self.check is None:
+            low, high, low_open = self.bounds
+            object.__setattr__(self, "check", _within(low, high, above=low_open))
+
+
+def _num_field(low: float, high: float, *, above: bool = False, required: bool = True,
+               kind: type | tuple[type, ...] = (int, float)) -> Field:
+    """A numeric property allowed in ``[low, high]`` (``(low, high]`` with ``above``)."""
+    return Field(kind, required=required, bounds=(low, high, above))
 
 
 def _one_of(allowed: Iterable[str]) -> Callable[[Any], str | None]:
@@ -99,19 +116,63 @@ def _list_of(allowed: Iterable[Any] | None = None, kind: type = str) -> Callable
     return check
 
 
-def _nonneg(v: Any) -> str | None:
-    return None if v >= 0 else f"must be >= 0, got {v}"
+
+def _within(low: float, high: float, *, above: bool = False) -> Callable[[Any], str | None]:
+    """A range check: ``low <= v <= high`` (``low < v`` with ``above``)."""
+
+    def check(v: Any) -> str | None:
+        if not (v > low if above else v >= low):
+            return f"must be {'>' if above else '>='} {_num(low)}, got {v}"
+        if v > high:
+            return f"must be <= {_num(high)}, got {v}"
+        return None
+
+    return check
+
+
+def _num(x: float) -> str:
+    """A number as a message shows it: ``-1``, ``0.5``, ``100000000``."""
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
 
 
 def _nonempty(v: Any) -> str | None:
     return None if v.strip() else "must not be empty"
 
 
+def _ident(v: Any) -> str | None:
+    """An id or a reference to one: not empty, no surrounding or control whitespace."""
+    if not v.strip():
+        return "must not be empty"
+    if v != v.strip():
+        return f"must not start or end with spaces, got {_short(v)}"
+    if any(not ch.isprintable() for ch in v):
+        return f"must not contain control characters, got {_short(v)}"
+    return None
+
+
+def _months(v: Any) -> str | None:
+    msg = _list_of(range(1, 13), int)(v)
+    if msg is None and len(set(v)) < len(v):
+        repeated = sorted({m for m in v if v.count(m) > 1})
+        return f"month(s) {repeated} given more than once"
+    return msg
+
+
+#: Allowed range of heights above sea level, in metres (both ends included): from below the
+#: Caspian depression's lowest point (-132 m) to above the highest summit on Earth (8,849 m).
+ELEVATION_RANGE_M = (-500.0, 9000.0)
+#: Longest a single corridor segment may be, in km (the longest shipped one is about 670 km).
+MAX_SEGMENT_KM = 5000.0
+#: A layer file larger than this is refused unread.
+MAX_LAYER_BYTES = 64 * 1024 * 1024
+
 _COUNTRY = Field(str, check=_one_of(KNOWN_COUNTRIES))
 _TEXT = Field(str, check=_nonempty)
+_ID = Field(str, check=_ident)
+_OPT_ID = Field(str, required=False, check=_ident)
 _OPT_TEXT = Field(str, required=False)
-_NUM = (int, float)
-_MONTHS = Field(list, check=_list_of(range(1, 13), int))
+_MONTHS = Field(list, check=_months)
+_ELEVATION = _num_field(*ELEVATION_RANGE_M, required=False)
 HOLIDAY_CALENDARS = frozenset({"CN", "KZ", "KG"})
 
 
@@ -126,8 +187,6 @@ def _hours(v: Any) -> str | None:
     return None
 
 
-def _positive(v: Any) -> str | None:
-    return None if v > 0 else f"must be > 0, got {v}"
 LENGTH_BASES = frozenset({"published", "chainage", "modelled"})
 
 
@@ -145,13 +204,13 @@ SCHEMAS: dict[str, Schema] = {
         "code",
         POLYGONAL,
         {
-            "code": _TEXT,
+            "code": _ID,
             "name_en": _TEXT,
             "name_ru": _OPT_TEXT,
             "name_local": _OPT_TEXT,
             "country": Field(str, check=_one_of({"KZ", "KG"})),
             "kind": Field(str, check=_one_of({"region", "city"})),
-            "area_km2": Field(_NUM, check=_nonneg),
+            "area_km2": _num_field(0.0, 1_000_000.0, above=True),
             "borders_kz_kg": Field(bool),
             "borders_cn": Field(bool),
             "source": _TEXT,
@@ -161,7 +220,7 @@ SCHEMAS: dict[str, Schema] = {
         "code",
         POLYGONAL,
         {
-            "code": _TEXT,
+            "code": _ID,
             "name_en": _TEXT,
             "country": _COUNTRY,
             "kind": Field(str, check=_one_of({"country", "region"})),
@@ -172,14 +231,15 @@ SCHEMAS: dict[str, Schema] = {
         "id",
         ("Point",),
         {
-            "id": _TEXT,
+            "id": _ID,
             "name_en": _TEXT,
             "aliases": Field(list, check=_list_of()),
             "country": _COUNTRY,
-            "region": _OPT_TEXT,
-            "population": Field(_NUM, required=False, check=_nonneg),
-            "geonameid": Field(int, required=False),
-            "elevation_m": Field(_NUM, required=False),
+            "region": _OPT_ID,
+            "population": _num_field(0, 100_000_000, required=False),
+            "geonameid": _num_field(1, 999_999_999, required=False, kind=int),
+            "elevation_m": _ELEVATION,
+            "coord_source": _OPT_TEXT,
             "source": _TEXT,
         },
     ),
@@ -187,12 +247,12 @@ SCHEMAS: dict[str, Schema] = {
         "id",
         ("Point",),
         {
-            "id": _TEXT,
+            "id": _ID,
             "name_en": _TEXT,
             "name_local": _OPT_TEXT,
             "aliases": Field(list, check=_list_of()),
             "country": _COUNTRY,
-            "pair_id": _OPT_TEXT,
+            "pair_id": _OPT_ID,
             "border": Field(str, check=_one_of({"KZ-KG", "KG-CN", "KZ-CN"})),
             "kind": Field(str, check=_one_of({"border-post", "pass", "inland-port"})),
             "modes": Field(list, check=_list_of({"road", "rail"})),
@@ -207,8 +267,8 @@ SCHEMAS: dict[str, Schema] = {
             "open_hours": Field(str, required=False, check=_hours),
             "holiday_calendar": Field(str, required=False, check=_one_of(HOLIDAY_CALENDARS)),
             "schedule_source": _OPT_TEXT,
-            "elevation_m": Field(_NUM, required=False),
-            "crossing_time_h": Field(_NUM, required=False, check=_nonneg),
+            "elevation_m": _ELEVATION,
+            "crossing_time_h": _num_field(0.0, 720.0, required=False),
             "crossing_time_source": _OPT_TEXT,
             "coord_source": _TEXT,
             "source": _TEXT,
@@ -218,7 +278,7 @@ SCHEMAS: dict[str, Schema] = {
         "id",
         ("Point",),
         {
-            "id": _TEXT,
+            "id": _ID,
             "name_en": _TEXT,
             "aliases": Field(list, check=_list_of()),
             "country": _COUNTRY,
@@ -235,26 +295,24 @@ SCHEMAS: dict[str, Schema] = {
         "id",
         ("LineString",),
         {
-            "id": _TEXT,
-            "from_id": _TEXT,
-            "to_id": _TEXT,
+            "id": _ID,
+            "from_id": _ID,
+            "to_id": _ID,
             "mode": Field(str, check=_one_of(MODES)),
             "road_class": Field(str, check=_one_of(ROAD_CLASSES)),
-            "length_km": Field(_NUM, check=lambda v: None if v > 0 else f"must be > 0, got {v}"),
+            "length_km": _num_field(0.0, MAX_SEGMENT_KM, above=True),
             "length_basis": Field(str, check=_one_of(LENGTH_BASES)),
             "length_source": _TEXT,
-            "length_err_km": Field(
-                _NUM, check=lambda v: None if v >= 0 else f"must be >= 0, got {v}"
-            ),
-            "line_km": Field(_NUM, check=lambda v: None if v >= 0 else f"must be >= 0, got {v}"),
-            "detour_factor": Field(_NUM, required=False),
+            "length_err_km": _num_field(0.0, MAX_SEGMENT_KM),
+            "line_km": _num_field(0.0, MAX_SEGMENT_KM),
+            "detour_factor": _num_field(0.0, 10.0, above=True, required=False),
             "corridors": Field(list, check=_list_of(CORRIDOR_NAMES)),
             "closed_months": _MONTHS,
             "closures_known": Field(bool),
             "closure_source": _OPT_TEXT,
-            "speed_kmh": Field(_NUM, required=False, check=_positive),
+            "speed_kmh": _num_field(0.0, 200.0, above=True, required=False),
             "speed_source": _OPT_TEXT,
-            "max_elevation_m": Field(_NUM, required=False),
+            "max_elevation_m": _ELEVATION,
             "tunnel": Field(bool, required=False),
             "geometry_source": _TEXT,
             "source": _TEXT,
@@ -282,6 +340,56 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(k.__name__ for k in kinds)
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so a message never echoes a huge value."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _text_problem(value: Any) -> str | None:
+    """Why a property value cannot be stored as text: a lone surrogate or a non-finite number.
+
+    Walks lists without recursion (JSON nesting can be deep).
+    """
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in v):
+                return f"contains a lone surrogate ({_short(v)}): not valid Unicode text"
+        elif isinstance(v, float):
+            if not math.isfinite(v):
+                return f"must be a finite number, got {v}"
+        elif isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+            stack.extend(v.keys())
+    return None
+
+
+#: The only ``crs`` a FeatureCollection may declare (the obsolete 2008 member): WGS 84 lon/lat.
+WGS84_NAMES = frozenset(
+    {
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "urn:ogc:def:crs:OGC::CRS84",
+        "urn:ogc:def:crs:EPSG::4326",
+        "EPSG:4326",
+    }
+)
+
+
+def _crs_problem(data: dict[str, Any]) -> str | None:
+    if "crs" not in data:
+        return None
+    crs = data["crs"]
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    name = props.get("name") if isinstance(props, dict) and crs.get("type") == "name" else None
+    if isinstance(name, str) and name in WGS84_NAMES:
+        return None
+    return f"'crs' member {_short(crs)}: the layers are WGS 84 lon/lat only (EPSG:4326)"
+
+
 def validate_features(
     data: Any, schema: Schema, source: str
 ) -> tuple[list[dict[str, Any]], list[Any], list[Problem]]:
@@ -297,13 +405,18 @@ def validate_features(
         return [], [], [Problem(source, "", "'features' must be a list")]
     if not feats:
         return [], [], [Problem(source, "", "the layer has no features")]
+    crs = _crs_problem(data)
+    if crs:
+        problems.append(Problem(source, "", crs))
     rows: list[dict[str, Any]] = []
     geoms: list[Any] = []
     seen: dict[Any, int] = {}
     for i, feat in enumerate(feats):
         props = feat.get("properties") if isinstance(feat, dict) else None
         ident = props.get(schema.id_field) if isinstance(props, dict) else None
-        where = f"feature {i}" + (f" ({schema.id_field}={ident!r})" if ident is not None else "")
+        where = f"feature {i}" + (
+            f" ({schema.id_field}={_short(ident)})" if ident is not None else ""
+        )
         if not isinstance(feat, dict) or feat.get("type") != "Feature":
             problems.append(Problem(source, where, "not a GeoJSON Feature"))
             continue
@@ -316,13 +429,17 @@ def validate_features(
                 if fld.required:
                     problems.append(Problem(source, where, f"missing required property {name!r}"))
                 continue
+            bad_text = _text_problem(value)
+            if bad_text:
+                problems.append(Problem(source, where, f"property {name!r} {bad_text}"))
+                continue
             if not _type_ok(value, fld.kind):
                 problems.append(
                     Problem(
                         source,
                         where,
                         f"property {name!r} must be {_kind_name(fld.kind)}, "
-                        f"got {type(value).__name__} {value!r}",
+                        f"got {type(value).__name__} {_short(value)}",
                     )
                 )
                 continue
@@ -330,6 +447,13 @@ def validate_features(
                 msg = fld.check(value)
                 if msg:
                     problems.append(Problem(source, where, f"property {name!r}: {msg}"))
+        for name in props:
+            if name not in schema.fields:
+                close = difflib.get_close_matches(str(name), list(schema.fields), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problems.append(
+                    Problem(source, where, f"unknown property {_short(name)}{hint}")
+                )
         if ident is not None:
             try:
                 if ident in seen:
@@ -350,6 +474,60 @@ def validate_features(
     return rows, geoms, problems
 
 
+def _position_problem(pos: Any) -> str | None:
+    """Why ``pos`` is not a GeoJSON position ``[lon, lat]`` or ``[lon, lat, height_m]``."""
+    if not isinstance(pos, list) or len(pos) not in (2, 3):
+        return f"a position must be [lon, lat] or [lon, lat, height], got {_short(pos)}"
+    if any(isinstance(c, bool) or not isinstance(c, (int, float)) for c in pos):
+        return f"coordinates must be numbers, got {_short(pos)}"
+    if not all(math.isfinite(c) for c in pos):
+        return f"coordinates must be finite numbers, got {_short(pos)}"
+    return None
+
+
+def _positions_problem(raw: Any, gtype: str) -> str | None:
+    """Check the nesting of a geometry's coordinates: numbers, lengths and closed rings."""
+    coords = raw.get("coordinates")
+
+    def line(c: Any, min_len: int, what: str) -> str | None:
+        if not isinstance(c, list) or len(c) < min_len:
+            return f"{what} needs at least {min_len} positions"
+        for pos in c:
+            msg = _position_problem(pos)
+            if msg:
+                return msg
+        return None
+
+    def polygon(c: Any) -> str | None:
+        if not isinstance(c, list) or not c:
+            return "a polygon is a list of rings"
+        for ring in c:
+            msg = line(ring, 4, "a ring")
+            if msg:
+                return msg
+            if ring[0][:2] != ring[-1][:2]:
+                return "a ring must be closed (its last position equal to its first)"
+        return None
+
+    if gtype == "Point":
+        return _position_problem(coords)
+    if gtype == "LineString":
+        return line(coords, 2, "a line")
+    if gtype == "Polygon":
+        return polygon(coords)
+    if not isinstance(coords, list) or not coords:
+        return "a multipolygon is a list of polygons"
+    for poly in coords:
+        msg = polygon(poly)
+        if msg:
+            return msg
+    return None
+
+
+def _empty(raw: dict[str, Any]) -> bool:
+    return raw.get("coordinates") == []
+
+
 def _check_geometry(raw: Any, schema: Schema, source: str, where: str, problems: list[Problem]):
     if not isinstance(raw, dict):
         problems.append(Problem(source, where, "missing geometry"))
@@ -358,9 +536,18 @@ def _check_geometry(raw: Any, schema: Schema, source: str, where: str, problems:
     if gtype not in schema.geometry:
         problems.append(
             Problem(
-                source, where, f"geometry type {gtype!r}, expected {' or '.join(schema.geometry)}"
+                source,
+                where,
+                f"geometry type {_short(gtype)}, expected {' or '.join(schema.geometry)}",
             )
         )
+        return None
+    if _empty(raw):
+        problems.append(Problem(source, where, "empty geometry"))
+        return None
+    msg = _positions_problem(raw, gtype)
+    if msg:
+        problems.append(Problem(source, where, f"malformed {gtype} coordinates ({msg})"))
         return None
     try:
         geom = shape(raw)
@@ -381,13 +568,49 @@ def _check_geometry(raw: Any, schema: Schema, source: str, where: str, problems:
     return geom
 
 
+def parse_json(text: str, source: str) -> Any:
+    """Parse JSON text strictly, raising :class:`GeoDataError` for anything but plain JSON.
+
+    Refused: invalid JSON, nesting deeper than the parser can follow, a key given twice in
+    one object. ``NaN``, ``Infinity`` and numbers too large for a float (``1e400``) parse
+    as non-finite floats, which every check then refuses with the feature concerned.
+    """
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        for key, value in items:
+            if key in obj:
+                context = obj.get("id", obj.get("code"))
+                near = f" (the object with id {_short(context)})" if context else ""
+                repeated.append(f"{_short(key)} given twice in one JSON object{near}")
+            obj[key] = value
+        return obj
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise GeoDataError(
+            Problem(source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")
+        ) from None
+    except RecursionError:
+        raise GeoDataError(Problem(source, "", "invalid JSON: nested too deeply")) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise GeoDataError(Problem(source, "", f"invalid JSON: {exc}")) from None
+    if repeated:
+        raise GeoDataError(
+            [Problem(source, "", f"key {k}") for k in repeated]
+        )
+    return data
+
+
 def read_geojson(path: str | Path, name: str) -> gpd.GeoDataFrame:
     """Read ``path`` and validate it against the schema of layer ``name``.
 
     Parameters
     ----------
     path : str or Path
-        A GeoJSON file.
+        A GeoJSON file (UTF-8, at most :data:`MAX_LAYER_BYTES`).
     name : str
         The schema to apply, one of :data:`LAYER_NAMES`.
 
@@ -399,34 +622,71 @@ def read_geojson(path: str | Path, name: str) -> gpd.GeoDataFrame:
     Raises
     ------
     GeoDataError
-        Listing every problem: unreadable file, bad JSON, bad features.
+        Listing every problem: unreadable file, bad JSON, bad features. Files are named
+        relative to the project (:func:`geo.errors.display_path`).
     """
     if name not in SCHEMAS:
         raise GeoDataError(
-            Problem("layer name", repr(name), f"unknown layer; expected one of {list(LAYER_NAMES)}")
+            Problem(
+                "layer name", _short(name), f"unknown layer; expected one of {list(LAYER_NAMES)}"
+            )
         )
     path = Path(path)
-    source = str(path)
+    source = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_LAYER_BYTES + 1)
     except FileNotFoundError:
         raise GeoDataError(Problem(source, "", "file not found")) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GeoDataError(Problem(source, "", f"cannot read file ({exc})")) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except OSError as exc:
+        raise GeoDataError(Problem(source, "", f"cannot read file ({os_reason(exc)})")) from None
+    return layer_from_bytes(raw, name, source)
+
+
+def layer_from_bytes(raw: bytes, name: str, source: str = "layer") -> gpd.GeoDataFrame:
+    """Parse and validate the bytes of a GeoJSON layer (what :func:`read_geojson` does
+    after reading the file).
+
+    Parameters
+    ----------
+    raw : bytes
+        UTF-8 GeoJSON text, at most :data:`MAX_LAYER_BYTES`.
+    name : str
+        The schema to apply, one of :data:`LAYER_NAMES`.
+    source : str
+        How messages name the input.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Raises
+    ------
+    GeoDataError
+        Listing every problem.
+    """
+    if name not in SCHEMAS:
         raise GeoDataError(
-            Problem(source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")
-        ) from None
+            Problem(
+                "layer name", _short(name), f"unknown layer; expected one of {list(LAYER_NAMES)}"
+            )
+        )
+    if len(raw) > MAX_LAYER_BYTES:
+        raise GeoDataError(
+            Problem(source, "", f"larger than {MAX_LAYER_BYTES // 2**20} MiB; not read")
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GeoDataError(Problem(source, "", f"cannot read file ({exc})")) from None
+    data = parse_json(text, source)
     schema = SCHEMAS[name]
     rows, geoms, problems = validate_features(data, schema, source)
     if problems:
         raise GeoDataError(problems)
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
     cols = [c for c in schema.fields if c in gdf.columns]
-    extra = [c for c in gdf.columns if c not in schema.fields and c != "geometry"]
-    gdf = gdf[[*cols, *extra, "geometry"]]
+    gdf = gdf[[*cols, "geometry"]]
     gdf.index = gdf[schema.id_field].rename(None)
     return gdf
 

@@ -9,12 +9,52 @@ in :data:`PARAMETER_SOURCES`; the rest are stated assumptions, meant to be overr
 from __future__ import annotations
 
 import calendar
+import difflib
+import math
+import re
 import tomllib
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from geo.errors import GeoDataError, Problem
+from geo.errors import GeoDataError, Problem, display_path, os_reason
+
+#: A profile file larger than this is refused unread (a profile is a few hundred bytes).
+MAX_PROFILE_BYTES = 64 * 1024
+
+#: Allowed range ``(low, high)`` of every numeric parameter (both ends included); a value
+#: must also be a finite number (TOML's ``nan`` and ``inf`` are refused). docs/layers.md
+#: ("Routing profile") lists the same table.
+PARAMETER_RANGES: dict[str, tuple[float, float]] = {
+    "speed_kph": (1.0, 200.0),
+    "ferry_crossing_h": (0.0, 240.0),
+    "ferry_wait_h": (0.0, 720.0),
+    "crossing_time_h": (0.0, 720.0),
+    "weekend_wait_h": (0.0, 48.0),
+    "utc_offset_h": (-12.0, 14.0),
+    "cost_usd_per_tkm": (0.0, 10.0),
+    "ferry_fee_usd_per_t": (0.0, 1000.0),
+    "crossing_cost_usd": (0.0, 100_000.0),
+    "payload_t": (0.1, 100.0),
+    "max_snap_km": (0.1, 500.0),
+}
+
+#: Keys every table parameter must have (the code looks them up).
+REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
+    "speed_kph": ("highway", "urban", "mountain", "border", "rail", "sea"),
+    "crossing_time_h": ("KZ:road",),
+    "cost_usd_per_tkm": ("road", "rail", "ferry"),
+}
+
+#: Keys a table parameter may have: a fixed set, or a pattern.
+_ALLOWED_KEYS: dict[str, frozenset[str] | re.Pattern[str]] = {
+    "speed_kph": frozenset(REQUIRED_KEYS["speed_kph"]),
+    "cost_usd_per_tkm": frozenset(REQUIRED_KEYS["cost_usd_per_tkm"]),
+    "crossing_time_h": re.compile(r"[A-Z]{2}:(road|rail)"),
+    "utc_offset_h": re.compile(r"[A-Z]{2}"),
+    "crossing_cost_usd": re.compile(r"[A-Z]{2}"),
+    "holiday_dates": frozenset({"CN", "KZ", "KG"}),
+}
 
 
 def _d(**kw: float) -> dict[str, float]:
@@ -23,12 +63,9 @@ def _d(**kw: float) -> dict[str, float]:
 
 def _is_month_day(text: object) -> bool:
     """``"MM-DD"`` naming a real day (29 February allowed)."""
-    if not isinstance(text, str) or len(text) != 5 or text[2] != "-":
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{2}-[0-9]{2}", text):
         return False
-    try:
-        month, day = int(text[:2]), int(text[3:])
-    except ValueError:
-        return False
+    month, day = int(text[:2]), int(text[3:])
     return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2024, month)[1]
 
 
@@ -111,9 +148,7 @@ class Profile:
         merged: dict[str, Any] = {}
         for key, value in changes.items():
             if key not in names:
-                problems.append(
-                    Problem("profile", key, f"unknown parameter; one of {sorted(names)}")
-                )
+                problems.append(Problem("profile", key, _unknown_parameter(self, key)))
                 continue
             current = getattr(self, key)
             if isinstance(current, dict):
@@ -134,37 +169,80 @@ class Profile:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Profile:
-        """The default profile with the overrides in a TOML file."""
+        """The default profile with the overrides in a TOML file.
+
+        The file is read up to :data:`MAX_PROFILE_BYTES` (``/dev/zero`` is refused, not read
+        forever) and named in messages relative to the project (never an absolute path).
+        """
+        source = display_path(path)
         try:
-            data = tomllib.loads(Path(path).read_text())
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise GeoDataError(Problem(str(path), "", f"cannot read profile: {exc}")) from None
-        return DEFAULT_PROFILE.replace(**data)
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_PROFILE_BYTES + 1)
+        except OSError as exc:
+            raise GeoDataError(
+                Problem(source, "", f"cannot read profile: {os_reason(exc)}")
+            ) from None
+        return cls.from_toml_bytes(raw, source)
+
+    @classmethod
+    def from_toml_bytes(cls, raw: bytes, source: str = "profile") -> Profile:
+        """The default profile with the overrides in ``raw``, the bytes of a TOML file.
+
+        Parameters
+        ----------
+        raw : bytes
+            UTF-8 TOML text, at most :data:`MAX_PROFILE_BYTES`.
+        source : str
+            How messages name the profile.
+
+        Raises
+        ------
+        GeoDataError
+            Too large, not UTF-8, not TOML, or any parameter unknown, of the wrong type or
+            outside :data:`PARAMETER_RANGES` (every problem listed).
+        """
+
+        def refuse(reason: str) -> GeoDataError:
+            return GeoDataError(Problem(source, "", f"cannot read profile: {reason}"))
+
+        if len(raw) > MAX_PROFILE_BYTES:
+            raise refuse(f"larger than {MAX_PROFILE_BYTES // 1024} KiB")
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise refuse(f"not UTF-8 text (byte {exc.start})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise refuse(str(exc)) from None
+        except RecursionError:
+            raise refuse("nested too deeply") from None
+        try:
+            return DEFAULT_PROFILE.replace(**data)
+        except GeoDataError as err:
+            raise GeoDataError(
+                [Problem(source, p.where, p.reason) for p in err.problems]
+            ) from None
 
     def validate(self) -> None:
-        """Raise :class:`GeoDataError` listing every non-positive or missing parameter."""
-        problems = []
-        for code, dates in self.holiday_dates.items():
-            for d in dates if isinstance(dates, (list, tuple)) else [dates]:
-                if not _is_month_day(d):
-                    problems.append(
-                        Problem("profile", f"holiday_dates.{code}", f"{d!r} is not MM-DD")
-                    )
-        for key, value in asdict(self).items():
-            if key == "holiday_dates":
-                continue
-            values = value.items() if isinstance(value, dict) else [("", value)]
-            for sub, v in values:
-                where = f"{key}.{sub}" if sub else key
-                if isinstance(v, bool) or not isinstance(v, (int, float)):
-                    problems.append(Problem("profile", where, f"must be a number, got {v!r}"))
-                elif key == "utc_offset_h":
+        """Raise :class:`GeoDataError` listing every parameter of the wrong type or out of range.
+
+        Numbers must be finite and inside :data:`PARAMETER_RANGES`; tables must have the keys
+        of :data:`REQUIRED_KEYS` and no unknown keys; holiday dates are ``"MM-DD"`` strings,
+        each given once.
+        """
+        problems: list[Problem] = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "holiday_dates":
+                problems += _check_holidays(value)
+            elif f.name in _ALLOWED_KEYS or f.name in REQUIRED_KEYS:
+                if not isinstance(value, dict):
+                    problems.append(Problem("profile", f.name, "expects a table of values"))
                     continue
-                elif v < 0 or (key in ("speed_kph", "payload_t", "max_snap_km") and v == 0):
-                    problems.append(Problem("profile", where, f"must be positive, got {v}"))
-        for cls_ in ("highway", "urban", "mountain", "border", "rail", "sea"):
-            if cls_ not in self.speed_kph:
-                problems.append(Problem("profile", f"speed_kph.{cls_}", "missing"))
+                problems += _check_keys(f.name, value)
+                for sub, v in value.items():
+                    problems += _check_number(f"{f.name}.{sub}", v, PARAMETER_RANGES[f.name])
+            else:
+                problems += _check_number(f.name, value, PARAMETER_RANGES[f.name])
         if problems:
             raise GeoDataError(problems)
 
@@ -192,6 +270,75 @@ class Profile:
             else:
                 runs.append(1)
         return sum(d * d for d in runs) / (2 * days_in_month) * 24
+
+
+def _unknown_parameter(profile: Profile, key: str) -> str:
+    names = sorted(f.name for f in fields(profile))
+    close = difflib.get_close_matches(key, names, n=3)
+    tables = [
+        f"{f.name}.{key}"
+        for f in fields(profile)
+        if isinstance(getattr(profile, f.name), dict) and key in getattr(profile, f.name)
+    ]
+    hint = close + [f"[{t.split('.')[0]}] {key}" for t in tables]
+    if hint:
+        return f"unknown parameter; did you mean {', '.join(repr(h) for h in hint)}?"
+    return f"unknown parameter; one of {names}"
+
+
+def _check_number(where: str, v: Any, bounds: tuple[float, float]) -> list[Problem]:
+    low, high = bounds
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return [Problem("profile", where, f"must be a number, got {v!r}")]
+    if not math.isfinite(v):
+        return [Problem("profile", where, f"must be a finite number, got {v}")]
+    if v < low:
+        return [Problem("profile", where, f"must be >= {low:g}, got {v}")]
+    if v > high:
+        return [Problem("profile", where, f"must be <= {high:g}, got {v}")]
+    return []
+
+
+def _check_keys(name: str, table: dict[str, Any]) -> list[Problem]:
+    problems = []
+    allowed = _ALLOWED_KEYS.get(name)
+    for key in table:
+        if isinstance(allowed, frozenset) and key not in allowed:
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=2)
+            hint = f"did you mean {', '.join(map(repr, close))}? " if close else ""
+            problems.append(
+                Problem("profile", f"{name}.{key}", f"unknown key; {hint}one of {sorted(allowed)}")
+            )
+        elif isinstance(allowed, re.Pattern) and not allowed.fullmatch(str(key)):
+            problems.append(
+                Problem("profile", f"{name}.{key}", f"key must match {allowed.pattern!r}")
+            )
+    for key in REQUIRED_KEYS.get(name, ()):
+        if key not in table:
+            problems.append(Problem("profile", f"{name}.{key}", "missing"))
+    return problems
+
+
+def _check_holidays(value: Any) -> list[Problem]:
+    if not isinstance(value, dict):
+        return [Problem("profile", "holiday_dates", "expects a table of calendars")]
+    problems = _check_keys("holiday_dates", value)
+    for code, dates in value.items():
+        where = f"holiday_dates.{code}"
+        if not isinstance(dates, (list, tuple)):
+            problems.append(
+                Problem("profile", where, f"expects a list of \"MM-DD\" dates, got {dates!r}")
+            )
+            continue
+        seen: set[str] = set()
+        for d in dates:
+            if not _is_month_day(d):
+                problems.append(Problem("profile", where, f"{d!r} is not MM-DD"))
+            elif d in seen:
+                problems.append(Problem("profile", where, f"{d!r} is given twice"))
+            else:
+                seen.add(d)
+    return problems
 
 
 DEFAULT_PROFILE = Profile()

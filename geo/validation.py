@@ -10,6 +10,8 @@ graph, restricted to the row's mode, and reports the routed length beside the pu
 from __future__ import annotations
 
 import csv
+import math
+import re
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from pathlib import Path
 import geopandas as gpd
 import networkx as nx
 
-from geo.errors import GeoDataError, Problem
+from geo.errors import GeoDataError, Problem, display_path, os_reason
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DISTANCES_CSV = DATA_DIR / "validation" / "road_distances.csv"
@@ -37,6 +39,10 @@ COLUMNS = (
 MODES = frozenset({"road", "rail", "ferry"})
 DEFAULT_TOLERANCE_PCT = 10.0
 MEDIAN_MAX_PCT = 5.0
+#: Longest published distance a row may give, in km (both ends of the table are in Eurasia).
+MAX_DISTANCE_KM = 20_000.0
+#: A plain decimal number in ASCII digits ("1,234", "١٢", "inf" and "nan" are not).
+_DECIMAL = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -120,13 +126,43 @@ def load_distances(
         Naming the file, the line and the reason for every bad row at once.
     """
     path = Path(path)
-    name = path.name
+    name = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise GeoDataError(Problem(name, "", f"cannot read: {e}")) from e
-    reader = csv.reader(text.splitlines())
-    rows = list(reader)
+    except OSError as e:
+        raise GeoDataError(Problem(name, "", f"cannot read: {os_reason(e)}")) from None
+    except UnicodeDecodeError as e:
+        raise GeoDataError(Problem(name, "", f"cannot read: not UTF-8 ({e.reason})")) from None
+    return parse_distances(text, name, source_keys)
+
+
+def parse_distances(
+    text: str, name: str = "distances", source_keys: frozenset[str] | None = None
+) -> list[PublishedDistance]:
+    """Check the text of a published-distance table (see :func:`load_distances`).
+
+    Parameters
+    ----------
+    text : str
+        The CSV text.
+    name : str
+        How messages name the table.
+    source_keys : frozenset of str, optional
+        Known source keys.
+
+    Returns
+    -------
+    list of PublishedDistance
+
+    Raises
+    ------
+    GeoDataError
+        Naming the line and the reason for every bad row at once.
+    """
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as e:
+        raise GeoDataError(Problem(name, "", f"not a CSV table: {e}")) from None
     if not rows:
         raise GeoDataError(Problem(name, "", "empty file"))
     header = [h.strip() for h in rows[0]]
@@ -148,11 +184,19 @@ def load_distances(
             if not r[col]:
                 problems.append(Problem(name, f"{where} ({col})", "empty"))
         km = _number(r["km"], name, f"{where} (km)", problems)
-        if km is not None and km <= 0:
-            problems.append(Problem(name, f"{where} (km)", f"must be positive, got {r['km']}"))
+        if km is not None and not 0 < km <= MAX_DISTANCE_KM:
+            problems.append(
+                Problem(
+                    name,
+                    f"{where} (km)",
+                    f"must be positive and <= {MAX_DISTANCE_KM:,.0f}, got {r['km']}",
+                )
+            )
+            km = None
         tol = DEFAULT_TOLERANCE_PCT
         if r["tolerance_pct"]:
-            tol = _number(r["tolerance_pct"], name, f"{where} (tolerance_pct)", problems) or tol
+            parsed = _number(r["tolerance_pct"], name, f"{where} (tolerance_pct)", problems)
+            tol = tol if parsed is None else parsed
             if not 0 < tol <= 50:
                 problems.append(
                     Problem(name, f"{where} (tolerance_pct)", f"must be in (0, 50], got {tol:g}")
@@ -202,11 +246,13 @@ def load_distances(
 
 
 def _number(raw: str, name: str, where: str, problems: list[Problem]) -> float | None:
-    try:
-        return float(raw)
-    except ValueError:
-        problems.append(Problem(name, where, f"{raw!r} is not a number"))
+    """``raw`` as a finite float, or ``None`` with a problem appended."""
+    value = float(raw) if _DECIMAL.fullmatch(raw) else None
+    if value is None or not math.isfinite(value):
+        reason = f"{raw[:40]!r} is not a number (a finite decimal in ASCII digits)"
+        problems.append(Problem(name, where, reason))
         return None
+    return value
 
 
 def _mode_layers(

@@ -134,27 +134,27 @@ def test_read_geojson_problems_name_the_file(tmp_path):
     assert problems(tmp_path / "x.geojson", "nope") == [
         Problem("layer name", "'nope'", f"unknown layer; expected one of {list(LAYER_NAMES)}")]
     missing = tmp_path / "missing.geojson"
-    assert problems(missing) == [Problem(str(missing), "", "file not found")]
+    assert problems(missing) == [Problem("missing.geojson", "", "file not found")]
     binary = tmp_path / "binary.geojson"
     binary.write_bytes(b"\xff\xfe{")
     (p,) = problems(binary)
-    assert (p.source, p.where) == (str(binary), "") and p.reason.startswith("cannot read file (")
+    assert (p.source, p.where) == ("binary.geojson", "")
+    assert p.reason.startswith("cannot read file (")
     broken = tmp_path / "broken.geojson"
     broken.write_text("{\n  'single quotes' }")
     (p,) = problems(broken)
-    assert (p.source, p.where) == (str(broken), "line 2 column 3")
+    assert (p.source, p.where) == ("broken.geojson", "line 2 column 3")
     assert p.reason.startswith("invalid JSON: ")
     bad = _write(tmp_path, [_place(1, 200.0, 0.0)])
-    assert problems(bad) == [Problem(str(bad), "feature 0 (id='p1')",
+    assert problems(bad) == [Problem(bad.name, "feature 0 (id='p1')",
                                      "coordinates outside lon/lat range (EPSG:4326)")]
 
 
 def test_read_geojson_frame_columns_geometry_and_crs(tmp_path):
-    path = _write(tmp_path, [_place(1, extra_prop="x"), _place(2, 71.0, 41.0, extra_prop="y")])
+    path = _write(tmp_path, [_place(1), _place(2, 71.0, 41.0)])
     gdf = read_geojson(path, "places")
     assert gdf.crs == "EPSG:4326"
-    assert list(gdf.columns) == ["id", "name_en", "aliases", "country", "source", "extra_prop",
-                                 "geometry"]
+    assert list(gdf.columns) == ["id", "name_en", "aliases", "country", "source", "geometry"]
     assert list(gdf.index) == ["p1", "p2"]
     assert list(gdf.geometry) == [Point(70.0, 40.0), Point(71.0, 41.0)]
 

@@ -23,8 +23,8 @@ def test_replace_reports_unknown_names_tables_and_bad_values_together():
         "unknown parameter; one of [")
     assert problems[1] == Problem("profile", "speed_kph", "expects a table of values")
     assert set(problems[2:]) == {
-        Problem("profile", "ferry_wait_h", "must be positive, got -1.0"),
-        Problem("profile", "payload_t", "must be positive, got 0"),
+        Problem("profile", "ferry_wait_h", "must be >= 0, got -1.0"),
+        Problem("profile", "payload_t", "must be >= 0.1, got 0"),
         Problem("profile", "cost_usd_per_tkm.road", "must be a number, got 'cheap'"),
         Problem("profile", "max_snap_km", "must be a number, got True"),
     }
@@ -36,9 +36,9 @@ def test_zero_is_allowed_except_for_speed_payload_and_snap():
     assert p.ferry_wait_h == 0 and p.speed_kph["sea"] == 1.0
     assert p.speed_kph["highway"] == DEFAULT_PROFILE.speed_kph["highway"]  # merged, not replaced
     assert _problems(speed_kph={"sea": 0}) == [
-        Problem("profile", "speed_kph.sea", "must be positive, got 0")]
+        Problem("profile", "speed_kph.sea", "must be >= 1, got 0")]
     assert _problems(max_snap_km=0.0) == [
-        Problem("profile", "max_snap_km", "must be positive, got 0.0")]
+        Problem("profile", "max_snap_km", "must be >= 0.1, got 0.0")]
 
 
 @pytest.mark.parametrize("date", ["02-29", "12-31", "01-01"])
@@ -53,9 +53,9 @@ def test_impossible_days_are_refused(date):
         Problem("profile", "holiday_dates.KZ", f"{date!r} is not MM-DD")]
 
 
-def test_a_single_date_string_is_checked_too():
-    assert _problems(holiday_dates={"KG": "99-99"}) == [
-        Problem("profile", "holiday_dates.KG", "'99-99' is not MM-DD")]
+def test_a_single_date_string_is_refused_not_read_as_characters():
+    assert _problems(holiday_dates={"KG": "01-01"}) == [
+        Problem("profile", "holiday_dates.KG", "expects a list of \"MM-DD\" dates, got '01-01'")]
 
 
 def test_holiday_wait_follows_runs_of_closed_days():
@@ -103,5 +103,6 @@ def test_unreadable_profile_file_is_named(tmp_path):
         with pytest.raises(GeoDataError) as info:
             Profile.from_toml(path)
         (p,) = info.value.problems
-        assert (p.source, p.where) == (str(path), "")
+        assert (p.source, p.where) == (path.name, "")  # a path outside the project: its name
         assert p.reason.startswith("cannot read profile: ")
+        assert str(tmp_path) not in str(info.value)

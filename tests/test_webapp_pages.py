@@ -370,19 +370,20 @@ def test_guarded_shows_every_problem_instead_of_a_traceback():
     at = run(_failing_script)
     msg = at.error[0].value
     assert "2 problem(s) found" in msg
-    assert "- x.csv: line 2: first" in msg and "- x.csv: second" in msg
+    assert f"- {escape_markdown('x.csv: line 2: first')}" in msg
+    assert f"- {escape_markdown('x.csv: second')}" in msg
 
 
 @pytest.mark.parametrize(
     ("raw", "escaped"),
     [
         ("<b>x</b>", "\\<b\\>x\\</b\\>"),
-        ("[a](http://e)", "\\[a\\](http://e)"),
+        ("[a](http://e)", "\\[a\\](http&#58;\u2060//e)"),
         ("a_b*c*", "a\\_b\\*c\\*"),
         ("- item", "\\- item"),
         ("1. item", "1\\. item"),
         ("two\n# lines", "two \\# lines"),
-        ("KZ-31 $x$ :red[y]", "KZ-31 \\$x\\$ :red\\[y\\]"),
+        ("KZ-31 $x$ :red[y]", "KZ-31 \\$x\\$ &#58;red\\[y\\]"),
     ],
 )
 def test_escape_markdown(raw, escaped):

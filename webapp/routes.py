@@ -40,7 +40,7 @@ from geo.routing import (
     routes_to_geojson,
     shortest_route,
 )
-from webapp import charts, escape_markdown, guarded, show_error
+from webapp import charts, escape_markdown, guarded, shorten, show_error
 from webapp.charts import _steps, staircase_chart  # noqa: F401  (the page's public API)
 from webapp.data import end_names, layer
 
@@ -128,22 +128,19 @@ def parse_place(G: nx.MultiGraph, value: str | None, what: str) -> tuple[str | N
         return G.graph["names"].resolve(value, what), None
     except UnknownPlaceError as exc:
         hint = f"; close matches: {', '.join(exc.suggestions)}" if exc.suggestions else ""
-        return None, f"unknown {what} {value!r} in the link{hint}"
+        return None, f"unknown {what} {shorten(value)!r} in the link{hint}"
     except GeoDataError as exc:
-        return None, f"{what} {value!r} in the link: {exc.problems[0].reason}"
+        return None, f"{what} {shorten(value)!r} in the link: {shorten(exc.problems[0].reason)}"
 
 
 def parse_month(value: str | None) -> tuple[int | None, str | None]:
     """Month from the URL (``1``-``12``; absent or ``any`` for any month) and a message if bad."""
     if value is None or value in ("", "any"):
         return None, None
-    try:
-        month = int(value)
-    except ValueError:
-        month = 0
+    month = int(value) if value.isascii() and value.isdigit() else 0  # not "١" or "+1"
     if 1 <= month <= 12:
         return month, None
-    return None, f"month {value!r} in the link is not 1-12; showing any month"
+    return None, f"month {shorten(value)!r} in the link is not 1-12; showing any month"
 
 
 def month_label(month: int | None) -> str:
@@ -375,7 +372,7 @@ def _init_state(G: nx.MultiGraph) -> list[str]:
     if K_BY not in ss:
         by = _qp("by") or DEFAULT_BY
         if by not in BY:
-            notes.append(f"optimise by {by!r} in the link is not one of {', '.join(BY)}; "
+            notes.append(f"optimise by {shorten(by)!r} in the link is not one of {', '.join(BY)}; "
                          f"using {DEFAULT_BY}")
             by = DEFAULT_BY
         ss[K_BY] = by
