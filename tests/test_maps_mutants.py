@@ -259,7 +259,8 @@ def test_corridor_segment_tooltip_and_popup_content():
         "<br>detour factor: 1.1 (road km / traced km)<br>geometry: osm<br>source: cite")
     assert p2["tip"] == "<b>x - y</b><br>mode: rail<br>length: 0.5 km (modelled)"
     assert p2["pop"] == p2["tip"] + "<br>source: c2"
-    assert p1["style"] == maps.corridor_style("road", ["Bedel", "Middle Corridor"])
+    assert gj.style_function(gj.data["features"][0]) == maps.corridor_style(
+        "road", ["Bedel", "Middle Corridor"])
     assert gj.style_function(gj.data["features"][1]) == maps.corridor_style("rail", [])
     assert gj.highlight_function({}) == {"weight": 6}
 
