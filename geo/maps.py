@@ -13,6 +13,7 @@ import functools
 import html
 import json
 import math
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -643,111 +644,44 @@ def add_key(
     return key
 
 
-def _quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
-    """Upper bounds of ``k`` quantile classes, as ``mapclassify.Quantiles`` (linear
-    percentiles at 100/k steps, duplicates merged, so ties can give fewer classes)."""
-    w = 100.0 / k
-    p = np.arange(w, 100 + w, w)
-    if p[-1] > 100.0:
-        p[-1] = 100.0
-    return np.unique(np.percentile(y, p))
-
-
-def _equal_interval_bins(y: np.ndarray, k: int) -> np.ndarray:
-    """Upper bounds of ``k`` classes of equal width, as ``mapclassify.EqualInterval``."""
-    lo, hi = float(y.min()), float(y.max())
-    width = (hi - lo) / k
-    cuts = np.arange(lo + width, hi + width, width)[:k]
-    cuts[-1] = hi
-    return cuts
-
-
-def _fisher_jenks_bins(y: np.ndarray, k: int) -> np.ndarray:
-    """Upper bounds of the ``k`` Fisher-Jenks optimal classes, as ``mapclassify.FisherJenks``.
-
-    The same dynamic programme (float32 sums, the same tie rule) as mapclassify's pure-Python
-    ``_fisher_jenks_means``, so the breaks are identical; O(n^2 k), for a few dozen regions.
-    """
-    values = np.sort(y).astype("f8")
-    n = len(values)
-    first = np.zeros((n + 1, k + 1), dtype=np.int32)
-    cost = np.zeros((n + 1, k + 1), dtype=np.float32)
-    first[1, 1:] = 1
-    cost[2:, 1:] = np.inf
-    f32 = [np.float32(v) for v in values]
-    v = np.float32(0)
-    for last in range(2, n + 1):
-        s1 = s2 = w = np.float32(0)
-        for m in range(1, last + 1):
-            i3 = last - m + 1
-            val = f32[i3 - 1]
-            s2 += val * val
-            s1 += val
-            w += np.float32(1)
-            v = s2 - (s1 * s1) / w
-            i4 = i3 - 1
-            if i4 != 0:
-                for j in range(2, k + 1):
-                    if cost[last, j] >= v + cost[i4, j - 1]:
-                        first[last, j] = i3
-                        cost[last, j] = v + cost[i4, j - 1]
-        first[last, 1] = 1
-        cost[last, 1] = v
-    breaks = np.zeros(k + 1, dtype=values.dtype)
-    breaks[k] = values[n - 1]
-    breaks[0] = values[0]
-    at = n
-    for c in range(k, 1, -1):
-        pivot = first[at, c]
-        breaks[c - 1] = values[int(pivot - 2)]
-        at = int(pivot - 1)
-    return breaks[1:]
-
-
-_BINS = {
-    "quantiles": _quantile_bins,
-    "natural_breaks": _fisher_jenks_bins,
-    "equal_interval": _equal_interval_bins,
-}
-
-
 def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Class index of each value and the class upper bounds.
-
-    The breaks are mapclassify's (``Quantiles``, ``FisherJenks``, ``EqualInterval``),
-    computed here with the same formulas: importing mapclassify pulls in SciPy's stats and
-    spatial modules (seconds at the app's cold start) for a few dozen numbers. The tests
-    check every scheme against mapclassify itself.
+    """Class index of each value and the class upper bounds, from mapclassify.
 
     Parameters
     ----------
     values : array of float
         No NaN.
     scheme : str
-        ``quantiles``, ``natural_breaks`` (the exact Jenks optimum, deterministic) or
-        ``equal_interval``.
+        ``quantiles`` (mapclassify.Quantiles), ``natural_breaks`` (mapclassify.FisherJenks,
+        the exact Jenks optimum, deterministic) or ``equal_interval`` (mapclassify.EqualInterval).
     k : int
         Wanted classes, capped by the number of distinct values and :data:`MAX_CLASSES`.
 
     Returns
     -------
     (yb, bins) : arrays
-        ``yb[i]`` is the class of ``values[i]``: the first class whose upper bound is at
-        least the value (classes are closed on the right).
     """
     if scheme not in SCHEMES:
         raise GeoDataError(
             Problem("classification", repr(scheme), f"unknown scheme; expected one of {SCHEMES}")
         )
-    y = np.asarray(values, dtype=float).ravel()
+    y = np.asarray(values, dtype=float)
     n_distinct = len(np.unique(y))
     k = max(1, min(int(k), n_distinct, MAX_CLASSES))
     if k == 1:
         return np.zeros(len(y), dtype=int), np.array([y.max()])
-    bins = np.asarray(_BINS[scheme](y, k), dtype=float)
-    # mapclassify's bin1d: class c holds bins[c-1] < y <= bins[c]
-    yb = np.minimum(np.searchsorted(bins, y, side="left"), len(bins) - 1)
-    return yb.astype(int), bins
+    import mapclassify  # only when a map is classed: a slow import
+
+    cls = {
+        "quantiles": mapclassify.Quantiles,
+        "natural_breaks": mapclassify.FisherJenks,
+        "equal_interval": mapclassify.EqualInterval,
+    }[scheme]
+    with warnings.catch_warnings():
+        # FisherJenks falls back to pure Python without numba: fine for a few dozen regions
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        c = cls(y, k=k)
+    return np.asarray(c.yb, dtype=int), np.asarray(c.bins, dtype=float)
 
 
 def add_choropleth(

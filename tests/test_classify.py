@@ -1,9 +1,7 @@
-"""geo.maps.classify gives mapclassify's classes without importing mapclassify at run time."""
+"""geo.maps.classify wraps mapclassify (imported when a map is classed): its classes, k capped."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import warnings
 
 import mapclassify
@@ -53,15 +51,3 @@ def test_shipped_like_values():
         yb, bins = maps.classify(y, scheme, 5)
         np.testing.assert_allclose(bins, peer.bins)
         assert list(yb) == list(peer.yb)
-
-
-def test_drawing_a_choropleth_imports_neither_mapclassify_nor_scipy():
-    code = (
-        "import sys, numpy as np; from geo import maps;"
-        "maps.classify(np.arange(30.0), 'natural_breaks', 5);"
-        "maps.classify(np.arange(30.0), 'quantiles', 5);"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mapclassify', 'scipy')))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "[]"
