@@ -31,6 +31,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import shapely
+from scipy.spatial import cKDTree
 
 from geo.basenet import CENTRAL_ASIA_BBOX
 from geo.distance import haversine_km
@@ -64,6 +65,8 @@ ENTRY_CANDIDATES = 4
 #: A base-network node this close to a corridor line (km) is a place to join it (the
 #: corridors were traced on this network, so most of them run through its nodes).
 JOIN_KM = 5.0
+#: How many joins, nearest the point in a straight line, are measured along the network.
+JOIN_CANDIDATES = 800
 _JOINS: weakref.WeakKeyDictionary[nx.MultiGraph, _Joins] = weakref.WeakKeyDictionary()
 
 
@@ -220,6 +223,7 @@ class _Joins:
     fraction: np.ndarray  # along the segment's geometry, from its from_id
     lonlat: np.ndarray  # the nearest point on the segment
     gap_km: np.ndarray  # node to that point
+    tree: cKDTree  # on the nodes' unit-sphere xyz, to find the joins nearest a point
 
 
 def _joins(G: nx.MultiGraph, base: Any) -> _Joins:
@@ -240,8 +244,11 @@ def _joins(G: nx.MultiGraph, base: Any) -> _Joins:
     first = np.ones(len(pi), dtype=bool)
     first[1:] = pi[1:] != pi[:-1]
     keep = first & (gap <= JOIN_KM)
-    joins = _Joins(base, pi[keep], tuple(idx.keys[i] for i in si[keep]), frac[keep], xy[keep],
-                   gap[keep])
+    nodes = pi[keep]
+    la, lo = np.radians(base.lat[nodes]), np.radians(base.lon[nodes])
+    xyz = np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
+    joins = _Joins(base, nodes, tuple(idx.keys[i] for i in si[keep]), frac[keep], xy[keep],
+                   gap[keep], cKDTree(xyz))
     _JOINS[G] = joins
     return joins
 
@@ -264,29 +271,36 @@ def _entries(G: nx.MultiGraph, base: Any, point: tuple[float, float], by: str) -
     """The best join per corridor segment near the point, the nearest few segments."""
     snap = base._snap(*point)
     joins = _joins(G, base)
-    road = base.one_to_many_km(snap.node, joins.nodes)
+    # the joins nearest the point in a straight line are measured along the network (one
+    # kernel call); the kernel answers pair by pair, so all of them would cost ~10x more
+    la, lo = math.radians(base.lat[snap.node]), math.radians(base.lon[snap.node])
+    _, near = joins.tree.query((math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo),
+                                math.sin(la)), k=min(JOIN_CANDIDATES, len(joins.nodes)))
+    near = np.atleast_1d(near)
+    road = base.one_to_many_km(snap.node, joins.nodes[near])
     rate = _profile(G).cost_usd_per_tkm["road"]
-    straight = snap.distance_km + joins.gap_km
+    straight = snap.distance_km + joins.gap_km[near]
     if by == "distance":
         w = road + straight
     elif by == "time":
         w = road / BASENET_KMH + straight / OFF_ROAD_KMH
     else:
         w = (road + straight) * rate
-    best: dict[tuple[str, str, str], int] = {}
-    for i in np.argsort(w, kind="stable"):
-        if not math.isfinite(w[i]):
+    best: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for j in np.argsort(w, kind="stable"):
+        if not math.isfinite(w[j]):
             break
+        i = int(near[j])
         key = joins.keys[i]
         if key not in best:
-            best[key] = int(i)
+            best[key] = (i, int(j))
             if len(best) == ENTRY_CANDIDATES:
                 break
     return [
         _Entry(joins.keys[i], float(joins.fraction[i]),
                (float(joins.lonlat[i, 0]), float(joins.lonlat[i, 1])), int(joins.nodes[i]),
-               snap.distance_km, float(road[i]), float(joins.gap_km[i]), float(w[i]))
-        for i in best.values()
+               snap.distance_km, float(road[j]), float(joins.gap_km[i]), float(w[j]))
+        for i, j in best.values()
     ]
 
 
@@ -312,7 +326,9 @@ def _access(
     """The drawn off-corridor part from ``point`` to where it joins the corridors
     (reversed for the end point)."""
     snap = base._snap(*point)
-    path = base.path_nodes(snap.node, entry.node)
+    # the path's nodes (for drawing) from SciPy's Dijkstra with predecessors: about 4x faster
+    # than unpacking the kernel's path (bench/bench_reach.py); its length is the kernel's
+    path = base.path_nodes(snap.node, entry.node, method="scipy")
     road_xy = tuple((float(base.lon[i]), float(base.lat[i])) for i in path)
     p_xy = (point[1], point[0])
     u, v, _ = entry.key

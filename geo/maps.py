@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geo.errors import GeoDataError, Problem
@@ -93,6 +93,72 @@ def fmt_number(value: float) -> str:
     if abs(v) >= 1:
         return f"{v:,.1f}"
     return f"{v:.3g}"
+
+
+# --------------------------------------------------------------------------- cheap render
+
+
+class _Raw(Element):
+    """Already rendered text, put into the page as it is.
+
+    branca wraps every rendered piece in ``Element(text)``, which compiles ``text`` as a
+    Jinja template: a few milliseconds per marker, popup and tooltip on every rerun (and any
+    ``{{`` in data text would be evaluated). This keeps the text as text.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _NoCompile(MacroElement):
+    """``MacroElement.render`` without compiling what it rendered (see :class:`_Raw`)."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("render an element only inside a Figure")
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = macros.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_Raw(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _Marker(folium.Marker, _NoCompile):
+    """A folium Marker rendered without template compiles (many per map)."""
+
+    SetIcon = type("SetIcon", (folium.Marker.SetIcon, _NoCompile), {})
+
+
+class _DivIcon(folium.DivIcon, _NoCompile):
+    """A folium DivIcon rendered without template compiles."""
+
+
+class _Tooltip(folium.Tooltip, _NoCompile):
+    """A folium Tooltip rendered without template compiles."""
+
+
+class _CircleMarker(folium.CircleMarker, _NoCompile):
+    """A folium CircleMarker rendered without template compiles."""
+
+
+class _Popup(folium.Popup):
+    """A folium Popup rendered without compiling its output (see :class:`_Raw`)."""
+
+    def render(self, **kwargs: Any) -> None:
+        for child in self._children.values():
+            child.render(**kwargs)
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("render an element only inside a Figure")
+        figure.script.add_child(_Raw(self._template.render(this=self, kwargs=kwargs)),
+                                name=self.get_name())
 
 
 # --------------------------------------------------------------------------- base map
@@ -164,6 +230,10 @@ class _MapStyle(MacroElement):
 MAX_BOUNDS = ((33.0, 40.0), (57.0, 97.0))
 MIN_ZOOM = 4
 MAX_ZOOM = 12
+#: folium's default assets the maps leave out (names as in ``folium.Map.default_js/_css``);
+#: jQuery stays: folium's popups are built with it.
+_UNUSED_ASSETS = frozenset({"bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
+                            "awesome_markers_css", "awesome_rotate_css"})
 
 
 def base_map(
@@ -214,6 +284,10 @@ def base_map(
         zoom_delta=0.5,
         **extra,
     )
+    # Bootstrap and Leaflet.awesome-markers style folium.Icon markers, which these maps never
+    # use (markers are DivIcons; Font Awesome stays for their glyphs): 100 kB less per page.
+    m.default_js = [(n, u) for n, u in m.default_js if n not in _UNUSED_ASSETS]
+    m.default_css = [(n, u) for n, u in m.default_css if n not in _UNUSED_ASSETS]
     # folium passes min/max zoom to its tile layer only; without tiles Leaflet would zoom to 28
     m.options["minZoom"] = MIN_ZOOM
     m.options["maxZoom"] = MAX_ZOOM
@@ -353,7 +427,9 @@ class _RefitOnResize(MacroElement):
         map.invalidateSize({pan: false});
         // a view given by the app (streamlit-folium's center/zoom) wins over the fit
         var given = window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_center;
-        if (!moved && !given) { map.fitBounds(bounds, opts); }
+        // no animation: a refit while the page lays out would otherwise show the map
+        // mid-zoom (lines and circles blown up) for a moment
+        if (!moved && !given) { map.fitBounds(bounds, Object.assign({}, opts, {animate: false})); }
     }).observe(map.getContainer());
 })({{ this._parent.get_name() }});
 {% endmacro %}
@@ -372,7 +448,8 @@ def finish_map(m: folium.Map, offline: bool = False, layer_control: bool = True)
 
     Leaflet and its plugins always come from the app's ``static/vendor`` folder (``offline``
     is kept for callers; it no longer changes the assets). ``layer_control=False`` leaves the
-    control out (the Map page toggles its layers from the sidebar instead).
+    control out (the Map page toggles its layers from the sidebar instead); so does a map
+    with fewer than two feature groups (nothing to choose between).
 
     If the map was fitted to bounds (``m.fit_bounds``), the fit is re-applied when the map's
     container is resized (see :class:`_RefitOnResize`).
@@ -380,7 +457,8 @@ def finish_map(m: folium.Map, offline: bool = False, layer_control: bool = True)
     fits = [c for c in m._children.values() if isinstance(c, folium.map.FitBounds)]
     if fits:
         _RefitOnResize(fits[-1].bounds, fits[-1].options).add_to(m)
-    if layer_control:
+    groups = [c for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
+    if layer_control and len(groups) > 1:  # a control with one entry is an empty-looking box
         folium.LayerControl(collapsed=True, position="topright").add_to(m)
     localize_assets(m)
     return m
@@ -389,13 +467,19 @@ def finish_map(m: folium.Map, offline: bool = False, layer_control: bool = True)
 # --------------------------------------------------------------------------- helpers
 
 
+#: Coordinate grid of simplified display geometry (0.001 deg, about 100 m: a fifth of the
+#: regions' 0.005 deg simplification and below a pixel up to zoom 9).
+DISPLAY_GRID_DEG = 1e-3
+
+
 @functools.lru_cache(maxsize=4096)
 def _geometry_json(geom: Any, tolerance_deg: float) -> dict[str, Any]:
     """GeoJSON geometry of ``geom`` simplified for display (cached: the same shipped shapes
     are drawn on every rerun; the returned dict is shared, treat it as read-only)."""
     if tolerance_deg > 0:
         geom = shapely.simplify(geom, tolerance_deg, preserve_topology=True)
-    geom = shapely.set_precision(geom, 1e-4)
+    # coordinates on a grid finer than the simplification: shorter numbers in the page
+    geom = shapely.set_precision(geom, DISPLAY_GRID_DEG if tolerance_deg >= 0.002 else 1e-4)
     return json.loads(shapely.to_geojson(geom))
 
 
@@ -446,7 +530,7 @@ class LegendInfo:
     lower : float or None
         Lowest value (start of the first class).
     bins : list of float
-        Upper bound of each class, from mapclassify.
+        Upper bound of each class (mapclassify's breaks, :func:`classify`).
     colours, labels : list of str
         Fill colour and ``"a - b"`` label of each class.
     counts : list of int
@@ -788,9 +872,9 @@ def _div_marker(
         f'style="background:{colour};width:{size}px;'
         f'height:{size}px;line-height:{size - 4}px"><i class="fa-solid {icon}"></i></div>'
     )
-    return folium.Marker(
+    return _Marker(
         location=(lat, lon),
-        icon=folium.DivIcon(
+        icon=_DivIcon(
             html=html_,
             icon_size=(size, size),
             icon_anchor=(size // 2 - shift_px, size // 2),
@@ -807,8 +891,9 @@ PAIR_SHIFT_PX = 11
 def pair_shifts(gdf: gpd.GeoDataFrame) -> dict[str, int]:
     """Screen shift (px) of each checkpoint id whose paired post sits almost on top of it.
 
-    The western post of a pair moves left and the eastern one right, by half a marker each,
-    so both stay clickable at every zoom.
+    The western post of a pair would move left and the eastern one right, by half a marker
+    each. The map names the pair in such a post's tooltip; on screen, overlapping markers
+    (pairs and neighbouring pairs alike) are spread at every zoom by :class:`_Declutter`.
     """
     pts = dict(zip(gdf["id"], gdf.geometry, strict=True))
     out: dict[str, int] = {}
@@ -821,6 +906,98 @@ def pair_shifts(gdf: gpd.GeoDataFrame) -> dict[str, int]:
         west = (a.x, cid) < (b.x, pair)
         out[cid] = -PAIR_SHIFT_PX if west else PAIR_SHIFT_PX
     return out
+
+
+#: Checkpoint markers whose centres come closer than this on screen are spread apart.
+DECLUTTER_PX = 22
+
+
+class _Declutter(MacroElement):
+    """Spread the group's checkpoint markers apart wherever they would overlap on screen.
+
+    On every zoom, markers closer than :data:`DECLUTTER_PX` are gathered (transitively) into
+    one bunch, laid out on a small grid around the bunch's centre, west to east and north to
+    south, each shifted by a CSS transform of its icon (its position and popup stay at the
+    post). At high zoom nothing overlaps and every marker sits on its post; at low zoom the
+    Khorgos four or the Chu valley posts become a readable block instead of a pile.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (group) {
+    var GAP = {{ this.gap_px }};
+    function layout(map) {
+        var ms = [];
+        group.eachLayer(function (l) {
+            if (l instanceof L.Marker && l._icon && l._icon.firstChild &&
+                l._icon.firstChild.classList.contains("corridor-checkpoint")) { ms.push(l); }
+        });
+        var pts = ms.map(function (m) { return map.latLngToLayerPoint(m.getLatLng()); });
+        var root = ms.map(function (_, i) { return i; });
+        function find(i) { while (root[i] !== i) { i = root[i] = root[root[i]]; } return i; }
+        for (var i = 0; i < ms.length; i++) {
+            for (var j = i + 1; j < ms.length; j++) {
+                if (pts[i].distanceTo(pts[j]) < GAP) { root[find(i)] = find(j); }
+            }
+        }
+        var pos = pts.slice();
+        function place() {
+            var bunches = {};
+            ms.forEach(function (_, i) { (bunches[find(i)] = bunches[find(i)] || []).push(i); });
+            Object.keys(bunches).forEach(function (k) {
+                var b = bunches[k].slice(), n = b.length;
+                var cols = Math.ceil(Math.sqrt(n)), rows = Math.ceil(n / cols);
+                var cx = 0, cy = 0;
+                b.forEach(function (i) { cx += pts[i].x / n; cy += pts[i].y / n; });
+                // rows north to south, within a row west to east
+                b.sort(function (p, q) { return pts[p].y - pts[q].y; });
+                for (var r = 0; r < rows; r++) {
+                    var row = b.slice(r * cols, (r + 1) * cols);
+                    row.sort(function (p, q) { return pts[p].x - pts[q].x; });
+                    row.forEach(function (i, c) {
+                        pos[i] = n > 1 ? L.point(cx + (c - (row.length - 1) / 2) * GAP,
+                                                 cy + (r - (rows - 1) / 2) * GAP) : pts[i];
+                    });
+                }
+            });
+        }
+        // a laid-out bunch can reach a neighbour: merge the two and lay out again
+        for (var round = 0; round < 10; round++) {
+            place();
+            var merged = false;
+            for (var a = 0; a < ms.length; a++) {
+                for (var c = a + 1; c < ms.length; c++) {
+                    if (find(a) !== find(c) && pos[a].distanceTo(pos[c]) < GAP) {
+                        root[find(a)] = find(c);
+                        merged = true;
+                    }
+                }
+            }
+            if (!merged) { break; }
+        }
+        ms.forEach(function (m, i) {
+            m._icon.firstChild.style.transform = "translate(" + Math.round(pos[i].x - pts[i].x)
+                + "px," + Math.round(pos[i].y - pts[i].y) + "px)";
+        });
+    }
+    function attach(map) {
+        var run = function () { layout(map); };
+        map.on("zoomend viewreset", run);
+        group.once("remove", function () { map.off("zoomend viewreset", run); });
+        setTimeout(run, 0);
+    }
+    if (group._map) { attach(group._map); }
+    group.on("add", function () { attach(group._map); });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, gap_px: int = DECLUTTER_PX) -> None:
+        super().__init__()
+        self._name = "CorridorDeclutter"
+        self.gap_px = int(gap_px)
 
 
 def checkpoint_popup(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -857,7 +1034,10 @@ def checkpoint_popup(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
 def add_checkpoints(
     m: folium.Map | None, gdf: gpd.GeoDataFrame, *, name: str = "Border checkpoints"
 ) -> folium.FeatureGroup:
-    """Border posts, passes and inland ports: a marker coloured by status, with a popup."""
+    """Border posts, passes and inland ports: a marker coloured by status, with a popup.
+
+    Markers that would overlap on screen are spread apart at every zoom (:class:`_Declutter`).
+    """
     _require_columns(gdf, ["id", "name_en", "status"], "checkpoints layer")
     names = dict(zip(gdf["id"], gdf["name_en"], strict=True))
     shifts = pair_shifts(gdf)
@@ -865,15 +1045,17 @@ def add_checkpoints(
     for _, row in gdf.iterrows():
         pt = row.geometry
         colour = CHECKPOINT_STATUS_COLOURS.get(row["status"], "#444444")
+        # overlapping markers are spread on screen by _Declutter (at every zoom)
         mk = _div_marker(pt.y, pt.x, colour, "fa-road-barrier", "corridor-checkpoint", 20,
-                         shift_px=shifts.get(row["id"], 0), feature_id=row["id"])
-        mk.add_child(folium.Popup(checkpoint_popup(row.to_dict(), names), max_width=320))
+                         feature_id=row["id"])
+        mk.add_child(_Popup(checkpoint_popup(row.to_dict(), names), max_width=320))
         pair = row.get("pair_id")
         tip = row["name_en"]
         if row["id"] in shifts:
             tip = f"{row['name_en']} (pair: {names.get(pair, pair)})"
-        mk.add_child(folium.Tooltip(esc(tip)))
+        mk.add_child(_Tooltip(esc(tip)))
         mk.add_to(fg)
+    _Declutter().add_to(fg)
     if m is not None:
         fg.add_to(m)
     return fg
@@ -900,8 +1082,8 @@ def add_hubs(
             ],
             title=row["name_en"],
         )
-        mk.add_child(folium.Popup(popup, max_width=320))
-        mk.add_child(folium.Tooltip(esc(row["name_en"])))
+        mk.add_child(_Popup(popup, max_width=320))
+        mk.add_child(_Tooltip(esc(row["name_en"])))
         mk.add_to(fg)
     if m is not None:
         fg.add_to(m)
@@ -947,6 +1129,7 @@ def add_corridors(
     names = names or {}
     _require_columns(gdf, ["id", "mode", "corridors", "length_km"], "corridors layer")
     props = []
+    styles: list[dict[str, Any]] = []
     for _, row in gdf.iterrows():
         corridors = list(row["corridors"]) if row["corridors"] is not None else []
         length = f"{fmt_number(row['length_km'])} km ({row.get('length_basis', '')})"
@@ -968,9 +1151,9 @@ def add_corridors(
             ("geometry", row.get("geometry_source")),
             ("source", row.get("source")),
         ]
+        styles.append(corridor_style(row["mode"], corridors))
         props.append(
             {
-                "style": corridor_style(row["mode"], corridors),
                 "tip": _tip(short, title=title),
                 "pop": _tip(short + detail, title=title),
             }
@@ -978,7 +1161,9 @@ def add_corridors(
     fg = folium.FeatureGroup(name=esc(name), show=True)
     folium.GeoJson(
         _collection(gdf, props, tolerance_deg),
-        style_function=lambda f: f["properties"]["style"],
+        # by feature id (the row's position): folium turns this into one switch, and the
+        # style does not travel a second time inside every feature's properties
+        style_function=lambda f: styles[int(f["id"])],
         highlight_function=lambda f: {"weight": 6},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["pop"], labels=False, max_width=360),
@@ -1221,9 +1406,9 @@ def _route_tip(route: Any) -> str:
 
 def _label(lat: float, lon: float, text: str, css: str) -> folium.Marker:
     """A place name written on the map (no pin), left-aligned just right of the point."""
-    return folium.Marker(
+    return _Marker(
         (lat, lon),
-        icon=folium.DivIcon(
+        icon=_DivIcon(
             html=f'<div class="corridor-place-label {css}">{esc(text)}</div>',
             icon_size=(160, 18), icon_anchor=(-24, 9), class_name="corridor-label-icon",
         ),
@@ -1254,7 +1439,7 @@ def add_routes(
         for leg in route.legs:
             if leg.crossing:
                 lon, lat = leg.coords[0]
-                folium.CircleMarker(
+                _CircleMarker(
                     (lat, lon), radius=7, color="#ffffff", weight=2, fill=True,
                     fill_color=colour, fill_opacity=1.0, class_name="corridor-route-crossing",
                     tooltip=esc(f"{leg.from_name} → {leg.to_name}: "
@@ -1272,12 +1457,16 @@ def add_routes(
             (first.legs[0].from_name, first.legs[0].coords[0], "origin"),
             (first.legs[-1].to_name, first.legs[-1].coords[-1], "destination"),
         ):
-            folium.CircleMarker(
+            _CircleMarker(
                 (lat, lon), radius=9, color="#222222", weight=3, fill=True,
                 fill_color="#ffffff", fill_opacity=1.0, class_name=f"corridor-route-{what}",
                 tooltip=esc(f"{what}: {leg_end}"),
             ).add_to(m)
             _label(lat, lon, leg_end, f"corridor-{what}-label").add_to(m)
+
+
+#: The closest zoom a route map opens at (the whole route is always in view).
+ROUTE_MAX_FIT_ZOOM = 8
 
 
 def route_map(
@@ -1299,7 +1488,9 @@ def route_map(
     add_routes(m, routes, colours)
     coords = [c for r in routes for c in r.coords()]
     if coords:
-        m.fit_bounds(_bounds(coords), padding=(20, 20))
+        # a short route (Almaty - Bishkek) is not blown up to street level: the places and
+        # posts around it stay in view
+        m.fit_bounds(_bounds(coords), padding=(30, 30), max_zoom=ROUTE_MAX_FIT_ZOOM)
     return finish_map(m)
 
 
@@ -1397,10 +1588,10 @@ def symbol_group(
         tip = _tip([(indicator_label, f"{fmt_number(row['value'])} {unit}"),
                     ("period", _period(row)), ("source", row.get("source")),
                     ("note", row.get("note"))], title=f"{row['name']} ({row['code']})")
-        folium.CircleMarker(
+        _CircleMarker(
             location=[float(row["lat"]), float(row["lon"])], radius=radius,
             color="#3f007d", weight=1.5, fill=True, fill_color="#807dba", fill_opacity=0.75,
-            tooltip=folium.Tooltip(tip, sticky=True), class_name="corridor-symbol",
+            tooltip=_Tooltip(tip, sticky=True), class_name="corridor-symbol",
         ).add_to(fg)
     return fg
 

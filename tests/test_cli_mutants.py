@@ -39,8 +39,8 @@ def test_months_one_to_twelve_are_accepted(text):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("0", "month must be 1-12, got 0"),
-        ("13", "month must be 1-12, got 13"),
+        ("0", "month must be 1-12, got '0'"),
+        ("13", "month must be 1-12, got '13'"),
         ("x", "month must be 1-12, got 'x'"),
     ],
 )
@@ -166,7 +166,7 @@ def test_profile_file_changes_the_figures(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text("payload_t = -3\n", encoding="utf-8")
     assert main(["--profile", str(bad), *argv]) == EXIT_BAD_INPUT
-    assert "must be positive" in capsys.readouterr().err
+    assert "payload_t: must be >= 0.1, got -3" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------- compare
@@ -313,7 +313,7 @@ def test_usage_errors_name_the_program(capsys):
     with pytest.raises(SystemExit) as exc:
         main([])
     assert exc.value.code == 2
-    assert capsys.readouterr().err.startswith("usage: python -m geo")
+    assert capsys.readouterr().err.startswith("python -m geo: error:")
     with pytest.raises(SystemExit):
         main(["matrix", "Almaty", "Bishkek", "--value", "speed"])
     assert "invalid choice: 'speed'" in capsys.readouterr().err

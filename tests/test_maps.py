@@ -225,8 +225,12 @@ def test_add_corridors_between_real_places(places):
     maps.add_corridors(m, gdf, names={"almaty": "Almaty", "bishkek": "Bishkek <KG>"})
     (data,) = geojson_data(m)
     props = data["features"][0]["properties"]
-    assert props["style"]["dashArray"] == "10 6"
-    assert props["style"]["color"] == maps.CORRIDOR_COLOURS["Almaty-Bishkek"]
+    (gj,) = [c for fg in m._children.values() for c in getattr(fg, "_children", {}).values()
+             if isinstance(c, folium.GeoJson)]
+    style = gj.style_function(data["features"][0])
+    assert style["dashArray"] == "10 6"
+    assert style["color"] == maps.CORRIDOR_COLOURS["Almaty-Bishkek"]
+    assert "style" not in props  # styles travel once, in folium's switch
     assert "240 km (published)" in props["tip"]
     assert "detour factor" in props["pop"] and "1.2 (road km / traced km)" in props["pop"]
     assert props["tip"].startswith("<b>Almaty - Bishkek &lt;KG&gt;</b>")

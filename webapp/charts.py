@@ -322,11 +322,20 @@ def talas_chart(pairs: pd.DataFrame, inv_unit: str, exp_unit: str) -> alt.LayerC
     return alt.layer(points, labels, line).properties(height=320, autosize=FIT_WIDTH)
 
 
+#: Regions the change chart colours (the largest in the last year); the others are grey.
+CHANGE_TOP_N = 6
+OTHER_REGIONS = "other regions"
+
+
 def indicator_years(
     frame: pd.DataFrame, title: str, unit: str, *, selected: str | None = None,
-    break_years: tuple[int, ...] = (),
+    break_years: tuple[int, ...] = (), top_n: int = CHANGE_TOP_N,
 ) -> alt.LayerChart:
     """Every region's yearly values of one indicator: one line per region (change over time).
+
+    Only the ``top_n`` regions with the largest value in their last year (and the selected
+    region) get a colour and a legend entry; the others are thin grey lines, still with
+    their tooltip, so a map of 20-odd regions does not turn into a tangle of 20 colours.
 
     Parameters
     ----------
@@ -335,24 +344,42 @@ def indicator_years(
     title, unit : str
         Axis title.
     selected : str, optional
-        Display name of the selected region, drawn thick.
+        Display name of the selected region, drawn thick (and always coloured).
     break_years : tuple of int
         Years of a boundary change, marked with a dashed rule.
+    top_n : int
+        How many regions to colour.
     """
-    data = frame.assign(year=frame["year"].astype(int),
-                        selected=frame["region"] == selected if selected else False)
+    data = frame.assign(year=frame["year"].astype(int))
+    last = data.sort_values("year").groupby("region")["value"].last()
+    top = list(last.sort_values(ascending=False, kind="stable").index[:top_n])
+    if selected and selected in set(data["region"]) and selected not in top:
+        top.append(selected)
+    data = data.assign(
+        selected=data["region"] == selected if selected else False,
+        shown=[r if r in top else OTHER_REGIONS for r in data["region"]],
+    )
     label = f"{title} ({unit})"
+    tooltip = [alt.Tooltip("region:N", title="Region"),
+               alt.Tooltip("year:Q", format="d", title="Year"),
+               alt.Tooltip("value:Q", format=",.1f", title=label)]
+    y = alt.Y("value:Q", title=label)
+    base = alt.Chart(data)  # one data set, each layer filters it
+    others = (
+        base.transform_filter(alt.datum.shown == OTHER_REGIONS)
+        .mark_line(color="#c4c4c4", strokeWidth=1)
+        .encode(x=year_axis(), y=y, detail="region:N", tooltip=tooltip)
+    )
     lines = (
-        alt.Chart(data)
+        base.transform_filter(alt.datum.shown != OTHER_REGIONS)
         .mark_line(point=True)
         .encode(
             x=year_axis(),
-            y=alt.Y("value:Q", title=label),
-            color=alt.Color("region:N", title="Region", legend=alt.Legend(columns=2)),
-            strokeWidth=alt.condition("datum.selected", alt.value(4), alt.value(1.5)),
-            tooltip=[alt.Tooltip("region:N", title="Region"),
-                     alt.Tooltip("year:Q", format="d", title="Year"),
-                     alt.Tooltip("value:Q", format=",.1f", title=label)],
+            y=y,
+            color=alt.Color("region:N", title=f"Largest {len(top)} (others grey)",
+                            sort=top, legend=alt.Legend(orient="right", labelLimit=220)),
+            strokeWidth=alt.condition("datum.selected", alt.value(4), alt.value(2)),
+            tooltip=tooltip,
         )
     )
     rules = alt.Chart(pd.DataFrame({"year": list(break_years),
@@ -360,7 +387,7 @@ def indicator_years(
         strokeDash=[4, 3], color="#666").encode(
         x="year:Q", tooltip=[alt.Tooltip("what:N", title="Break"),
                              alt.Tooltip("year:Q", format="d", title="Year")])
-    return alt.layer(lines, rules).properties(height=300, autosize=FIT_WIDTH)
+    return alt.layer(others, lines, rules).properties(height=300, autosize=FIT_WIDTH)
 
 
 #: Unit suffixes of column names and how a table header shows them.

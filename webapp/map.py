@@ -217,20 +217,34 @@ def per_person_allowed(indicator: str) -> bool:
     return info is not None and info.per_capita
 
 
+def data_key(df: pd.DataFrame) -> int:
+    """A fingerprint of the statistics table (the shipped data and the stored uploads): the
+    key of the page's cached computations, so a new or deleted upload shows at once."""
+    hashes = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    return int(hashes.sum(dtype="uint64")) ^ len(df)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _menu(_df: pd.DataFrame, key: int, oblast_codes: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`indicator_options` (cached per data fingerprint ``key``)."""
+    return indicator_options(_df, set(oblast_codes))
+
+
 def _indicator_choice(
-    df: pd.DataFrame, oblast_codes: set[str]
+    df: pd.DataFrame, oblast_codes: set[str], key: int | None = None
 ) -> tuple[str, str, str, int | None, bool]:
     """Sidebar selectors: indicator and unit, year, scheme; synced to the URL query.
 
     One choice is one (indicator, unit) pair, so regions reported in different units (tenge,
-    som) are never classed together.
+    som) are never classed together. ``key``: :func:`data_key` of ``df`` if already known.
 
     Returns
     -------
     (indicator, unit, scheme, year, per_person) : year ``None`` means each region's latest
     year; ``per_person`` only where :func:`per_person_allowed`.
     """
-    avail = label_uploads(indicator_options(df, oblast_codes))
+    key = data_key(df) if key is None else key
+    avail = label_uploads(_menu(df, key, tuple(sorted(oblast_codes))))
     keys = list(avail["key"])
     labels = dict(zip(avail["key"], avail["label"], strict=True))
     st.sidebar.header("Choropleth")
@@ -288,6 +302,13 @@ def choropleth_values(
     if per_person:
         table = table.assign(value=table["per_capita"], unit=table["per_capita_unit"])
     return table.reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _values_of(_df: pd.DataFrame, key: int, indicator: str, unit: str, year: int | None,
+               per_person: bool, codes: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`choropleth_values` (cached per data fingerprint ``key`` and choice)."""
+    return choropleth_values(_df, set(codes), indicator, unit, year, per_person=per_person)
 
 
 def per_person_unit(unit: str, df: pd.DataFrame) -> str:
@@ -564,14 +585,24 @@ def region_names(year_gdf: gpd.GeoDataFrame) -> dict[str, str]:
     return names
 
 
-def _change_section(df: pd.DataFrame, indicator: str, unit: str, label: str, shown_unit: str,
-                    per_person: bool, region: tuple[str, str] | None) -> None:
+@st.cache_data(show_spinner=False, max_entries=64)
+def _change_frame_of(_df: pd.DataFrame, key: int, indicator: str, unit: str,
+                     per_person: bool) -> pd.DataFrame:
+    """:func:`change_frame` over :data:`CHANGE_YEARS` (cached per data fingerprint ``key`` and
+    indicator: seven regional tables are a second of work)."""
+    years = list(range(CHANGE_YEARS[0], CHANGE_YEARS[1] + 1))
+    return change_frame(_df, indicator, unit, years, region_names(layer("oblasts")),
+                        per_person=per_person)
+
+
+def _change_section(df: pd.DataFrame, key: int, indicator: str, unit: str, label: str,
+                    shown_unit: str, per_person: bool,
+                    region: tuple[str, str] | None) -> None:
     """Change over the years: every region's line of the chosen indicator, breaks marked."""
     from webapp import charts
 
     years = [y for y in range(CHANGE_YEARS[0], CHANGE_YEARS[1] + 1)]
-    names = region_names(layer("oblasts"))
-    frame = change_frame(df, indicator, unit, years, names, per_person=per_person)
+    frame = _change_frame_of(df, key, indicator, unit, per_person)
     st.subheader(f"Change {CHANGE_YEARS[0]}-{CHANGE_YEARS[1]}: {escape_markdown(label)}")
     if frame["year"].nunique() < 2:
         st.caption(f"Fewer than two years of {escape_markdown(label)} between {CHANGE_YEARS[0]} "
@@ -582,7 +613,9 @@ def _change_section(df: pd.DataFrame, indicator: str, unit: str, label: str, sho
     selected = f"{region[1]} ({region[0]})" if region else None
     st.altair_chart(charts.indicator_years(frame, label, shown_unit, selected=selected,
                                            break_years=breaks), width="stretch")
-    st.caption("One line per region as it was that year: a region split in "
+    st.caption(f"One line per region as it was that year (the {charts.CHANGE_TOP_N} largest in "
+               "the last year in colour, the others grey; hover a line for its name): a region "
+               "split in "
                + ", ".join(map(str, breaks)) + " has one line before the split (named with "
                "the part it then included) and one after (dashed rule: boundary change).")
 
@@ -678,15 +711,16 @@ def render() -> None:
     shown = _shown_layers()
     gdfs = _load_layers(shown)
     df = tidy_with_uploads()  # the shipped data and the stored uploads
+    key = data_key(df)
     values, label, unit, indicator, scheme = None, "", "", "", "quantiles"
     year, per_person, symbols, shown_unit = None, False, None, ""
     extra: dict[str, str] = {}
     if "oblasts" in gdfs:
         indicator, unit, scheme, year, per_person = _indicator_choice(
-            df, set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES))
+            df, set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES), key)
         gdfs["oblasts"] = oblasts_of_year(year)
         codes = set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES)
-        values = choropleth_values(df, codes, indicator, unit, year, per_person=per_person)
+        values = _values_of(df, key, indicator, unit, year, per_person, tuple(sorted(codes)))
         shown_unit = per_person_unit(unit, df) if per_person else unit
         label = indicator_name(indicator) + (" per person" if per_person else "")
         symbols = _symbol_points(values)
@@ -724,7 +758,7 @@ def render() -> None:
         notes.append("The page address now links to this view.")
     st.caption(" · ".join(notes))
     if "oblasts" in gdfs:
-        _change_section(df, indicator, unit, label, shown_unit, per_person, region)
+        _change_section(df, key, indicator, unit, label, shown_unit, per_person, region)
         if region is None:
             st.info("Click a region on the map to see its time series and sources.")
         else:

@@ -40,10 +40,13 @@ LAYERS_DIR = REPO_ROOT / "layers"
 
 #: Render settings (recorded in the metadata and the manifest).
 SUBSAMPLE = 2  # half resolution: 2 x 2 blocks of cells averaged
+#: The shaded image is then resampled to this fraction of its size (Lanczos): the app shows
+#: it under regions and corridors, where a 1 km pixel is enough, and it is 1/5 of the bytes.
+IMAGE_SCALE = 0.5
 AZIMUTH_DEG = 315.0  # light from the north-west, the cartographic convention
 ALTITUDE_DEG = 45.0
 Z_FACTOR = 2.0  # vertical exaggeration, so 900 m cells still show the ranges
-JPEG_QUALITY = 80
+JPEG_QUALITY = 85
 # grey levels: shade 0 (facing away) -> DARK, 1 (facing the light) -> LIGHT; flat ground sits at
 # LIGHT * sin(altitude) + DARK * (1 - sin(altitude)), a neutral light grey
 DARK, LIGHT = 70.0, 250.0
@@ -150,6 +153,11 @@ def render(grid: terrain.Grid) -> tuple[NDArray[np.uint8], dict]:
     t = (f - i0)[:, None]
     out = grey[i0] * (1 - t) + grey[i0 + 1] * t
     image = np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    if IMAGE_SCALE != 1:
+        from PIL import Image  # Pillow comes with streamlit
+
+        size = (round(image.shape[1] * IMAGE_SCALE), round(image.shape[0] * IMAGE_SCALE))
+        image = np.asarray(Image.fromarray(image, mode="L").resize(size, Image.LANCZOS))
     meta = {
         "bounds": [
             [round(float(south), 6), round(float(west), 6)],
@@ -161,7 +169,8 @@ def render(grid: terrain.Grid) -> tuple[NDArray[np.uint8], dict]:
         "render": (
             f"Horn hillshade, sun azimuth {AZIMUTH_DEG:g} deg altitude {ALTITUDE_DEG:g} deg, "
             f"vertical exaggeration {Z_FACTOR:g}, {SUBSAMPLE}x{SUBSAMPLE} block mean "
-            f"(30 arc-seconds), grey {DARK:g}-{LIGHT:g}, JPEG quality {JPEG_QUALITY}"
+            f"(30 arc-seconds), grey {DARK:g}-{LIGHT:g}, resampled to {IMAGE_SCALE:g} of its size "
+            f"(Lanczos), JPEG quality {JPEG_QUALITY}"
         ),
     }
     return image, meta

@@ -167,7 +167,7 @@ def test_clicking_a_region_opens_its_series_and_sources(map_frame, artifacts):
         load_layer("checkpoints").geometry.union_all()).buffer(0.15)
     pt = region.geometry.difference(busy).representative_point()
     click_latlon(page, frame, pt.y, pt.x)
-    page.get_by_text(f"{region['name_en']} ({region['code']})").wait_for(
+    page.get_by_role("heading", name=f"{region['name_en']} ({region['code']})").wait_for(
         timeout=LOAD_TIMEOUT_MS)
     settle(page)
     assert_no_error(page)
@@ -232,11 +232,13 @@ def test_paired_posts_are_drawn_apart(map_frame):
 
 def test_clicking_a_corridor_and_a_hub_opens_their_popups(map_frame):
     page, frame = map_frame
-    seg = frame.locator("path.corridor-segment").first
-    # the middle of the drawn line, in the iframe's viewport coordinates
-    x, y = seg.evaluate("e => { const p = e.getPointAtLength(e.getTotalLength() / 2);"
-                        " const m = e.getScreenCTM(); return [p.x * m.a + p.y * m.c + m.e,"
-                        " p.x * m.b + p.y * m.d + m.f]; }")
+    # the middle of the first drawn line not covered by a marker (markers are spread apart
+    # at low zoom and may sit over a line), in the iframe's viewport coordinates
+    x, y = frame.locator("path.corridor-segment").first.evaluate(
+        "e => { for (const s of document.querySelectorAll('path.corridor-segment')) {"
+        " const p = s.getPointAtLength(s.getTotalLength() / 2); const m = s.getScreenCTM();"
+        " const x = p.x * m.a + p.y * m.c + m.e, y = p.x * m.b + p.y * m.d + m.f;"
+        " if (document.elementFromPoint(x, y) === s) { return [x, y]; } } return null; }")
     iframe = page.locator(MAP_IFRAME).bounding_box()
     page.mouse.click(iframe["x"] + x, iframe["y"] + y)
     frame.locator(".leaflet-popup-content").wait_for(timeout=LOAD_TIMEOUT_MS)
