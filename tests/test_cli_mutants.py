@@ -80,6 +80,12 @@ def test_route_json_is_the_librarys_route(S, capsys, by):
     assert [f["properties"]["by"] for f in features] == [by, by]
 
 
+def test_json_keeps_the_names_readable(S, capsys):
+    assert main(["route", "Bishkek", "Kashgar", "--json"], graph=S) == 0
+    out = capsys.readouterr().out
+    assert '"route": "Bishkek → Kashgar"' in out and "\\u2192" not in out
+
+
 def test_route_options_reach_the_router(S, capsys):
     argv = ["route", "Almaty", "Kashgar", "--by", "distance", "--json"]
     assert main([*argv, "--avoid", "Naryn", "--avoid", "Osh"], graph=S) == 0
@@ -114,6 +120,7 @@ def test_route_table_prints_the_routes_figures(S, capsys):
     assert "time_basis" not in out
     header = lines[7].split()
     assert header[:3] == ["from", "to", "mode"] and "segment" in header
+    assert lines[8].split()[:2] == ["Bishkek", "Osh"]  # no row numbers before the legs
     assert sum(1 for ln in lines if "irkeshtam-cn--kashgar" in ln) == 1
     assert "  where the hours that are not driving go:" in lines
     dwell = [ln for ln in lines if ln.startswith("    ") and ": dwell " in ln]
@@ -228,7 +235,9 @@ def test_compare_with_every_alternative_impossible_is_no_route(S, capsys):
 def test_compare_without_alternatives_says_what_to_give(S, capsys, argv):
     assert main(argv, graph=S) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
-    assert "give ORIGIN DESTINATION and --via for each alternative, or --preset" in err
+    assert (
+        "  - arguments: give ORIGIN DESTINATION and --via for each alternative, or --preset" in err
+    )
 
 
 def test_compare_preset_uses_the_presets_places(capsys):
