@@ -328,3 +328,15 @@ def test_usage_errors_name_the_program(capsys):
     assert "invalid choice: 'speed'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["route", "Almaty", "Bishkek", "--alternatives", "two"])
+
+
+def test_compare_follows_the_departure_and_keeps_names_readable(S, capsys):
+    argv = ["compare", "Bishkek", "Kashgar", "--via", "irkeshtam-kg", "--via", "Naryn"]
+    assert main([*argv, "--json", "--depart", "2026-03-06 18:00"], graph=S) == 0
+    out = capsys.readouterr().out
+    rows = json.loads(out)["rows"]
+    assert [r["waits"] for r in rows] == ["calendar from departure Fri 2026-03-06 18:00"] * 2
+    assert "Irkeshtam (KG) → Irkeshtam Port (CN)" in out  # not \\u2192
+    assert main(argv, graph=S) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln.split()[:2] for ln in lines[1:3]] == [["via", "irkeshtam-kg"], ["via", "Naryn"]]
