@@ -312,9 +312,12 @@ def test_route_defaults_one_route_by_time_closures_open(S, capsys):
 
 def test_every_via_and_avoid_given_is_used(S, capsys):
     argv = ["route", "Almaty", "Kashgar", "--by", "distance", "--json"]
-    assert main([*argv, "--via", "Bishkek", "--via", "Osh"], graph=S) == 0
+    assert main([*argv, "--via", "Naryn", "--via", "Osh"], graph=S) == 0
     nodes = _json(capsys)["features"][0]["properties"]["nodes"]
-    assert nodes.index("bishkek") < nodes.index("osh")
+    assert nodes.index("naryn") < nodes.index("osh")
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--by", "speed"], graph=S)
+    assert exc.value.code == 2 and "invalid choice: 'speed'" in capsys.readouterr().err
     assert main([*argv, "--avoid-country", "KG", "--avoid-country", "KZ"], graph=S) == 3
 
 
