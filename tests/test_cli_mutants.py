@@ -80,6 +80,12 @@ def test_route_json_is_the_librarys_route(S, capsys, by):
     assert [f["properties"]["by"] for f in features] == [by, by]
 
 
+def test_json_keeps_the_names_readable(S, capsys):
+    assert main(["route", "Bishkek", "Kashgar", "--json"], graph=S) == 0
+    out = capsys.readouterr().out
+    assert '"route": "Bishkek → Kashgar"' in out and "\\u2192" not in out
+
+
 def test_route_options_reach_the_router(S, capsys):
     argv = ["route", "Almaty", "Kashgar", "--by", "distance", "--json"]
     assert main([*argv, "--avoid", "Naryn", "--avoid", "Osh"], graph=S) == 0
@@ -114,6 +120,7 @@ def test_route_table_prints_the_routes_figures(S, capsys):
     assert "time_basis" not in out
     header = lines[7].split()
     assert header[:3] == ["from", "to", "mode"] and "segment" in header
+    assert lines[8].split()[:2] == ["Bishkek", "Osh"]  # no row numbers before the legs
     assert sum(1 for ln in lines if "irkeshtam-cn--kashgar" in ln) == 1
     assert "  where the hours that are not driving go:" in lines
     dwell = [ln for ln in lines if ln.startswith("    ") and ": dwell " in ln]
@@ -228,7 +235,9 @@ def test_compare_with_every_alternative_impossible_is_no_route(S, capsys):
 def test_compare_without_alternatives_says_what_to_give(S, capsys, argv):
     assert main(argv, graph=S) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
-    assert "give ORIGIN DESTINATION and --via for each alternative, or --preset" in err
+    assert (
+        "  - arguments: give ORIGIN DESTINATION and --via for each alternative, or --preset" in err
+    )
 
 
 def test_compare_preset_uses_the_presets_places(capsys):
@@ -303,9 +312,12 @@ def test_route_defaults_one_route_by_time_closures_open(S, capsys):
 
 def test_every_via_and_avoid_given_is_used(S, capsys):
     argv = ["route", "Almaty", "Kashgar", "--by", "distance", "--json"]
-    assert main([*argv, "--via", "Bishkek", "--via", "Osh"], graph=S) == 0
+    assert main([*argv, "--via", "Naryn", "--via", "Osh"], graph=S) == 0
     nodes = _json(capsys)["features"][0]["properties"]["nodes"]
-    assert nodes.index("bishkek") < nodes.index("osh")
+    assert nodes.index("naryn") < nodes.index("osh")
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--by", "speed"], graph=S)
+    assert exc.value.code == 2 and "invalid choice: 'speed'" in capsys.readouterr().err
     assert main([*argv, "--avoid-country", "KG", "--avoid-country", "KZ"], graph=S) == 3
 
 
@@ -319,3 +331,15 @@ def test_usage_errors_name_the_program(capsys):
     assert "invalid choice: 'speed'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["route", "Almaty", "Bishkek", "--alternatives", "two"])
+
+
+def test_compare_follows_the_departure_and_keeps_names_readable(S, capsys):
+    argv = ["compare", "Bishkek", "Kashgar", "--via", "irkeshtam-kg", "--via", "Naryn"]
+    assert main([*argv, "--json", "--depart", "2026-03-06 18:00"], graph=S) == 0
+    out = capsys.readouterr().out
+    rows = json.loads(out)["rows"]
+    assert [r["waits"] for r in rows] == ["calendar from departure Fri 2026-03-06 18:00"] * 2
+    assert "Irkeshtam (KG) → Irkeshtam Port (CN)" in out  # not \\u2192
+    assert main(argv, graph=S) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln.split()[:2] for ln in lines[1:3]] == [["via", "irkeshtam-kg"], ["via", "Naryn"]]
