@@ -111,6 +111,7 @@ $(SRC)/.done: | $(VENV)/bin/python
 
 layers: $(VENV)/.build-installed sources elevation
 	$(PY) -m geo.build --sources $(SRC)
+	$(PY) -m geo.build.continental --sources $(SRC)
 	$(PY) -m geo.build.basenet --sources $(SRC)
 	$(PY) -m geo.build.relief --grid $(ELEV_NC)
 
@@ -126,6 +127,7 @@ bench: $(VENV)/.bench-installed elevation
 	$(PY) -m bench.bench_routing
 	$(PY) -m bench.bench_app
 	$(PY) -m bench.bench_terrain
+	$(PY) -m bench.bench_continental
 	$(PY) -m bench.bench_reach
 	$(PY) -m bench.bench_upload
 
@@ -134,17 +136,19 @@ bench: $(VENV)/.bench-installed elevation
 # the core modules of geo/ with the fast unit tests; prints the score per module and the
 # surviving mutants (scripts/mutation_report.py). One module: make mutation MODULE=geo/stats.py;
 # only the last run's survivors again (after adding tests): make mutation SURVIVORS=1;
-# go on with an interrupted run: make mutation RESUME=1
+# go on with an interrupted run: make mutation RESUME=1. MUTANT_CHILDREN: test processes at
+# once (1 by default: the machine is shared; 2 on a machine of your own)
 MODULE ?=
 SURVIVORS ?=
 RESUME ?=
+MUTANT_CHILDREN ?= 1
 $(VENV)/.mutation-installed: pyproject.toml $(VENV)/.test-installed
 	$(PY) -m pip install -q -e '.[test,mutation]'
 	touch $@
 
 mutation: $(VENV)/.mutation-installed assets elevation
 	nice -n 10 $(PY) scripts/mutation_report.py $(foreach m,$(MODULE),--module $(m)) \
-	  $(if $(SURVIVORS),--survivors) $(if $(RESUME),--resume)
+	  --max-children $(MUTANT_CHILDREN) $(if $(SURVIVORS),--survivors) $(if $(RESUME),--resume)
 
 clean:
 	rm -rf $(VENV) $(CACHE)

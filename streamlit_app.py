@@ -18,6 +18,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "map": ("map", "Map", ":material/map:"),
     "routes": ("routes", "Routes", ":material/route:"),
     "trade": ("trade", "Trade", ":material/bar_chart:"),
+    "continental": ("continental", "China to Europe", ":material/public:"),
     "scenarios": ("scenarios", "Scenarios", ":material/alt_route:"),
     "data": ("data_sources", "Data & sources", ":material/table:"),
 }

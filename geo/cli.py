@@ -21,8 +21,8 @@ from typing import NoReturn
 import networkx as nx
 import pandas as pd
 
+from geo import continental_cli, reach_cli, scenario_cli
 from geo import export as export_cli
-from geo import reach_cli, scenario_cli
 from geo.anywhere import describe, measure_anywhere
 from geo.csvsafe import to_safe_csv
 from geo.errors import GeoDataError, NoRouteError, Problem
@@ -148,6 +148,7 @@ def _parser() -> argparse.ArgumentParser:
         me.add_argument(f"lat{end}", type=_degrees("latitude", 90.0), metavar=f"LAT{end}")
         me.add_argument(f"lon{end}", type=_degrees("longitude", 180.0), metavar=f"LON{end}")
     common(me)
+    continental_cli.add_parser(sub)
     scenario_cli.add_parser(sub)
     export_cli.add_parser(sub)
     reach_cli.add_parser(sub)
@@ -259,6 +260,8 @@ def _known_countries(G: nx.MultiGraph, codes: Sequence[str]) -> None:
 
 
 def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
+    if args.command == "continental":
+        return continental_cli.run(args, G)
     if args.command == "scenario":
         return scenario_cli.run(args, G)
     if args.command == "export":

@@ -1501,3 +1501,41 @@ def add_access(
     if m is not None:
         fg.add_to(m)
     return fg
+
+# --------------------------------------------------------------------------- continental
+
+
+def continental_map(
+    routes: Mapping[str, Mapping[str, Any]],
+    colours: Mapping[str, str],
+    gateways: Iterable[tuple[str, float, float, str]],
+) -> folium.Map:
+    """Folium map of the continental routes (China to Europe), fitted to them.
+
+    Parameters
+    ----------
+    routes : mapping
+        Route label -> GeoJSON FeatureCollection of its legs
+        (:func:`geo.continental.route_geojson`).
+    colours : mapping
+        Route label -> line colour.
+    gateways : iterable of (name, lat, lon, kind)
+        The stops, drawn as small circles with their name (escaped) as tooltip.
+    """
+    m = base_map(max_bounds=None)
+    coords: list[tuple[float, float]] = []
+    for label, fc in routes.items():
+        add_route(m, fc, colours[label], label)
+        for f in fc.get("features", []):
+            coords += [(lon, lat) for lon, lat in f["geometry"]["coordinates"]]
+    stops = folium.FeatureGroup(name="Gateways", show=True)
+    for name, lat, lon, kind in gateways:
+        folium.CircleMarker(
+            (lat, lon), radius=5, color="#222222", weight=1, fill=True, fill_color="#ffffff",
+            fill_opacity=1.0, tooltip=f"{esc(name)} ({esc(kind)})",
+        ).add_to(stops)
+        coords.append((lon, lat))
+    stops.add_to(m)
+    if coords:
+        m.fit_bounds(_bounds(coords), padding=(20, 20))
+    return finish_map(m)

@@ -9,8 +9,9 @@ For each budget:
   covers. A segment entered with ``r`` hours left is cut where the time runs out: the
   fixed part of its weight (border dwell and waiting, or border fees) is paid at the end
   it is entered from, then the road length is covered at the segment's average speed,
-  so the cut lies at the fraction ``(r - fixed) / drive`` of its length
-  (:func:`shapely.ops.substring` along the geometry in a metric projection);
+  so the cut lies at the fraction ``(r - fixed) / drive`` of its length along the geometry in
+  a metric projection (the same cut as :func:`shapely.ops.substring` with
+  ``normalized=True``, done in NumPy; the tests check the two agree);
 * a **band**: the reachable lines buffered by the distance the remaining budget allows
   off the corridors, at :data:`OFF_ROAD_KMH` (or, for a cost budget, at the profile's
   road haulage rate). The buffer radius shrinks along each line as the budget is used;
@@ -68,7 +69,8 @@ _MAX_CHUNKS = 64
 _SIMPLIFY_M = 250.0
 _QUAD_SEGS = 4
 _MAX_BUDGETS = 8
-_GEOM: weakref.WeakKeyDictionary[nx.MultiGraph, dict[str, tuple[LineString, float]]] = (
+_EDGES: weakref.WeakKeyDictionary[nx.Graph, list[_Edge]] = weakref.WeakKeyDictionary()
+_GEOM: weakref.WeakKeyDictionary[nx.MultiGraph, dict[str, _Line]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -422,7 +424,15 @@ def reach(
 
 
 def _edges(G: nx.MultiGraph, H: nx.Graph, by: str, month: int | None) -> list[_Edge]:
-    """The view's edges with their fixed and length-proportional weights."""
+    """The view's edges with their fixed and length-proportional weights (cached per view:
+    :func:`geo.routing._view` caches the views, and a view never changes)."""
+    cached = _EDGES.get(H)
+    if cached is None:
+        cached = _EDGES[H] = _make_edges(G, H, by)
+    return cached
+
+
+def _make_edges(G: nx.MultiGraph, H: nx.Graph, by: str) -> list[_Edge]:
     lines = _segment_lines(G)
     out = []
     for u, v, data in H.edges(data=True):

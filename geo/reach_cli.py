@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from geo.errors import GeoDataError
 from geo.reach import OFF_ROAD_KMH, reach
 
 _POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
@@ -51,10 +52,25 @@ def origin_of(text: str) -> str | tuple[float, float]:
     return (float(m.group(1)), float(m.group(2))) if m else text
 
 
+def _store(scenario: str | None) -> Any:
+    """The user store (user scenarios), when a scenario is asked for and the store opens."""
+    if scenario is None:
+        return None
+    try:
+        from geo.store import UserStore
+    except ImportError:  # pragma: no cover - before the store existed
+        return None
+    try:
+        return UserStore()
+    except (OSError, GeoDataError):
+        return None
+
+
 def run(args: argparse.Namespace, graph: nx.MultiGraph) -> int:
     """Run ``reach``; GeoDataError propagates to the CLI (exit 2)."""
     r = reach(graph, origin_of(args.place), args.hours, cost_usd_per_t=args.cost_usd_per_t,
-              month=args.month, scenario=args.scenario, off_road_kmh=args.off_road_kmh)
+              month=args.month, scenario=args.scenario, store=_store(args.scenario),
+              off_road_kmh=args.off_road_kmh)
     if args.json:
         print(json.dumps(r.to_geojson(), ensure_ascii=False))
         return 0

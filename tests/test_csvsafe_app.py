@@ -205,3 +205,49 @@ def test_cli_matrix_csv_is_neutralised(capsys):
     assert "'" + LINK in set(table["origin"]) and "'@SUM(1)" in set(table["destination"])
     assert_no_formula(cells(text))
     assert pd.api.types.is_float_dtype(table["length_km"])
+
+
+# --------------------------------------------------------------------------- every table
+
+#: Functions that hand st.dataframe a neutralised frame (each is checked below).
+SAFE_TABLE_MAKERS = {"neutralise_frame", "human_frame", "human_table", "od_frame"}
+WEBAPP = Path(__file__).resolve().parents[1] / "webapp"
+
+
+def _dataframe_calls() -> list[tuple[str, int, str]]:
+    """``(file, line, name of the function making the frame)`` of every ``.dataframe(`` call."""
+    import ast
+
+    found = []
+    for path in sorted(WEBAPP.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("dataframe", "data_editor", "table")):
+                arg = node.args[0] if node.args else None
+                maker = ""
+                if isinstance(arg, ast.Call):
+                    f = arg.func
+                    maker = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+                found.append((path.name, node.lineno, maker))
+    return found
+
+
+def test_every_table_of_the_app_is_neutralised_before_it_is_shown():
+    """st.dataframe offers "download as CSV" of the cells it shows: each one gets its frame
+    from a function that neutralises formula cells."""
+    calls = _dataframe_calls()
+    assert len(calls) >= 10
+    unsafe = [c for c in calls if c[2] not in SAFE_TABLE_MAKERS]
+    assert not unsafe, unsafe
+
+
+def test_the_table_makers_neutralise():
+    from webapp import charts, routes, scenarios
+
+    hostile = pd.DataFrame({"note": [CMD], "length_km": [1.0]})
+    assert charts.human_frame(hostile).iloc[0, 0] == "'" + CMD
+    assert routes.human_table(hostile).iloc[0, 0] == "'" + CMD
+    od = pd.DataFrame({c: [CMD] for c in scenarios.OD_COLUMNS})
+    od["changed"], od["d_time_h"] = True, 1.0
+    texts = [v for v in scenarios.od_frame(od, False).to_numpy().ravel() if isinstance(v, str)]
+    assert texts and set(texts) == {"'" + CMD}

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo import maps
+from geo.errors import GeoDataError, Problem
 
 # --- the flow arc -----------------------------------------------------------------------------
 
@@ -290,3 +292,240 @@ def test_hub_markers_popups_and_colours():
     tips = [next(c for c in mk._children.values() if isinstance(c, folium.Tooltip))
             for mk in markers]
     assert [t.text for t in tips] == ["Khorgos &lt;East&gt;", "Aktau"]
+
+
+# --- routes on the map (geo.maps.add_routes, route_map, add_network) ---------------------------
+
+from dataclasses import replace  # noqa: E402
+
+from geo.routing import k_routes, shortest_route  # noqa: E402
+from tests.network_fixture import build_small, fixture_layers  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def two_routes():
+    G = build_small()
+    first, second = k_routes(G, "Bishkek", "Kashgar", 2, by="distance")
+    return (
+        fixture_layers(),
+        [
+            replace(first, label="via <Torugart>"),
+            replace(second, label="via Irkeshtam"),
+        ],
+    )
+
+
+def _walk(el, kind):
+    out = []
+    for child in el._children.values():
+        if type(child) is kind:  # exactly: a CircleMarker is a Marker too
+            out.append(child)
+        out.extend(_walk(child, kind))
+    return out
+
+
+def _tooltip(el):
+    (tip,) = [c for c in el._children.values() if isinstance(c, folium.Tooltip)]
+    return tip.text
+
+
+def test_add_routes_draws_each_route_its_colour_best_on_top(two_routes):
+    _, routes = two_routes
+    colours = {"via <Torugart>": "#d62728", "via Irkeshtam": "#1f77b4"}
+    m = maps.base_map(offline=True)
+    maps.add_routes(m, routes, colours)
+    groups = [g for g in m._children.values() if isinstance(g, folium.FeatureGroup)]
+    # drawn in reverse: the best route last, on top
+    assert [g.layer_name for g in groups] == ["via Irkeshtam", "via &lt;Torugart&gt;"]
+    for g, r in zip(groups, routes[::-1], strict=True):
+        (gj,) = _walk(g, folium.GeoJson)
+        (feature,) = gj.data["features"]
+        assert feature["properties"]["nodes"] == r.nodes
+        assert gj.style_function({}) == {
+            "color": colours[r.label], "weight": 6, "opacity": 0.85,
+            "className": "corridor-route",
+        }
+        s = r.summary()
+        assert _tooltip(gj) == (
+            f"<b>{maps.esc(r.label)}</b><br>{s['length_km']:,.0f} km, {s['time_h']:.1f} h, "
+            f"{s['cost_usd_per_t']:.1f} USD/t<br>{maps.esc(s['crossing_names'])}"
+        )
+        crossings = [leg for leg in r.legs if leg.crossing]
+        marks = [c for c in _walk(g, folium.CircleMarker)]
+        assert len(marks) == len(crossings) == 1
+        leg, mark = crossings[0], marks[0]
+        assert mark.location == [leg.coords[0][1], leg.coords[0][0]]
+        assert mark.options["fillColor"] == colours[r.label]
+        assert mark.options["radius"] == 7 and mark.options["fillOpacity"] == 1.0
+        assert mark.options["className"] == "corridor-route-crossing"
+        assert _tooltip(mark) == maps.esc(
+            f"{leg.from_name} → {leg.to_name}: {leg.dwell_h + leg.wait_h:.1f} h at the border, "
+            f"{leg.fee_usd_per_t:.1f} USD/t fees"
+        )
+        labels = [mk for mk in _walk(g, folium.Marker)]
+        assert len(labels) == 1
+        assert f">{maps.esc(leg.from_name)}</div>" in labels[0].icon.options["html"]
+        assert labels[0].location == mark.location
+    # origin and destination: on the map itself, named
+    ends = [c for c in m._children.values() if isinstance(c, folium.CircleMarker)]
+    assert [_tooltip(c) for c in ends] == ["origin: Bishkek", "destination: Kashgar"]
+    first = routes[0]
+    assert ends[0].location == [first.legs[0].coords[0][1], first.legs[0].coords[0][0]]
+    assert ends[1].location == [first.legs[-1].coords[-1][1], first.legs[-1].coords[-1][0]]
+    assert [c.options["radius"] for c in ends] == [9, 9]
+    assert [c.options["className"] for c in ends] == [
+        "corridor-route-origin", "corridor-route-destination"
+    ]
+    names = [c for c in m._children.values() if type(c) is folium.Marker]
+    assert ['corridor-origin-label' in n.icon.options["html"] for n in names] == [True, False]
+    assert "corridor-destination-label" in names[1].icon.options["html"]
+    assert ">Kashgar</div>" in names[1].icon.options["html"]
+
+
+def test_a_crossing_shared_by_two_routes_is_named_once():
+    G = build_small()
+    a = shortest_route(G, "Bishkek", "Kashgar", via=["Naryn"], by="distance")
+    b = shortest_route(G, "Almaty", "Kashgar", via=["Naryn"], by="distance")
+    a, b = replace(a, label="a"), replace(b, label="b")
+    m = maps.base_map(offline=True)
+    maps.add_routes(m, [a, b], {"a": "#000000", "b": "#ffffff"})
+    groups = [g for g in m._children.values() if isinstance(g, folium.FeatureGroup)]
+    labels = [len(_walk(g, folium.Marker)) for g in groups]
+    # b is drawn first: it names Kordai and Torugart; a's Torugart is named already
+    assert labels == [2, 0]
+    maps.add_routes(m, [], {})  # nothing to draw: no end markers either
+
+
+def test_route_map_fits_the_routes_and_shows_the_network(two_routes):
+    layers, routes = two_routes
+    colours = {"via <Torugart>": "#d62728", "via Irkeshtam": "#1f77b4"}
+    m = maps.route_map(routes, colours, layers["corridors"], layers["checkpoints"],
+                       names={"bishkek": "Bishkek <city>"})
+    html = m.get_root().render()
+    coords = [c for r in routes for c in r.coords()]
+    south, west = min(c[1] for c in coords), min(c[0] for c in coords)
+    north, east = max(c[1] for c in coords), max(c[0] for c in coords)
+    fit = [c for c in m._children.values() if type(c).__name__ == "FitBounds"]
+    assert fit and fit[-1].bounds == [[south, west], [north, east]]
+    assert fit[-1].options["padding"] == (20, 20)
+    net = [g for g in m._children.values() if isinstance(g, folium.FeatureGroup)
+           and g.layer_name == "Corridor network"]
+    assert len(net) == 1
+    (gj,) = _walk(net[0], folium.GeoJson)
+    tips = [f["properties"]["tip"] for f in gj.data["features"]]
+    assert "Bishkek &lt;city&gt; – naryn<br>road, 300 km" in tips
+    assert len(tips) == len(layers["corridors"])
+    posts = [g for g in m._children.values() if isinstance(g, folium.FeatureGroup)
+             and g.layer_name not in ("Corridor network", *(maps.esc(k) for k in colours))]
+    assert len(posts) == 1 and len(_walk(posts[0], folium.Marker)) == len(layers["checkpoints"])
+    assert "corridor-route" in html
+    bare = maps.route_map([], {}, layers["corridors"])
+    assert not [c for c in bare._children.values() if type(c).__name__ == "FitBounds"]
+
+
+def test_network_tooltips_dashes_and_style():
+    layers = fixture_layers()
+    cor = layers["corridors"].copy()
+    cor["corridors"] = cor["corridors"].astype(object)
+    cor.at["bishkek--naryn", "corridors"] = ["CAREC 1", "<b>x</b>"]
+    cor.at["almaty--kordai", "corridors"] = None
+    fg = maps.add_network(None, cor, names={"bishkek": "Bishkek", "naryn": "Naryn"})
+    assert fg.layer_name == "Corridor network"
+    (gj,) = fg._children.values()
+    feats = {f["properties"]["tip"].split("<br>")[0]: f for f in gj.data["features"]}
+    tip = feats["Bishkek – Naryn"]["properties"]["tip"]
+    assert tip == "Bishkek – Naryn<br>road, 300 km<br>CAREC 1, &lt;b&gt;x&lt;/b&gt;"
+    assert feats["almaty – kordai"]["properties"]["tip"] == "almaty – kordai<br>road, 230 km"
+    rail = feats["almaty – dostyk"]
+    assert rail["properties"]["dash"] == maps.MODE_DASH["rail"]
+    assert rail["geometry"] == {
+        "type": "LineString",
+        "coordinates": [list(c) for c in cor.loc["almaty--dostyk"].geometry.coords],
+    }
+    style = gj.style_function(rail)
+    assert style == {"color": maps.NETWORK_COLOUR, "weight": 2, "opacity": 0.55,
+                     "dashArray": maps.MODE_DASH["rail"], "className": "corridor-network"}
+    m = maps.base_map(offline=True)
+    assert maps.add_network(m, cor) in m._children.values()
+
+
+# --- flow lines and context, value by value ---------------------------------------------------
+
+
+def _flows(values, **extra):
+    n = len(values)
+    return pd.DataFrame(
+        {
+            "origin": ["KZ <a>", "KG"][:n], "dest": ["KG", "KZ"][:n],
+            "origin_lat": [43.0, 42.0][:n], "origin_lon": [74.0, 78.0][:n],
+            "dest_lat": [42.0, 43.0][:n], "dest_lon": [78.0, 74.0][:n],
+            "value": values, "unit": ["million USD"] * n, "year": [2018] * n, **extra,
+        }
+    )
+
+
+def test_flow_width_scales_with_the_root_of_the_value():
+    fg = maps.add_flow_lines(None, _flows([-100.0, 25.0]), max_width_px=11.5, name="F <x>")
+    assert fg.layer_name == "F &lt;x&gt;"
+    big, small = fg._children.values()
+    # |-100| is the largest: full width; a quarter of it: half the way from 1.5 px
+    assert big.options["weight"] == pytest.approx(11.5)
+    assert small.options["weight"] == pytest.approx(1.5 + 10.0 * 0.5)
+    for line in (big, small):
+        assert line.options["color"] == "#b2182b"
+        assert line.options["opacity"] == 0.75
+        assert line.options["className"] == "corridor-flow"
+    assert big.locations == [list(p) for p in maps._offset_arc((43.0, 74.0), (42.0, 78.0))]
+    zero = maps.add_flow_lines(None, _flows([0.0]), colour="#000000")
+    (line,) = zero._children.values()
+    assert line.options["weight"] == 2.0 and line.options["color"] == "#000000"
+    m = maps.base_map(offline=True)
+    assert maps.add_flow_lines(m, _flows([1.0])) in m._children.values()
+    assert maps.add_flow_lines(None, _flows([])).layer_name == "Trade flows"
+
+
+def test_flow_tooltip_gives_value_period_and_source():
+    flows = _flows([699.0, 3.25], period=["Q1", "year"], source=["<s>", None])
+    a, b = maps.add_flow_lines(None, flows)._children.values()
+
+    def tip(line):
+        (t,) = [c for c in line._children.values() if isinstance(c, folium.Tooltip)]
+        return t.text
+
+    assert tip(a) == ("<b>KZ &lt;a&gt; \u2192 KG</b><br>value: 699 million USD<br>"
+                      "year: 2018 Q1<br>source: &lt;s&gt;")
+    assert tip(b) == "<b>KG \u2192 KZ</b><br>value: 3.2 million USD<br>year: 2018"
+    with pytest.raises(GeoDataError) as err:
+        maps.add_flow_lines(None, _flows([1.0]).drop(columns=["unit", "year"]))
+    assert [p.reason for p in err.value.problems] == ["missing column 'unit'",
+                                                      "missing column 'year'"]
+    assert err.value.problems[0].source == "trade flows"
+
+
+def test_context_layer_style_and_map():
+    ctx = _gdf([box(70, 40, 72, 42)], code=["A"], name_en=["Aland"])
+    m = maps.base_map(offline=True)
+    fg = maps.add_context(m, ctx)
+    assert fg in m._children.values() and fg.layer_name == "Neighbours"
+    fill, outline = fg._children.values()
+    assert fill.style_function({}) == {"fillColor": "#f0f0f0", "fillOpacity": 0.6,
+                                       "stroke": False, "className": "corridor-context"}
+    assert outline.style_function({}) == {"color": "#9e9e9e", "weight": 0.8,
+                                          "className": "corridor-context-outline"}
+    tips = [c for c in fill._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+    assert len(tips) == 1 and tips[0].fields == ["tip"] and tips[0].labels is False
+    with pytest.raises(GeoDataError, match="missing column 'code'"):
+        maps.add_context(None, _gdf([box(0, 0, 1, 1)], name_en=["x"]))
+
+
+def test_route_layer_style_and_bad_geojson():
+    m = maps.base_map(offline=True)
+    fg = maps.add_route(m, {"type": "LineString", "coordinates": [[76.9, 43.2], [74.6, 42.9]]},
+                        "#ff0000", "r")
+    assert fg in m._children.values() and fg.layer_name == "r"
+    (gj,) = [c for c in fg._children.values() if isinstance(c, folium.GeoJson)]
+    assert gj.style_function({}) == {"color": "#ff0000", "weight": 6, "opacity": 0.85,
+                                     "className": "corridor-route"}
+    with pytest.raises(GeoDataError) as err:
+        maps.add_route(None, ["LineString"], "#f00", "bad <r>")
+    assert err.value.problems == [Problem("route", "'bad <r>'", "not a GeoJSON object")]

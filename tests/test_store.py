@@ -217,23 +217,39 @@ def test_interrupted_process_leaves_nothing(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- concurrency
 
 
-def _writer(path: str, tag: str, n: int) -> None:
-    s = UserStore(path)
-    for i in range(n):
-        s.save_upload(f"{tag}-{i}", f"{tag}.csv", table(200))
-        s.save_scenario(f"{tag}-{i}", f"i = {i}\n")
+WRITER = """
+import sys
+import pandas as pd
+from geo.store import UserStore
+
+path, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rows = 200
+table = pd.DataFrame({"region": ["KZ-31"] * rows, "year": [2024] * rows,
+                      "period": ["year"] * rows, "indicator": [f"i{k}" for k in range(rows)],
+                      "value": [float(k) for k in range(rows)], "unit": ["u"] * rows,
+                      "source": ["s"] * rows, "note": [""] * rows})
+print("ready", flush=True)
+sys.stdin.readline()  # both start writing together
+s = UserStore(path)
+for i in range(n):
+    s.save_upload(f"{tag}-{i}", f"{tag}.csv", table)
+    s.save_scenario(f"{tag}-{i}", f"i = {i}\\n")
+"""
 
 
 def test_concurrent_writes_from_two_processes_all_survive(tmp_path: Path) -> None:
     path = str(tmp_path / "s.sqlite3")  # the processes create and migrate it together
-    # Separate interpreters (not multiprocessing): a "spawn" child re-runs the parent's
-    # __main__, which is an AppTest script once an app test has run in this process.
-    root = Path(__file__).resolve().parents[1]
-    code = "import sys; from tests.test_store import _writer; _writer(sys.argv[1], sys.argv[2], 15)"
-    procs = [
-        subprocess.Popen([sys.executable, "-c", code, path, tag], cwd=root) for tag in ("a", "b")
-    ]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, path, tag, "15"], cwd=REPO,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for tag in ("a", "b")]
+    for p in procs:  # imports done in both
+        assert p.stdout is not None and p.stdout.readline() == "ready\n"
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    errs = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
     s = UserStore(path)
     expected = sorted(f"{t}-{i}" for t in "ab" for i in range(15))
     assert sorted(u.name for u in s.list_uploads()) == expected

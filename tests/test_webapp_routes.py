@@ -263,6 +263,13 @@ def test_measure_section_with_two_points():
 # --------------------------------------------------------------------------- reach
 
 
+@pytest.fixture()
+def _store(monkeypatch, tmp_path):
+    """The Reach section lists the user's scenarios: a temporary store, never the real one."""
+    monkeypatch.setenv("CORRIDOR_STORE", str(tmp_path / "store.sqlite3"))
+
+
+@pytest.mark.usefixtures("_store")
 def test_reach_section_draws_three_bands_and_offers_geojson():
     at = run_page(view="reach", reach_from="Bishkek", hours="6,12,24")
     ok(at)
@@ -287,6 +294,19 @@ def test_reach_section_draws_three_bands_and_offers_geojson():
     assert any("October" in h.value for h in at.subheader)
 
 
+@pytest.mark.usefixtures("_store")
+def test_reach_under_a_scenario():
+    at = run_page(view="reach", reach_from="torugart-kg", hours="24", month="1")
+    base = frame_with(at, "Within (h)")["Corridor reached (km)"].iloc[0]
+    assert "torugart-closed-january" in at.selectbox(key="rt_reach_scenario").options
+    at.selectbox(key="rt_reach_scenario").set_value("torugart-closed-january")
+    ok(at.run())
+    closed = frame_with(at, "Within (h)")["Corridor reached (km)"].iloc[0]
+    assert closed < base
+    assert any("scenario torugart-closed-january" in h.value for h in at.subheader)
+
+
+@pytest.mark.usefixtures("_store")
 def test_reach_from_a_point_and_bad_links():
     at = run_page(view="reach", reach_from="Bishkk", hours="5,x")
     ok(at)

@@ -17,7 +17,9 @@ from geo.csvsafe import neutralise_frame
 #: Staircase charts (Routes page): measure column -> axis title, unit of its steps, and the
 #: colour of the vertical steps by kind.
 STAIRCASE_MEASURES = {"h": "Time (h)", "usd_per_t": "Cost (USD per tonne)"}
-STAIRCASE_UNITS = {"h": "h", "usd_per_t": "USD/t"}
+#: Further staircase measures some pages draw on their own (China to Europe: days).
+EXTRA_STAIRCASE_MEASURES = {"d": "Time (days)"}
+STAIRCASE_UNITS = {"h": "h", "d": "d", "usd_per_t": "USD/t"}
 STEP_COLOURS = {"border": "#e6550d", "port": "#3182bd"}
 #: Width fitted to the column (the pages draw with width="stretch"); the height is the plot's
 #: own, with the legend and axis labels added, so a long legend never squashes the plot.
@@ -148,7 +150,7 @@ def staircase_chart(
         Travel as sloped lines with points; border crossings and port waits as thick vertical
         steps, labelled with the post and what it adds.
     """
-    title = STAIRCASE_MEASURES[measure_col]
+    title = {**STAIRCASE_MEASURES, **EXTRA_STAIRCASE_MEASURES}[measure_col]
     domain = list(colours)
     colour = alt.Color(
         "route:N", scale=alt.Scale(domain=domain, range=[colours[d] for d in domain]),

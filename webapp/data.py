@@ -127,12 +127,14 @@ def uploaded_rows(uploads: list[tuple[UploadInfo, pd.DataFrame]]) -> pd.DataFram
 @st.cache_data(show_spinner=False, max_entries=8)
 def _with_uploads(path: str, keys: tuple[tuple[str, int], ...]) -> pd.DataFrame:
     infos = {u.id: u for u in _store_at(path).list_uploads()}
-    pairs = []
+    pairs: list[tuple[UploadInfo, pd.DataFrame]] = []
     for name, upload_id in keys:
         try:
             pairs.append((infos[upload_id], _upload_rows(path, name, upload_id)))
         except (KeyError, GeoDataError):  # deleted by another session meanwhile
             continue
+    if not pairs:
+        return tidy_data()
     return pd.concat([tidy_data(), uploaded_rows(pairs)], ignore_index=True)
 
 

@@ -7,6 +7,7 @@ Choose a place (or click a point on the map), the hours and the month (sidebar);
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import folium
@@ -15,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import maps, offline
+from geo.csvsafe import neutralise_frame
 from geo.errors import GeoDataError
 from geo.reach import reach
 from webapp import escape_markdown, escape_user_text, shorten
@@ -28,23 +30,34 @@ K_POINT, K_CLICK, K_SCEN = "rt_reach_point", "rt_reach_last_click", "rt_reach_sc
 MODES = {"place": "A place", "point": "A point on the map"}
 
 
-def scenario_names() -> list[str]:
-    """The shipped scenarios, when the scenarios feature is installed (else none)."""
-    try:
-        from geo import scenarios
-    except ImportError:
-        return []
-    return list(scenarios.shipped_names())
+def scenario_names() -> tuple[list[str], Any]:
+    """The shipped scenarios and the user's (in the user store), and the store (None when it
+    cannot be opened)."""
+    from geo import scenarios
+    from webapp.scenarios import open_store
+
+    store, _ = open_store()
+    users = list(store.list_scenarios()) if store is not None else []
+    return [*scenarios.shipped_names(), *users], store
 
 
 @st.cache_data(show_spinner="Computing the reach…", max_entries=64)
 def reach_geojson(origin: str | tuple[float, float], hours: tuple[float, ...],
-                  month: int | None, scenario: str | None) -> dict[str, Any]:
-    """The bands as GeoJSON (cached per origin, hours, month and scenario)."""
+                  month: int | None, scenario: str | None = None,
+                  scenario_toml: str = "") -> dict[str, Any]:
+    """The bands as GeoJSON (cached per origin, hours, month and scenario text).
+
+    A scenario is applied through the Scenarios page's cached scenario graph (a copy of the
+    network; the shared graph is never changed).
+    """
     from webapp.routes import corridor_graph
 
-    return reach(corridor_graph(), origin, list(hours), month=month,
-                 scenario=scenario).to_geojson()
+    if scenario is None:
+        return reach(corridor_graph(), origin, list(hours), month=month).to_geojson()
+    from webapp.scenarios import scenario_graph
+
+    G = scenario_graph(scenario, scenario_toml)
+    return replace(reach(G, origin, list(hours), month=month), scenario=scenario).to_geojson()
 
 
 def bands_table(gj: dict[str, Any], G: nx.MultiGraph) -> pd.DataFrame:
@@ -102,11 +115,19 @@ def render_section(G: nx.MultiGraph, month: int | None, labels: dict[str, str]) 
         c2.selectbox("Place", ids, format_func=labels.__getitem__, key=K_FROM)
     hours = c3.multiselect("Within hours", HOUR_CHOICES, key=K_HOURS,
                            help="Border dwell and the month's expected waits count.")
-    names = scenario_names()
-    scenario = None
-    if names:
-        pick = st.selectbox("Scenario", [BASELINE, *names], key=K_SCEN)
-        scenario = None if pick == BASELINE else pick
+    names, store = scenario_names()
+    pick = st.selectbox("Scenario", [BASELINE, *names], key=K_SCEN,
+                        help="Shipped scenarios and your own (Scenarios page).")
+    scenario = None if pick == BASELINE else pick
+    scenario_toml = ""
+    if scenario is not None:
+        from webapp.scenarios import scenario_text
+
+        try:
+            scenario_toml = scenario_text(scenario, store)
+        except GeoDataError as exc:
+            st.warning(escape_markdown("; ".join(str(p) for p in exc.problems)))
+            scenario = None
     _set_params({"reach_from": ss[K_FROM] if mode == "place" else None,
                  "hours": ",".join(str(h) for h in sorted(hours)) or None})
     origin: str | tuple[float, float] | None = ss[K_FROM] if mode == "place" else ss[K_POINT]
@@ -127,7 +148,7 @@ def render_section(G: nx.MultiGraph, month: int | None, labels: dict[str, str]) 
         message = "Choose at least one number of hours."
     else:
         try:
-            gj = reach_geojson(origin, tuple(sorted(hours)), month, scenario)
+            gj = reach_geojson(origin, tuple(sorted(hours)), month, scenario, scenario_toml)
         except GeoDataError as exc:
             message = "; ".join(str(p) for p in exc.problems)
     if gj is not None:
@@ -150,7 +171,7 @@ def render_section(G: nx.MultiGraph, month: int | None, labels: dict[str, str]) 
              else f"point {origin[0]:.4f}, {origin[1]:.4f}")
     st.subheader(escape_markdown(f"Reach from {where} ({month_label(month)}"
                                  + (f", scenario {scenario}" if scenario else "") + ")"))
-    st.dataframe(bands_table(gj, G), hide_index=True, width="stretch")
+    st.dataframe(neutralise_frame(bands_table(gj, G)), hide_index=True, width="stretch")
     st.caption(escape_markdown(gj["properties"]["off_road_reason"]))
     st.download_button("Download the bands (GeoJSON)", json.dumps(gj, ensure_ascii=False),
                        file_name=download_name(origin), mime="application/geo+json",

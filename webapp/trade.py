@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import stats, trade_target
+from geo.csvsafe import neutralise_frame
 from webapp import charts, escape_markdown, guarded
 from webapp.data import sources_table, tidy_data
 
@@ -181,14 +182,14 @@ def _target_section(titles: dict[str, str]) -> None:
     table = t.sides.assign(side=t.sides["side"].map(SIDE_LABELS))[[
         "side", "latest_year", "latest_musd", "latest_source", "needed_pct", "first_year",
         "recorded_pct", "last_year_pct", "projected_musd", "on_track"]]
-    st.dataframe(table.rename(columns={
+    st.dataframe(neutralise_frame(table.rename(columns={
         "side": "Statistics", "latest_year": "Latest whole year",
         "latest_musd": "Latest turnover (million USD)", "latest_source": "Source",
         "needed_pct": "Growth needed (% a year)", "first_year": "Recorded from",
         "recorded_pct": "Growth recorded (% a year)",
         "last_year_pct": "Latest year's growth (%)",
         "projected_musd": f"At the recorded rate, {t.target_year} (million USD)",
-        "on_track": "Recorded ≥ needed"}), hide_index=True, width="stretch",
+        "on_track": "Recorded ≥ needed"})), hide_index=True, width="stretch",
         key="target_sides", column_config={
             "Latest whole year": st.column_config.NumberColumn(format="%d"),
             "Recorded from": st.column_config.NumberColumn(format="%d"),
@@ -199,10 +200,10 @@ def _target_section(titles: dict[str, str]) -> None:
             f"At the recorded rate, {t.target_year} (million USD)":
                 st.column_config.NumberColumn(format="%.0f")})
     st.subheader("The gap between the two sides' figures")
-    st.dataframe(t.gap.rename(columns={
+    st.dataframe(neutralise_frame(t.gap.rename(columns={
         "year": "Year", "kg_musd": "Kyrgyz statistics (million USD)",
         "kz_musd": "Kazakh statistics (million USD)", "gap_musd": "Gap, KZ - KG (million USD)",
-        "gap_pct": "Gap (% of the Kyrgyz figure)"}), hide_index=True, key="target_gap",
+        "gap_pct": "Gap (% of the Kyrgyz figure)"})), hide_index=True, key="target_gap",
         column_config={"Year": st.column_config.NumberColumn(format="%d"),
                        "Gap (% of the Kyrgyz figure)":
                            st.column_config.NumberColumn(format="%.1f")})
@@ -213,9 +214,9 @@ def _target_section(titles: dict[str, str]) -> None:
         st.caption(escape_markdown(f"No whole-year figure after {t.sides['latest_year'].max()}"
                                    f" on either side, only bounds: {lines}."))
     with st.expander("Every growth rate recorded, with its basis"):
-        st.dataframe(t.growth.rename(columns={
+        st.dataframe(neutralise_frame(t.growth.rename(columns={
             "side": "Side", "year": "Year", "growth_pct": "Growth (%)", "basis": "Basis",
-            "source": "Source"}), hide_index=True, width="stretch", key="target_growth",
+            "source": "Source"})), hide_index=True, width="stretch", key="target_growth",
             column_config={"Year": st.column_config.NumberColumn(format="%d"),
                            "Growth (%)": st.column_config.NumberColumn(format="%.1f")})
     st.caption("Growth needed = (target / latest) ^ (1 / years left) - 1; recorded = the same "
@@ -267,9 +268,9 @@ def _mirror_section(df: pd.DataFrame, tb: pd.DataFrame) -> None:
     if not both.empty:
         st.caption("KG exports to KZ, whole years, million USD: the article's text vs its "
                    "Table 1 (the text's 2024 figure covers Jan-Nov only, so it is left out).")
-        st.dataframe(both.reset_index().rename(columns={
+        st.dataframe(neutralise_frame(both.reset_index().rename(columns={
             "year": "Year", "text": "Article text (million USD)",
-            "table_1": "Article Table 1 (million USD)"}), hide_index=True,
+            "table_1": "Article Table 1 (million USD)"})), hide_index=True,
             column_config={"Year": st.column_config.NumberColumn(format="%d")})
 
 
@@ -328,7 +329,8 @@ def _panel_section(df: pd.DataFrame) -> None:
          "n (pairs)": panel.within.n if panel.within else panel.n, "Pearson r": within_r,
          "p-value (two-sided)": within_p},
     ])
-    st.dataframe(summary, hide_index=True, width="stretch", key="fdi_trade_panel")
+    st.dataframe(neutralise_frame(summary), hide_index=True, width="stretch",
+                 key="fdi_trade_panel")
     if panel.reason:
         st.info("Not computable: " + escape_markdown(panel.reason) + ".")
     regions = ", ".join(panel.regions) or "none"

@@ -2,12 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from tests.browser.conftest import assert_no_error, settle
+from tests.browser.conftest import assert_no_error, settle, start_app
 from tests.browser.test_browser import LOAD_TIMEOUT_MS, MAP_IFRAME, click_latlon, map_eval
+from webapp.serve import stop_app
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def reach_url(tmp_path_factory) -> Iterator[str]:
+    """The app with its own user store (the Reach section lists the user's scenarios)."""
+    path = str(tmp_path_factory.mktemp("store") / "store.sqlite3")
+    proc, url = start_app({"CORRIDOR_STORE": path})
+    try:
+        yield url
+    finally:
+        stop_app(proc)
+
+
+@pytest.fixture()
+def rpage(browser, reach_url):
+    """A fresh page on that app; requests to any other host are aborted and recorded."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    blocked: list[str] = []
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    pg.on("console", lambda msg: errors.append(f"console.error: {msg.text}")
+          if msg.type == "error" else None)
+    pg.console_errors = errors
+
+    def route(r):
+        if r.request.url.startswith(reach_url) or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    pg.route("**/*", route)
+    pg.external_requests = blocked
+    try:
+        yield pg
+    finally:
+        context.close()
 
 
 def _open(page, url: str):
@@ -19,8 +60,9 @@ def _open(page, url: str):
     return frame
 
 
-def test_reach_draws_three_bands_without_error(page, app_url):
-    frame = _open(page, f"{app_url}/?page=routes&view=reach&reach_from=Bishkek&hours=6,12,24")
+def test_reach_draws_three_bands_without_error(rpage, reach_url):
+    page = rpage
+    frame = _open(page, f"{reach_url}/?page=routes&view=reach&reach_from=Bishkek&hours=6,12,24")
     frame.locator("path.corridor-reach-band").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     settle(page)
     assert frame.locator("path.corridor-reach-band").count() >= 3
@@ -30,8 +72,9 @@ def test_reach_draws_three_bands_without_error(page, app_url):
     assert page.external_requests == []
 
 
-def test_measure_from_a_point_off_the_corridors(page, app_url):
-    frame = _open(page, f"{app_url}/?page=routes&view=measure")
+def test_measure_from_a_point_off_the_corridors(rpage, reach_url):
+    page = rpage
+    frame = _open(page, f"{reach_url}/?page=routes&view=measure")
     map_eval(frame, "() => window.map.setView([45.0, 75.0], 6, {animate: false})")
     click_latlon(page, frame, 47.3, 75.0)  # west of Balkhash, about 50 km off
     settle(page)
