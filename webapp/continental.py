@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import continental as cont
+from geo.csvsafe import neutralise_frame
 from webapp import charts, escape_markdown, guarded
 
 ROUTE_COLOURS = {"titr": "#d62728", "northern": "#1f77b4", "sea": "#2ca02c"}
@@ -140,7 +141,7 @@ def render() -> None:
     st.subheader("Verdict")
     for line in c.verdict:
         st.markdown(f"- {escape_markdown(line)}")
-    st.dataframe(summary_frame(c), hide_index=True, width="stretch")
+    st.dataframe(neutralise_frame(summary_frame(c)), hide_index=True, width="stretch")
 
     st.subheader("Where the days go")
     colours = {SHORT[k]: v for k, v in ROUTE_COLOURS.items()}
@@ -149,11 +150,11 @@ def render() -> None:
     for r in c.routes:
         with st.expander(f"{SHORT[r.route]}: {r.low_days:.1f}-{r.high_days:.1f} days, "
                          f"{r.length_km:,.0f} km"):
-            st.dataframe(items_frame(r), hide_index=True, width="stretch")
+            st.dataframe(neutralise_frame(items_frame(r)), hide_index=True, width="stretch")
             st.caption(f"Cost: {escape_markdown(r.cost_source)}")
 
     st.subheader("Published figures beside the model")
-    st.dataframe(published_frame(c), hide_index=True, width="stretch")
+    st.dataframe(neutralise_frame(published_frame(c)), hide_index=True, width="stretch")
     st.caption(f"USD per tonne at {c.t_per_teu:g} t per TEU "
                f"({escape_markdown(c.t_per_teu_source)}).")
 
