@@ -278,6 +278,12 @@ def _round_geom(geom: dict[str, Any], nd: int = 5) -> dict[str, Any]:
     return {"type": geom["type"], "coordinates": rnd(geom["coordinates"])}
 
 
+#: The largest budget accepted: 60 days, or USD 100,000 per tonne (beyond any corridor's figures).
+MAX_BUDGET = {"hours": 24.0 * 60, "cost_usd_per_t": 100_000.0}
+#: The fastest off-road speed accepted for the bands.
+MAX_OFF_ROAD_KMH = 120.0
+
+
 def _check_budgets(values: Sequence[float] | None, name: str) -> list[Problem]:
     problems = []
     if values is None:
@@ -289,6 +295,8 @@ def _check_budgets(values: Sequence[float] | None, name: str) -> list[Problem]:
     for v in values:
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
             problems.append(Problem(name, repr(v), "must be a positive number"))
+        elif v > MAX_BUDGET[name]:
+            problems.append(Problem(name, repr(v), f"must be at most {MAX_BUDGET[name]:,g}"))
     return problems
 
 
@@ -363,9 +371,12 @@ def reach(
     elif hours is not None and cost_usd_per_t is not None:
         problems.append(Problem("budget", "", "give hours or cost_usd_per_t, not both"))
     if isinstance(off_road_kmh, bool) or not isinstance(off_road_kmh, (int, float)) or not (
-        math.isfinite(off_road_kmh) and off_road_kmh >= 0
+        math.isfinite(off_road_kmh) and 0 <= off_road_kmh <= MAX_OFF_ROAD_KMH
     ):
-        problems.append(Problem("off_road_kmh", repr(off_road_kmh), "must be a number >= 0"))
+        problems.append(
+            Problem("off_road_kmh", repr(off_road_kmh),
+                    f"must be a number from 0 to {MAX_OFF_ROAD_KMH:g}")
+        )
     start: str | None = None
     point: tuple[float, float] | None = None
     errors: list[GeoDataError] = []

@@ -21,13 +21,10 @@ _POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
 def _month(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"month must be 1-12, got {text!r}") from None
-    if not 1 <= value <= 12:
-        raise argparse.ArgumentTypeError(f"month must be 1-12, got {value}")
-    return value
+    """1-12 in ASCII digits (``int`` would also take ``١`` or ``+1``)."""
+    if not re.fullmatch(r"[0-9]{1,2}", text.strip()) or not 1 <= int(text) <= 12:
+        raise argparse.ArgumentTypeError(f"month must be 1-12, got {text!r}")
+    return int(text)
 
 
 def add_parser(sub: Any) -> None:

@@ -222,3 +222,25 @@ def test_map_builders_draw_bands_lines_and_access(bishkek):
     assert "corridor-access-straight-line" in html2 and "corridor-access-base-network" in html2
     # the label is HTML-escaped (folium then writes & as \u0026 inside its JSON)
     assert "\\u0026lt;script\\u0026gt;x" in html2 and "<script>x" not in html2
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--hours", "1e308"], "hours: 1e+308: must be at most 1,440"),
+        (["--cost-usd-per-t", "1e6"], "cost_usd_per_t: 1000000.0: must be at most 100,000"),
+        (["--hours", "6", "--off-road-kmh", "1e9"], "must be a number from 0 to 120"),
+        (["--hours", "6", "--month", "١"], "month must be 1-12, got '١'"),
+        (["--hours", "6", "--month", "+1"], "month must be 1-12, got '+1'"),
+    ],
+)
+def test_reach_cli_refuses_out_of_range_input_in_one_line(capsys, argv, message):
+    from geo.cli import EXIT_BAD_INPUT, main
+
+    try:
+        code = main(["reach", "Bishkek", *argv])
+    except SystemExit as exc:  # argparse's own usage errors
+        code = exc.code
+    assert code == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
