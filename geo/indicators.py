@@ -21,7 +21,7 @@ from typing import IO, Any
 
 import pandas as pd
 
-from geo.errors import GeoDataError, Problem
+from geo.errors import GeoDataError, Problem, display_path
 from geo.layers import known_region_codes
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -158,7 +158,7 @@ def _read_text(path_or_buffer: Any) -> tuple[str, str | None, list[Problem]]:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            return name, None, [Problem(name, "", f"file not found: {path}")]
+            return name, None, [Problem(name, "", f"file not found: {display_path(path)}")]
         except OSError as exc:
             return name, None, [Problem(name, "", f"cannot read the file: {exc.strerror or exc}")]
     elif isinstance(path_or_buffer, (bytes, bytearray, memoryview)):

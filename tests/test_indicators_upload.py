@@ -143,3 +143,13 @@ def test_make_run_binds_localhost_unless_told() -> None:
 
     assert "--server.address 127.0.0.1" in run_line()
     assert "--server.address 0.0.0.0" in run_line("ADDRESS=0.0.0.0")
+
+
+def test_a_missing_file_is_named_without_the_machines_absolute_path(tmp_path):
+    from geo.errors import GeoDataError
+
+    missing = tmp_path / "nowhere" / "indicators.csv"
+    with pytest.raises(GeoDataError) as exc:
+        load_indicators(missing)
+    assert "file not found" in str(exc.value)
+    assert str(tmp_path) not in str(exc.value)
