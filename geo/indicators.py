@@ -164,7 +164,10 @@ def _read_text(path_or_buffer: Any) -> tuple[str, str | None, list[Problem]]:
     elif isinstance(path_or_buffer, (bytes, bytearray, memoryview)):
         raw = bytes(path_or_buffer)
     elif hasattr(path_or_buffer, "read"):
-        name = Path(str(getattr(path_or_buffer, "name", "") or "")).name or _UPLOAD
+        # an upload's name is the user's text, kept whole ("q1/kz.csv"); an open file's name
+        # is a path of this machine, named without its absolute part
+        given = str(getattr(path_or_buffer, "name", "") or "")
+        name = (display_path(given) if given else "") or _UPLOAD
         try:
             raw = path_or_buffer.read(MAX_UPLOAD_BYTES + 1)  # never more than the limit
         except (OSError, ValueError, UnicodeDecodeError) as exc:

@@ -153,3 +153,15 @@ def test_a_missing_file_is_named_without_the_machines_absolute_path(tmp_path):
         load_indicators(missing)
     assert "file not found" in str(exc.value)
     assert str(tmp_path) not in str(exc.value)
+
+
+def test_an_upload_name_with_a_slash_is_kept_whole():
+    import io
+
+    from geo.errors import GeoDataError
+
+    buf = io.BytesIO(b"region,year\n")
+    buf.name = "q1/kz <b>.csv"
+    with pytest.raises(GeoDataError) as exc:
+        load_indicators(buf)
+    assert exc.value.problems[0].source == "q1/kz <b>.csv"
