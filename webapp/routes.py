@@ -565,7 +565,9 @@ def _measure_section(G: nx.MultiGraph, month: int | None) -> None:
     dynamic = folium.FeatureGroup(name="Measurement")
     result: Measurement | str | None = None
     if ss[K_A] is not None and ss[K_B] is not None:
-        result = measure(G, ss[K_A], ss[K_B], month=month)
+        # a point off the corridors loads the base network on its first use (seconds)
+        with st.spinner("Measuring (the first point off the corridors loads the road network)…"):
+            result = measure(G, ss[K_A], ss[K_B], month=month)
         if isinstance(result, Measurement):
             if result.route is not None:
                 maps.add_routes(dynamic, [replace(result.route, label="measured")],
