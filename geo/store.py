@@ -24,7 +24,9 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import random
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -232,6 +234,34 @@ class UserStore:
             con.commit()
 
     def _migrate(self) -> None:
+        """Set WAL mode and bring the schema up to :data:`SCHEMA_VERSION`.
+
+        Two processes opening a new file at once can get "database is locked" from SQLite
+        at once, without its busy handler (switching the journal mode, or a read lock
+        that cannot become a write lock): the whole step is tried again with a short random
+        pause until :data:`BUSY_TIMEOUT_S` has passed.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self._migrate_once()
+                return
+            except _BusyError:
+                if time.monotonic() > deadline:
+                    raise GeoDataError(Problem(
+                        _SOURCE, self.path.name,
+                        _db_reason(sqlite3.OperationalError("database is locked")))) from None
+                time.sleep(0.01 + random.random() * 0.05)
+
+    def _migrate_once(self) -> None:
+        try:
+            self._migrate_step()
+        except GeoDataError as exc:
+            if any("is busy" in p.reason for p in exc.problems):
+                raise _BusyError from None
+            raise
+
+    def _migrate_step(self) -> None:
         with self._connect() as con:
             mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":  # e.g. a file system without shared memory
@@ -455,6 +485,10 @@ def _upload_rows(upload_id: int, name: str, table: pd.DataFrame) -> Iterator[tup
             note = ""
         yield (upload_id, seq, str(region), int(year), str(period), str(indicator), value_f,
                str(unit), str(source), str(note))
+
+
+class _BusyError(Exception):
+    """The store was locked while it was being set up (tried again, see ``_migrate``)."""
 
 
 def _db_reason(exc: sqlite3.DatabaseError) -> str:

@@ -236,7 +236,7 @@ def test_compare_without_alternatives_says_what_to_give(S, capsys, argv):
     assert main(argv, graph=S) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert (
-        "  - arguments: give ORIGIN DESTINATION and --via for each alternative, or --preset" in err
+        "arguments: give ORIGIN DESTINATION and --via for each alternative, or --preset" in err
     )
 
 
