@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,14 +64,14 @@ def browser() -> Iterator[object]:
             b.close()
 
 
-@pytest.fixture()
-def page(browser, app_url):
-    """A fresh page whose requests to any host but the app are aborted and recorded.
+@contextmanager
+def guarded_page(browser, app_url: str, height: int = 1000) -> Iterator[Any]:
+    """A fresh 1400 px wide page whose requests to any host but the app are aborted and recorded.
 
     ``page.external_requests`` lists the blocked URLs; ``page.console_errors`` every uncaught
     exception and ``console.error`` message of the page and its frames (the map iframe too).
     """
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": height})
     pg = context.new_page()
     blocked: list[str] = []
     errors: list[str] = []
@@ -91,6 +93,13 @@ def page(browser, app_url):
         yield pg
     finally:
         context.close()
+
+
+@pytest.fixture()
+def page(browser, app_url):
+    """:func:`guarded_page` on the session's app."""
+    with guarded_page(browser, app_url) as pg:
+        yield pg
 
 
 @pytest.fixture(scope="session")

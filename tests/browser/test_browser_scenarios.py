@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from geo.store import UserStore
-from tests.browser.conftest import assert_no_error, settle, start_app
+from tests.browser.conftest import assert_no_error, guarded_page, settle, start_app
 from webapp.serve import stop_app
 
 pytestmark = pytest.mark.browser
@@ -33,28 +33,8 @@ def store_app(tmp_path_factory) -> Iterator[tuple[str, str]]:
 @pytest.fixture()
 def spage(browser, store_app):
     url, _ = store_app
-    context = browser.new_context(viewport={"width": 1400, "height": 1200})
-    pg = context.new_page()
-    errors: list[str] = []
-    blocked: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
-    pg.on("console", lambda msg: errors.append(f"console.error: {msg.text}")
-          if msg.type == "error" else None)
-    pg.console_errors = errors
-
-    def route(r):
-        if r.request.url.startswith(url) or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    pg.route("**/*", route)
-    pg.external_requests = blocked
-    try:
+    with guarded_page(browser, url, height=1200) as pg:
         yield pg
-    finally:
-        context.close()
 
 
 def _open(page, url: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import assert_no_error, settle, start_app
+from tests.browser.conftest import assert_no_error, guarded_page, settle, start_app
 from tests.browser.test_browser import LOAD_TIMEOUT_MS, MAP_IFRAME, click_latlon, map_eval
 from webapp.serve import stop_app
 
@@ -27,28 +27,8 @@ def reach_url(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture()
 def rpage(browser, reach_url):
     """A fresh page on that app; requests to any other host are aborted and recorded."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    blocked: list[str] = []
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
-    pg.on("console", lambda msg: errors.append(f"console.error: {msg.text}")
-          if msg.type == "error" else None)
-    pg.console_errors = errors
-
-    def route(r):
-        if r.request.url.startswith(reach_url) or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    pg.route("**/*", route)
-    pg.external_requests = blocked
-    try:
+    with guarded_page(browser, reach_url) as pg:
         yield pg
-    finally:
-        context.close()
 
 
 def _open(page, url: str):
