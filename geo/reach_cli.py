@@ -14,8 +14,8 @@ from typing import Any
 
 import networkx as nx
 
-from geo.errors import GeoDataError
 from geo.reach import OFF_ROAD_KMH, reach
+from geo.store import open_default_store
 
 _POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
@@ -49,24 +49,11 @@ def origin_of(text: str) -> str | tuple[float, float]:
     return (float(m.group(1)), float(m.group(2))) if m else text
 
 
-def _store(scenario: str | None) -> Any:
-    """The user store (user scenarios), when a scenario is asked for and the store opens."""
-    if scenario is None:
-        return None
-    try:
-        from geo.store import UserStore
-    except ImportError:  # pragma: no cover - before the store existed
-        return None
-    try:
-        return UserStore()
-    except (OSError, GeoDataError):
-        return None
-
-
 def run(args: argparse.Namespace, graph: nx.MultiGraph) -> int:
     """Run ``reach``; GeoDataError propagates to the CLI (exit 2)."""
+    store = open_default_store() if args.scenario else None  # user scenarios
     r = reach(graph, origin_of(args.place), args.hours, cost_usd_per_t=args.cost_usd_per_t,
-              month=args.month, scenario=args.scenario, store=_store(args.scenario),
+              month=args.month, scenario=args.scenario, store=store,
               off_road_kmh=args.off_road_kmh)
     if args.json:
         print(json.dumps(r.to_geojson(), ensure_ascii=False))

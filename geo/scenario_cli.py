@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo import scenarios as sc
 from geo.errors import GeoDataError, Problem
+from geo.store import open_default_store
 
 #: Columns of the printed OD table (short names, units in the name).
 _COLUMNS = {
@@ -40,18 +41,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="print every OD pair, not only the changed ones")
 
 
-def _store() -> Any:
-    """The user store, or None when :mod:`geo.store` is not available."""
-    try:
-        from geo.store import UserStore
-    except ImportError:  # pragma: no cover - before the store existed
-        return None
-    try:
-        return UserStore()
-    except (OSError, GeoDataError):
-        return None
-
-
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
     for rec in df.to_dict(orient="records"):
@@ -62,7 +51,7 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def run(args: argparse.Namespace, graph: nx.MultiGraph) -> int:
     """Run ``scenario``; returns the exit status (GeoDataError propagates to the CLI: 2)."""
-    store = _store()
+    store = open_default_store()
     if not args.name:
         if args.against:
             raise GeoDataError(Problem("arguments", "--against", "give a scenario NAME too"))

@@ -463,6 +463,18 @@ class UserStore:
                 raise _unknown("scenario", str(name), known)
 
 
+def open_default_store() -> UserStore | None:
+    """The user store at :func:`default_path`, or None when it cannot be opened.
+
+    For the command line, where user scenarios are an extra: an unreadable store leaves the
+    shipped scenarios working.
+    """
+    try:
+        return UserStore()
+    except (OSError, GeoDataError):
+        return None
+
+
 def _upload_rows(upload_id: int, name: str, table: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
     """The rows to insert, converted one at a time inside the transaction.
 
