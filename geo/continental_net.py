@@ -55,6 +55,20 @@ class ContinentalNetwork(BaseNetwork):
         return self.node_distance_km(self.gateway_nodes[a], self.gateway_nodes[b], method)
 
 
+def _adjacency(n: int, u: np.ndarray, v: np.ndarray) -> tuple[list[int], list[int], list[int]]:
+    """Both directions of each undirected edge grouped by node (CSR lists, stable order).
+
+    Node ``i``'s neighbours are ``nbr[indptr[i]:indptr[i + 1]]``, reached over the edges
+    ``edge[...]`` (indices into ``u``/``v``).
+    """
+    ends = np.concatenate((u, v))
+    other = np.concatenate((v, u))
+    eid = np.concatenate((np.arange(len(u)), np.arange(len(u))))
+    order = np.argsort(ends, kind="stable")
+    indptr = np.searchsorted(ends[order], np.arange(n + 1)).tolist()
+    return other[order].tolist(), eid[order].tolist(), indptr
+
+
 def _prune_spurs(
     n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, keep: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -63,12 +77,7 @@ def _prune_spurs(
     No shortest path between two nodes that stay runs into a dead end and back, so the
     distances between them are unchanged.
     """
-    ends = np.concatenate((u, v))
-    other = np.concatenate((v, u))
-    eid = np.concatenate((np.arange(len(u)), np.arange(len(u))))
-    order = np.argsort(ends, kind="stable")
-    nbr, edge = other[order].tolist(), eid[order].tolist()
-    indptr = np.searchsorted(ends[order], np.arange(n + 1)).tolist()
+    nbr, edge, indptr = _adjacency(n, u, v)
     deg = np.diff(np.asarray(indptr)).tolist()
     gone_edge = [False] * len(u)
     keep_l = keep.tolist()
@@ -116,12 +125,7 @@ def contract_chains(
         nodes: they are left out.
     """
     u, v, w = _prune_spurs(n, u, v, w, keep)
-    ends = np.concatenate((u, v))
-    other = np.concatenate((v, u))
-    eid = np.concatenate((np.arange(len(u)), np.arange(len(u))))
-    order = np.argsort(ends, kind="stable")
-    nbr, edge = other[order].tolist(), eid[order].tolist()
-    indptr = np.searchsorted(ends[order], np.arange(n + 1)).tolist()
+    nbr, edge, indptr = _adjacency(n, u, v)
     deg = np.diff(np.asarray(indptr))
     stay = ((deg != 2) & (deg > 0)) | keep
     wl = w.tolist()
