@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.errors import GeoDataError, Problem
@@ -701,7 +702,7 @@ def add_choropleth(
     return legend
 
 
-def choropleth_group(
+def choropleth_styles(
     oblasts_gdf: gpd.GeoDataFrame,
     values_df: pd.DataFrame,
     *,
@@ -709,15 +710,13 @@ def choropleth_group(
     unit: str,
     scheme: str = "quantiles",
     k: int = 5,
-    name: str = "Oblasts",
-    tolerance_deg: float = 0.0,
-) -> LegendInfo:
-    """The oblasts coloured by an indicator; regions without a value are hatched "no data".
+) -> tuple[dict[str, tuple[str, str]], LegendInfo]:
+    """The fill and the tooltip of every region for an indicator, and the legend.
 
     Parameters
     ----------
     oblasts_gdf : GeoDataFrame
-        The ``oblasts`` layer (``code``, ``name_en`` columns).
+        The regions (``code``, ``name_en`` columns).
     values_df : DataFrame
         One row per region: ``region`` (ISO 3166-2 code) and ``value``; optional ``source``,
         ``year``, ``period``, ``note``. Rows with a NaN value count as no data.
@@ -727,15 +726,11 @@ def choropleth_group(
         ``quantiles``, ``natural_breaks`` or ``equal_interval``.
     k : int
         Number of classes (fewer if there are fewer distinct values).
-    name : str
-        Layer-control name of the group.
-    tolerance_deg : float
-        Optional simplification of the drawn geometry, in degrees (0: as shipped).
 
     Returns
     -------
-    (FeatureGroup, LegendInfo)
-        The coloured regions (not yet on a map) and what the legend shows.
+    ({code: (fill, tooltip HTML)}, LegendInfo)
+        A region without a value gets the "no data" hatch (``url(#...)``) and "no data".
     """
     _require_columns(oblasts_gdf, ["code", "name_en"], "oblasts layer")
     _require_columns(values_df, ["region", "value"], "indicator values")
@@ -762,7 +757,7 @@ def choropleth_group(
         legend.counts = [int((yb == i).sum()) for i in range(len(bins))]
     legend.n_no_data = len(codes) - sum(has)
 
-    props = []
+    styles: dict[str, tuple[str, str]] = {}
     for code, nm in zip(codes, oblasts_gdf["name_en"], strict=True):
         if code in vals.index:
             row = vals.loc[code]
@@ -774,13 +769,42 @@ def choropleth_group(
             ]
         else:
             value, extra = "no data", []
-        props.append(
-            {
-                "code": code,
-                "fill": colour_of.get(code, f"url(#{NO_DATA_PATTERN_ID})"),
-                "tip": _tip([(indicator_label, value), *extra], title=f"{nm} ({code})"),
-            }
-        )
+        styles[code] = (colour_of.get(code, f"url(#{NO_DATA_PATTERN_ID})"),
+                        _tip([(indicator_label, value), *extra], title=f"{nm} ({code})"))
+    return styles, legend
+
+
+def choropleth_group(
+    oblasts_gdf: gpd.GeoDataFrame,
+    values_df: pd.DataFrame,
+    *,
+    indicator_label: str,
+    unit: str,
+    scheme: str = "quantiles",
+    k: int = 5,
+    name: str = "Oblasts",
+    tolerance_deg: float = 0.0,
+) -> LegendInfo:
+    """The oblasts coloured by an indicator; regions without a value are hatched "no data".
+
+    Parameters
+    ----------
+    oblasts_gdf, values_df, indicator_label, unit, scheme, k
+        As :func:`choropleth_styles`.
+    name : str
+        Layer-control name of the group.
+    tolerance_deg : float
+        Optional simplification of the drawn geometry, in degrees (0: as shipped).
+
+    Returns
+    -------
+    (FeatureGroup, LegendInfo)
+        The coloured regions (not yet on a map) and what the legend shows.
+    """
+    styles, legend = choropleth_styles(oblasts_gdf, values_df, indicator_label=indicator_label,
+                                       unit=unit, scheme=scheme, k=k)
+    props = [{"code": code, "fill": styles[code][0], "tip": styles[code][1]}
+             for code in oblasts_gdf["code"]]
     data = _collection(oblasts_gdf, props, tolerance_deg)
     fg = folium.FeatureGroup(name=esc(name), show=True)
     folium.GeoJson(
@@ -810,11 +834,10 @@ def _period(row: pd.Series) -> str | None:
 # --------------------------------------------------------------------------- context
 
 
-def add_context(
-    m: folium.Map | None, gdf: gpd.GeoDataFrame, *, name: str = "Neighbours",
-    tolerance_deg: float = 0.0,
-) -> folium.FeatureGroup:
-    """Neighbouring countries/regions as light grey polygons with their outlines.
+def context_collections(
+    gdf: gpd.GeoDataFrame, tolerance_deg: float = 0.0
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The neighbours' polygons (with a ``tip``) and their outlines without the cut edges.
 
     The layer is cut to a rectangle; the outlines leave out that rectangle's edges, so no
     straight line runs across the map where a country was cut.
@@ -824,9 +847,28 @@ def add_context(
         {"tip": _tip([], title=f"{nm} ({code})")}
         for code, nm in zip(gdf["code"], gdf["name_en"], strict=True)
     ]
+    frame = shapely.box(*gdf.total_bounds).exterior.buffer(1e-3)
+    outlines = gpd.GeoDataFrame(
+        geometry=[None if g is None else g.boundary.difference(frame) for g in gdf.geometry],
+        crs=gdf.crs,
+    )
+    return (_collection(gdf, props, tolerance_deg),
+            _collection(outlines, [{}] * len(outlines), tolerance_deg))
+
+
+def add_context(
+    m: folium.Map | None, gdf: gpd.GeoDataFrame, *, name: str = "Neighbours",
+    tolerance_deg: float = 0.0,
+) -> folium.FeatureGroup:
+    """Neighbouring countries/regions as light grey polygons with their outlines.
+
+    The layer is cut to a rectangle; the outlines leave out that rectangle's edges, so no
+    straight line runs across the map where a country was cut.
+    """
+    fill, outline = context_collections(gdf, tolerance_deg)
     fg = folium.FeatureGroup(name=esc(name), show=True)
     folium.GeoJson(
-        _collection(gdf, props, tolerance_deg),
+        fill,
         style_function=lambda f: {
             "fillColor": "#f0f0f0",
             "fillOpacity": 0.6,
@@ -835,13 +877,8 @@ def add_context(
         },
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
     ).add_to(fg)
-    frame = shapely.box(*gdf.total_bounds).exterior.buffer(1e-3)
-    outlines = gpd.GeoDataFrame(
-        geometry=[None if g is None else g.boundary.difference(frame) for g in gdf.geometry],
-        crs=gdf.crs,
-    )
     folium.GeoJson(
-        _collection(outlines, [{}] * len(outlines), tolerance_deg),
+        outline,
         style_function=lambda f: {
             "color": "#9e9e9e",
             "weight": 0.8,
@@ -862,20 +899,24 @@ def _months(months: Any) -> str | None:
     return ", ".join(_MONTHS[int(i) - 1] for i in months)
 
 
+def _marker_html(colour: str, icon: str, css: str, size: int, feature_id: Any = None) -> str:
+    """The HTML of a round Font Awesome marker icon (``feature_id`` escaped)."""
+    return (
+        f'<div class="corridor-marker {css}" data-id="{esc(feature_id)}" '
+        f'style="background:{colour};width:{size}px;'
+        f'height:{size}px;line-height:{size - 4}px"><i class="fa-solid {icon}"></i></div>'
+    )
+
+
 def _div_marker(
     lat: float, lon: float, colour: str, icon: str, css: str, size: int, shift_px: int = 0,
     feature_id: Any = None,
 ) -> folium.Marker:
     """A round Font Awesome marker; ``shift_px`` moves it sideways on screen (paired posts)."""
-    html_ = (
-        f'<div class="corridor-marker {css}" data-id="{esc(feature_id)}" '
-        f'style="background:{colour};width:{size}px;'
-        f'height:{size}px;line-height:{size - 4}px"><i class="fa-solid {icon}"></i></div>'
-    )
     return _Marker(
         location=(lat, lon),
         icon=_DivIcon(
-            html=html_,
+            html=_marker_html(colour, icon, css, size, feature_id),
             icon_size=(size, size),
             icon_anchor=(size // 2 - shift_px, size // 2),
             class_name=css,
@@ -912,21 +953,8 @@ def pair_shifts(gdf: gpd.GeoDataFrame) -> dict[str, int]:
 DECLUTTER_PX = 22
 
 
-class _Declutter(MacroElement):
-    """Spread the group's checkpoint markers apart wherever they would overlap on screen.
-
-    On every zoom, markers closer than :data:`DECLUTTER_PX` are gathered (transitively) into
-    one bunch, laid out on a small grid around the bunch's centre, west to east and north to
-    south, each shifted by a CSS transform of its icon (its position and popup stay at the
-    post). At high zoom nothing overlaps and every marker sits on its post; at low zoom the
-    Khorgos four or the Chu valley posts become a readable block instead of a pile.
-    """
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function (group) {
-    var GAP = {{ this.gap_px }};
+#: The spreading of :class:`_Declutter` as a JavaScript function ``(group, gap_px)``.
+DECLUTTER_JS = """function (group, GAP) {
     function layout(map) {
         var ms = [];
         group.eachLayer(function (l) {
@@ -989,7 +1017,23 @@ class _Declutter(MacroElement):
     }
     if (group._map) { attach(group._map); }
     group.on("add", function () { attach(group._map); });
-})({{ this._parent.get_name() }});
+}"""
+
+
+class _Declutter(MacroElement):
+    """Spread the group's checkpoint markers apart wherever they would overlap on screen.
+
+    On every zoom, markers closer than :data:`DECLUTTER_PX` are gathered (transitively) into
+    one bunch, laid out on a small grid around the bunch's centre, west to east and north to
+    south, each shifted by a CSS transform of its icon (its position and popup stay at the
+    post). At high zoom nothing overlaps and every marker sits on its post; at low zoom the
+    Khorgos four or the Chu valley posts become a readable block instead of a pile.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+({{ this.fn }})({{ this._parent.get_name() }}, {{ this.gap_px }});
 {% endmacro %}
 """
     )
@@ -998,6 +1042,7 @@ class _Declutter(MacroElement):
         super().__init__()
         self._name = "CorridorDeclutter"
         self.gap_px = int(gap_px)
+        self.fn = DECLUTTER_JS
 
 
 def checkpoint_popup(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -1031,47 +1076,43 @@ def checkpoint_popup(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
     )
 
 
-def add_checkpoints(
-    m: folium.Map | None, gdf: gpd.GeoDataFrame, *, name: str = "Border checkpoints"
-) -> folium.FeatureGroup:
-    """Border posts, passes and inland ports: a marker coloured by status, with a popup.
+@dataclass(frozen=True)
+class MarkerRow:
+    """One round marker: where, how it looks, and its (escaped) popup and tooltip HTML."""
 
-    Markers that would overlap on screen are spread apart at every zoom (:class:`_Declutter`).
-    """
+    lat: float
+    lon: float
+    colour: str
+    icon: str
+    feature_id: str
+    popup: str
+    tooltip: str
+
+
+def checkpoint_rows(gdf: gpd.GeoDataFrame) -> list[MarkerRow]:
+    """The marker of every checkpoint: colour by status, popup, tooltip naming a close pair."""
     _require_columns(gdf, ["id", "name_en", "status"], "checkpoints layer")
     names = dict(zip(gdf["id"], gdf["name_en"], strict=True))
     shifts = pair_shifts(gdf)
-    fg = folium.FeatureGroup(name=esc(name), show=True)
+    rows = []
     for _, row in gdf.iterrows():
         pt = row.geometry
-        colour = CHECKPOINT_STATUS_COLOURS.get(row["status"], "#444444")
-        # overlapping markers are spread on screen by _Declutter (at every zoom)
-        mk = _div_marker(pt.y, pt.x, colour, "fa-road-barrier", "corridor-checkpoint", 20,
-                         feature_id=row["id"])
-        mk.add_child(_Popup(checkpoint_popup(row.to_dict(), names), max_width=320))
         pair = row.get("pair_id")
         tip = row["name_en"]
         if row["id"] in shifts:
             tip = f"{row['name_en']} (pair: {names.get(pair, pair)})"
-        mk.add_child(_Tooltip(esc(tip)))
-        mk.add_to(fg)
-    _Declutter().add_to(fg)
-    if m is not None:
-        fg.add_to(m)
-    return fg
+        rows.append(MarkerRow(
+            pt.y, pt.x, CHECKPOINT_STATUS_COLOURS.get(row["status"], "#444444"),
+            "fa-road-barrier", row["id"], checkpoint_popup(row.to_dict(), names), esc(tip)))
+    return rows
 
 
-def add_hubs(
-    m: folium.Map | None, gdf: gpd.GeoDataFrame, *, name: str = "Logistics hubs"
-) -> folium.FeatureGroup:
-    """Dry ports, sea ports, terminals: a marker by kind, with a popup."""
+def hub_rows(gdf: gpd.GeoDataFrame) -> list[MarkerRow]:
+    """The marker of every hub: icon by kind, colour by status, popup and tooltip."""
     _require_columns(gdf, ["id", "name_en", "kind", "status"], "hubs layer")
-    fg = folium.FeatureGroup(name=esc(name), show=True)
+    rows = []
     for _, row in gdf.iterrows():
         pt = row.geometry
-        icon = HUB_ICONS.get(row["kind"], "fa-circle")
-        colour = "#08519c" if row["status"] == "operating" else "#6baed6"
-        mk = _div_marker(pt.y, pt.x, colour, icon, "corridor-hub", 22, feature_id=row["id"])
         popup = _tip(
             [
                 ("kind", row.get("kind")),
@@ -1082,9 +1123,46 @@ def add_hubs(
             ],
             title=row["name_en"],
         )
-        mk.add_child(_Popup(popup, max_width=320))
-        mk.add_child(_Tooltip(esc(row["name_en"])))
+        rows.append(MarkerRow(
+            pt.y, pt.x, "#08519c" if row["status"] == "operating" else "#6baed6",
+            HUB_ICONS.get(row["kind"], "fa-circle"), row["id"], popup, esc(row["name_en"])))
+    return rows
+
+
+#: Marker size (px) of checkpoints and hubs.
+CHECKPOINT_SIZE_PX = 20
+HUB_SIZE_PX = 22
+
+
+def _marker_group(rows: list[MarkerRow], css: str, size: int, name: str) -> folium.FeatureGroup:
+    fg = folium.FeatureGroup(name=esc(name), show=True)
+    for r in rows:
+        mk = _div_marker(r.lat, r.lon, r.colour, r.icon, css, size, feature_id=r.feature_id)
+        mk.add_child(_Popup(r.popup, max_width=320))
+        mk.add_child(_Tooltip(r.tooltip))
         mk.add_to(fg)
+    return fg
+
+
+def add_checkpoints(
+    m: folium.Map | None, gdf: gpd.GeoDataFrame, *, name: str = "Border checkpoints"
+) -> folium.FeatureGroup:
+    """Border posts, passes and inland ports: a marker coloured by status, with a popup.
+
+    Markers that would overlap on screen are spread apart at every zoom (:class:`_Declutter`).
+    """
+    fg = _marker_group(checkpoint_rows(gdf), "corridor-checkpoint", CHECKPOINT_SIZE_PX, name)
+    _Declutter().add_to(fg)
+    if m is not None:
+        fg.add_to(m)
+    return fg
+
+
+def add_hubs(
+    m: folium.Map | None, gdf: gpd.GeoDataFrame, *, name: str = "Logistics hubs"
+) -> folium.FeatureGroup:
+    """Dry ports, sea ports, terminals: a marker by kind, with a popup."""
+    fg = _marker_group(hub_rows(gdf), "corridor-hub", HUB_SIZE_PX, name)
     if m is not None:
         fg.add_to(m)
     return fg
@@ -1108,23 +1186,21 @@ def corridor_style(mode: str, corridors: Any) -> dict[str, Any]:
     return style
 
 
-def add_corridors(
-    m: folium.Map | None,
-    gdf: gpd.GeoDataFrame,
-    *,
-    name: str = "Corridors",
-    names: Mapping[str, str] | None = None,
-    tolerance_deg: float = 0.0,
-) -> folium.FeatureGroup:
-    """Corridor segments: colour by corridor, dash pattern by mode (road, rail, ferry).
-
-    ``tolerance_deg`` optionally simplifies the drawn lines (display only; lengths are the
-    layer's).
+def corridor_props(
+    gdf: gpd.GeoDataFrame, names: Mapping[str, str] | None = None
+) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+    """Tooltip (``tip``) and popup (``pop``) HTML of every corridor segment, and its style.
 
     Parameters
     ----------
+    gdf : GeoDataFrame
+        The corridors layer.
     names : mapping, optional
         Display name of each place/checkpoint/hub id, for the segment titles (ids otherwise).
+
+    Returns
+    -------
+    (props, styles) : lists, one entry per row (:func:`corridor_style`)
     """
     names = names or {}
     _require_columns(gdf, ["id", "mode", "corridors", "length_km"], "corridors layer")
@@ -1158,6 +1234,28 @@ def add_corridors(
                 "pop": _tip(short + detail, title=title),
             }
         )
+    return props, styles
+
+
+def add_corridors(
+    m: folium.Map | None,
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str = "Corridors",
+    names: Mapping[str, str] | None = None,
+    tolerance_deg: float = 0.0,
+) -> folium.FeatureGroup:
+    """Corridor segments: colour by corridor, dash pattern by mode (road, rail, ferry).
+
+    ``tolerance_deg`` optionally simplifies the drawn lines (display only; lengths are the
+    layer's).
+
+    Parameters
+    ----------
+    names : mapping, optional
+        Display name of each place/checkpoint/hub id, for the segment titles (ids otherwise).
+    """
+    props, styles = corridor_props(gdf, names)
     fg = folium.FeatureGroup(name=esc(name), show=True)
     folium.GeoJson(
         _collection(gdf, props, tolerance_deg),
@@ -1730,3 +1828,232 @@ def continental_map(
     if coords:
         m.fit_bounds(_bounds(coords), padding=(20, 20))
     return finish_map(m)
+
+
+# --------------------------------------------------------------------------- map page layers
+
+#: What the Map page's script file builds once (``window.CorridorLayers``): the neighbours,
+#: every region outline of every boundary year, corridors, hubs and checkpoints. ``apply``
+#: then shows the chosen layers and colours the regions without drawing anything again.
+#: ``__DATA__`` and ``__DECLUTTER__`` are filled in by :func:`page_layers_script`.
+_PAGE_LAYERS_JS = """(function () {
+"use strict";
+var D = __DATA__;
+var declutter = __DECLUTTER__;
+var ORDER = ["oblasts", "selected", "corridors", "hubs", "checkpoints"];
+var REGION = {fillColor: D.nodata, fillOpacity: 0.8, color: "#4d4d4d", weight: 1,
+              className: "corridor-oblast"};
+function markers(rows, css, size) {
+    var g = L.featureGroup(), a = Math.floor(size / 2);
+    rows.forEach(function (r) {
+        L.marker([r[0], r[1]], {icon: L.divIcon({html: r[2], iconSize: [size, size],
+                                                 iconAnchor: [a, a], className: css})})
+            .bindPopup(r[3], {maxWidth: 320}).bindTooltip(r[4], {sticky: true}).addTo(g);
+    });
+    return g;
+}
+var C = window.CorridorLayers = {layers: {}, regions: {}, shown: null, selected: null};
+C.init = function (map) {
+    C.map = map;
+    if (D.context) {
+        L.geoJSON(D.context[0], {
+            style: {fillColor: "#f0f0f0", fillOpacity: 0.6, stroke: false,
+                    className: "corridor-context"},
+            onEachFeature: function (f, l) { l.bindTooltip(f.properties.tip); }
+        }).addTo(map);
+        L.geoJSON(D.context[1], {style: {color: "#9e9e9e", weight: 0.8,
+                                         className: "corridor-context-outline"}}).addTo(map);
+    }
+    C.layers.oblasts = L.featureGroup();
+    L.geoJSON(D.regions, {style: function () { return REGION; }, onEachFeature: function (f, l) {
+        C.regions[f.id] = l;
+        l.on("mouseover", function () { l.setStyle({weight: 3, color: "#000000"}); });
+        l.on("mouseout", function () { l.setStyle({weight: 1, color: "#4d4d4d"}); });
+    }});
+    if (D.corridors) {
+        var cg = C.layers.corridors = L.geoJSON(D.corridors[0], {
+            style: function (f) { return D.corridors[1][f.properties.s]; },
+            onEachFeature: function (f, l) {
+                l.bindTooltip(f.properties.tip, {sticky: true});
+                l.bindPopup(f.properties.pop, {maxWidth: 360});
+                l.on("mouseover", function () { l.setStyle({weight: 6}); });
+                l.on("mouseout", function () { cg.resetStyle(l); });
+            }
+        });
+    }
+    if (D.hubs) { C.layers.hubs = markers(D.hubs, "corridor-hub", D.hubSize); }
+    if (D.checkpoints) {
+        C.layers.checkpoints = markers(D.checkpoints, "corridor-checkpoint", D.checkpointSize);
+        declutter(C.layers.checkpoints, D.gap);
+    }
+};
+// s: {show: [layer names], regions: {key: [fill, tooltip]}, selected: key or null}
+C.apply = function (s) {
+    var map = C.map, want = s.regions || {}, show = s.show || [];
+    Object.keys(C.regions).forEach(function (k) {
+        var l = C.regions[k], w = want[k];
+        if (!w) { C.layers.oblasts.removeLayer(l); return; }
+        l.setStyle({fillColor: w[0]});
+        if (l.getTooltip()) { l.setTooltipContent(w[1]); }
+        else { l.bindTooltip(w[1], {sticky: true}); }
+        C.layers.oblasts.addLayer(l);
+    });
+    var sel = s.selected || null;
+    if (sel !== C.selected) {
+        if (C.layers.selected) { map.removeLayer(C.layers.selected); }
+        var r = sel && C.regions[sel];
+        C.layers.selected = r ? L.geoJSON(r.feature, {interactive: false, style: {
+            fill: false, color: "#111111", weight: 3.5, className: "corridor-selected"}}) : null;
+        C.selected = sel;
+        C.shown = null;  // drawn again in order, the outline above the regions
+    }
+    var key = show.join(",");
+    if (key === C.shown) { return; }
+    ORDER.forEach(function (n) {
+        if (C.layers[n] && map.hasLayer(C.layers[n])) { map.removeLayer(C.layers[n]); }
+    });
+    ORDER.forEach(function (n) {
+        var on = show.indexOf(n === "selected" ? "oblasts" : n) >= 0;
+        if (on && C.layers[n]) { map.addLayer(C.layers[n]); }
+    });
+    C.shown = key;
+};
+})();
+"""
+
+
+def page_layers_script(
+    regions: gpd.GeoDataFrame,
+    *,
+    context: gpd.GeoDataFrame | None = None,
+    corridors: gpd.GeoDataFrame | None = None,
+    checkpoints: gpd.GeoDataFrame | None = None,
+    hubs: gpd.GeoDataFrame | None = None,
+    names: Mapping[str, str] | None = None,
+    region_tolerance_deg: float = 0.0,
+    line_tolerance_deg: float = 0.0,
+    context_tolerance_deg: float = 0.0,
+) -> str:
+    """The JavaScript file that draws the Map page's unchanging layers once.
+
+    It defines ``window.CorridorLayers``: ``init(map)`` (run by :class:`PageLayers` in the
+    base map) builds the neighbours (shown at once), the region outlines, corridors, hubs
+    and checkpoints (shown by ``apply``); ``apply(state)`` (sent on every rerun by
+    :func:`page_state_group`) shows the chosen layers, colours the regions and outlines the
+    selected one, so an indicator change sends colours, not geometry.
+
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        Every region outline any year's map draws, with a unique ``key`` column (the id
+        :func:`page_state_group` colours it by).
+    context, corridors, checkpoints, hubs : GeoDataFrame, optional
+        The shipped layers (left out when ``None``).
+    names : mapping, optional
+        Display names of place ids, for the corridor titles.
+    region_tolerance_deg, line_tolerance_deg, context_tolerance_deg : float
+        Display simplification of the regions, the corridor lines and the neighbours.
+
+    Returns
+    -------
+    str
+        A self-contained script (the data is HTML-escaped where Leaflet shows it as HTML).
+    """
+    _require_columns(regions, ["key"], "region outlines")
+    feats = []
+    for key, geom in zip(regions["key"], regions.geometry, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        feats.append({"type": "Feature", "id": str(key), "properties": {},
+                      "geometry": _geometry_json(geom, region_tolerance_deg)})
+    data: dict[str, Any] = {
+        "regions": {"type": "FeatureCollection", "features": feats},
+        "nodata": f"url(#{NO_DATA_PATTERN_ID})",
+        "gap": DECLUTTER_PX, "hubSize": HUB_SIZE_PX, "checkpointSize": CHECKPOINT_SIZE_PX,
+    }
+    if context is not None:
+        data["context"] = list(context_collections(context, context_tolerance_deg))
+    if corridors is not None:
+        props, styles = corridor_props(corridors, names)
+        distinct = list(dict.fromkeys(json.dumps(st, sort_keys=True) for st in styles))
+        for p, st in zip(props, styles, strict=True):
+            p["s"] = distinct.index(json.dumps(st, sort_keys=True))
+        data["corridors"] = [_collection(corridors, props, line_tolerance_deg),
+                             [json.loads(st) for st in distinct]]
+
+    def rows(rs: list[MarkerRow], css: str, size: int) -> list[list[Any]]:
+        return [[round(r.lat, 5), round(r.lon, 5),
+                 _marker_html(r.colour, r.icon, css, size, r.feature_id), r.popup, r.tooltip]
+                for r in rs]
+
+    if hubs is not None:
+        data["hubs"] = rows(hub_rows(hubs), "corridor-hub", HUB_SIZE_PX)
+    if checkpoints is not None:
+        data["checkpoints"] = rows(checkpoint_rows(checkpoints), "corridor-checkpoint",
+                                   CHECKPOINT_SIZE_PX)
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return _PAGE_LAYERS_JS.replace("__DECLUTTER__", DECLUTTER_JS).replace("__DATA__", text)
+
+
+class PageLayers(JSCSSMixin, MacroElement):
+    """Loads the Map page's layer script (:func:`page_layers_script`, served by the app) and
+    builds its layers on the map; add it after :func:`finish_map` (its URL is the app's own).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+window.CorridorLayers.init({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._name = "CorridorPageLayers"
+        self.default_js = [("corridor_page_layers", url)]
+
+
+class _PageState(MacroElement):
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+window.CorridorLayers.apply({{ this.state|tojson }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, state: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._name = "CorridorPageState"
+        self.state = dict(state)
+
+
+def page_state_group(
+    show: Iterable[str],
+    regions: Mapping[str, tuple[str, str]] | None = None,
+    selected: str | None = None,
+) -> folium.FeatureGroup:
+    """The per-rerun part of the Map page: which layers show, each region's fill and
+    tooltip, the selected region.
+
+    Parameters
+    ----------
+    show : iterable of str
+        Layer names of :func:`page_layers_script`: ``oblasts``, ``corridors``, ``hubs``,
+        ``checkpoints``.
+    regions : mapping
+        ``{key: (fill, tooltip HTML)}`` of the regions to draw (others are taken off).
+    selected : str, optional
+        Key of the region to outline.
+
+    Returns
+    -------
+    FeatureGroup
+        An empty group whose script calls ``CorridorLayers.apply``.
+    """
+    fg = folium.FeatureGroup(name="Map page state", show=True)
+    state = {"show": list(show), "regions": {k: list(v) for k, v in (regions or {}).items()},
+             "selected": selected}
+    _PageState(state).add_to(fg)
+    return fg

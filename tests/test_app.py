@@ -80,17 +80,43 @@ def test_map_page_defaults_and_widgets():
     assert at.query_params["layers"] == "oblasts,checkpoints,corridors,hubs"
 
 
+def map_state(args: dict) -> dict:
+    """The state a rerun sends to the page's layer script (``CorridorLayers.apply``)."""
+    groups = args["feature_group"]
+    marker = "window.CorridorLayers.apply("
+    assert groups.count(marker) == 1
+    state, _ = json.JSONDecoder().raw_decode(groups, groups.index(marker) + len(marker))
+    return state
+
+
+def page_layers(args: dict) -> dict:
+    """The data of the page's layer script file the component loads (from ``static/``)."""
+    from webapp.map import STATIC_DIR, STATIC_URL
+
+    urls = [u for u in args["js_links"] if u.startswith(f"{STATIC_URL}/map/")]
+    assert len(urls) == 1
+    text = (STATIC_DIR / urls[0][len(STATIC_URL) + 1:]).read_text(encoding="utf-8")
+    data, _ = json.JSONDecoder().raw_decode(text, text.index("var D = ") + len("var D = "))
+    return data
+
+
 def test_map_component_holds_leaflet_with_the_layers():
     at = run_app()
     args = map_args(at)
     script, groups = args["script"], args["feature_group"]
-    assert "L.map(" in script
-    # the neighbouring countries are part of the base map; the toggled layers are groups
-    assert "corridor-context" in script and "corridor-oblast" not in script
-    assert "corridor-oblast" in groups
-    assert groups.count('"className": "corridor-checkpoint"') == len(load_layer("checkpoints"))
-    for code in load_layer("oblasts")["code"]:
-        assert f'"code": "{code}"' in groups
+    assert "L.map(" in script and "CorridorLayers.init(" in script
+    # the unchanging layers come once, in the layer script file; a rerun sends their state
+    data = page_layers(args)
+    assert len(data["checkpoints"]) == len(load_layer("checkpoints"))
+    assert len(data["hubs"]) == len(load_layer("hubs"))
+    assert len(data["corridors"][0]["features"]) == len(load_layer("corridors"))
+    assert len(data["context"][0]["features"]) == len(load_layer("context"))
+    state = map_state(args)
+    assert state["show"] == ["oblasts", "corridors", "hubs", "checkpoints"]
+    assert set(state["regions"]) == set(load_layer("oblasts")["code"])
+    assert {f["id"] for f in data["regions"]["features"]} >= set(state["regions"])
+    # no geometry travels with a rerun
+    assert '"coordinates"' not in script + groups and len(groups) < 30_000
     # the legend is drawn under the map, not in it
     assert "corridor-legend" not in script + groups
     assert any("corridor-legend-line" in h.proto.body for h in at.get("html"))
@@ -98,22 +124,20 @@ def test_map_component_holds_leaflet_with_the_layers():
     assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip"]
     # every asset from the app's own static folder, no tiles, zoom limits set
     links = args["js_links"] + args["css_links"]
-    assert links and all(u.startswith("/app/static/vendor/") for u in links)
+    assert links and all(u.startswith(("/app/static/vendor/", "/app/static/map/"))
+                         for u in links)
     assert "tileLayer" not in script + groups
     assert '"maxZoom": 12' in script and '"minZoom": 4' in script
 
 
-def _choropleth_values(groups: str) -> dict[str, str]:
-    """Region code -> the value text of its tooltip, from the choropleth group's GeoJSON."""
+def _choropleth_values(args: dict) -> dict[str, str]:
+    """Region code -> the value text of its tooltip, from the rerun's region state."""
     import html
-    import re
 
     out = {}
-    for raw in re.findall(r'"properties": (\{[^{}]*\})', groups):
-        props = json.loads(raw)
-        if "code" in props and "tip" in props:
-            line = html.unescape(props["tip"].split("<br>")[1])
-            out[props["code"]] = line.split(": ", 1)[1]
+    for key, (_fill, tip) in map_state(args)["regions"].items():
+        line = html.unescape(tip.split("<br>")[1])
+        out[key.split("@")[0]] = line.split(": ", 1)[1]
     return out
 
 
@@ -130,7 +154,7 @@ def test_choropleth_values_match_the_chosen_year_and_indicator():
         year = int(years.index[0])
         at = run_app(indicator=choice, year=str(year))
         no_failure(at)
-        shown = _choropleth_values(map_args(at)["feature_group"])
+        shown = _choropleth_values(map_args(at))
         that_year = rows[rows["year"] == year]
         on_map = {c: v for c, v in shown.items() if v != "no data"}
         assert on_map, choice
@@ -164,9 +188,9 @@ def test_query_params_restore_layers_region_and_view():
     no_failure(at)
     assert {c.key for c in at.checkbox if c.value} == {"show_oblasts", "show_flows"}
     args = map_args(at)
-    assert "corridor-checkpoint" not in args["feature_group"]
+    assert map_state(args)["show"] == ["oblasts"]
     assert "corridor-flow" in args["feature_group"]
-    assert "corridor-selected" in args["feature_group"]
+    assert map_state(args)["selected"] == "KG-N"
     assert args["center"] == [41.5, 75.0] and args["zoom"] == 7
     assert "Naryn (KG-N)" in [h.value for h in at.subheader]
     no_failure(at)
@@ -202,9 +226,9 @@ def test_layer_toggles_remove_layers():
     at.checkbox(key="show_checkpoints").uncheck().run()
     at.checkbox(key="show_oblasts").uncheck().run()
     no_failure(at)
-    groups = map_args(at)["feature_group"]
-    assert "corridor-checkpoint" not in groups
-    assert "corridor-oblast" not in groups
+    state = map_state(map_args(at))
+    assert state["show"] == ["corridors", "hubs"]
+    assert state["regions"] == {} and state["selected"] is None
     assert len(at.selectbox) == 0  # no indicator selectors without the choropleth
     assert at.query_params["layers"] == "corridors,hubs"
 
@@ -243,7 +267,7 @@ def test_default_mode_offers_tiles_as_a_layer_and_keeps_assets_local(monkeypatch
     # the tiles are a group of their own, never part of the base map
     assert "L.tileLayer(" not in args["script"] and "L.tileLayer(" in args["feature_group"]
     links = args["js_links"] + args["css_links"]
-    assert all(u.startswith("/app/static/vendor/") for u in links)
+    assert all(u.startswith(("/app/static/vendor/", "/app/static/map/")) for u in links)
     assert any("OpenStreetMap" in c.value for c in at.caption)
     at.checkbox(key="show_tiles").uncheck().run()
     assert "L.tileLayer(" not in map_args(at)["feature_group"]
@@ -287,7 +311,7 @@ def test_per_person_view_divides_by_the_shipped_population():
     at = run_app(indicator=key, year=str(year), per="per person")
     no_failure(at)
     assert at.radio(key="per").value == "per person"
-    shown = _choropleth_values(map_args(at)["feature_group"])
+    shown = _choropleth_values(map_args(at))
     on_map = {c: v for c, v in shown.items() if v != "no data"}
     assert on_map == {c: f"{geo.maps.fmt_number(v)} {pc_unit}" for c, v in per_capita.items()}
     legend = _legend_text(at)
@@ -296,7 +320,7 @@ def test_per_person_view_divides_by_the_shipped_population():
     at.radio(key="per").set_value("absolute").run()
     no_failure(at)
     assert at.query_params["per"] == "absolute"
-    shown = _choropleth_values(map_args(at)["feature_group"])
+    shown = _choropleth_values(map_args(at))
     assert all(shown[c].endswith(f" {unit}") for c in per_capita)
     assert f"({unit})" in _legend_text(at)
 
@@ -308,18 +332,12 @@ def test_no_per_person_toggle_where_it_makes_no_sense():
     assert "per person" not in _legend_text(at)
 
 
-def _feature(groups: str, code: str) -> dict:
-    """The choropleth GeoJSON feature of ``code`` (geometry and properties)."""
-    decoder = json.JSONDecoder()
-    start = 0
-    while (start := groups.find('{"bbox"', start) if '{"bbox"' in groups else
-           groups.find('{"features"', start)) != -1:
-        obj, _ = decoder.raw_decode(groups, start)
-        for f in obj.get("features", []):
-            if f["properties"].get("code") == code and "tip" in f["properties"]:
-                return f
-        start += 1
-    raise AssertionError(f"no feature {code}")
+def _feature(args: dict, code: str) -> tuple[dict, str]:
+    """The outline the rerun draws for ``code`` (from the layer script) and its tooltip."""
+    [(key, (_fill, tip))] = [(k, v) for k, v in map_state(args)["regions"].items()
+                             if k.split("@")[0] == code]
+    [feature] = [f for f in page_layers(args)["regions"]["features"] if f["id"] == key]
+    return feature, tip
 
 
 def test_2019_map_draws_the_pre_2022_boundaries_and_notes_the_break():
@@ -330,13 +348,17 @@ def test_2019_map_draws_the_pre_2022_boundaries_and_notes_the_break():
     at = run_app(indicator="population [persons]", year="2019")
     no_failure(at)
     args = map_args(at)
-    shown = _choropleth_values(args["feature_group"])
+    shown = _choropleth_values(args)
     assert set(shown) == set(oblasts_for_year(2019)["code"])
     assert not {"KZ-10", "KZ-33", "KZ-62"} & set(shown)  # Abai, Zhetysu, Ulytau: not yet
-    east = _feature(args["feature_group"], "KZ-63")
-    assert "East Kazakhstan region (incl. Abai)" in east["properties"]["tip"]
+    east, tip = _feature(args, "KZ-63")
+    assert "East Kazakhstan region (incl. Abai)" in tip
     semey = shapely.geometry.Point(80.23, 50.41)  # Semey, in Abai region since 2022
     assert shapely.geometry.shape(east["geometry"]).buffer(0.01).covers(semey)
+    # ... and today's East Kazakhstan (without Abai) is another outline
+    assert not shapely.geometry.shape(
+        _feature(map_args(run_app(indicator="population [persons]")), "KZ-63")[0]["geometry"]
+    ).covers(semey)
     df = geo.indicators.load_data()
     t = geo.indicators.regional_table(df, "population", 2019)
     n, total = map_coverage(set(t.dropna(subset=["value"])["region"]) & set(shown) | (
@@ -351,7 +373,7 @@ def test_2019_map_draws_the_pre_2022_boundaries_and_notes_the_break():
     no_failure(at)
     after = map_args(at)
     assert after["script"] == args["script"]
-    shown = _choropleth_values(after["feature_group"])
+    shown = _choropleth_values(after)
     assert {"KZ-10", "KZ-33", "KZ-62"} <= set(shown)
     assert "Drawn on the boundaries" not in _legend_text(at)
     assert "regions have data for 2023" in _legend_text(at)

@@ -10,7 +10,10 @@ same screen.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -86,16 +89,92 @@ def _try_layer(name: str) -> gpd.GeoDataFrame | None:
         return None
 
 
+#: The app's static folder (served at ``/app/static``); the Map page writes its layer
+#: script into ``map/`` below it (named by its content's hash, never committed).
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+STATIC_URL = "/app/static"
+PAGE_LAYERS_DIR = "map"
+
+
+@st.cache_resource(show_spinner=False)
+def region_outlines() -> tuple[gpd.GeoDataFrame, dict[int | None, dict[str, str]]]:
+    """Every region outline a year's map can draw, each with a unique ``key``, and for each
+    boundary set (``None``: today's; else the last year before a split) ``{code: key}``.
+
+    A region keeps its code as key where its outline is today's; a former outline (Almaty
+    Region incl. Zhetysu before 2022, South Kazakhstan before 2018) is ``code@year``.
+    """
+    years: list[int | None] = [None, *sorted({s.first_year - 1 for s in boundaries.SPLITS},
+                                             reverse=True)]
+    keys: dict[tuple[str, bytes], str] = {}
+    rows = []
+    per_year: dict[int | None, dict[str, str]] = {}
+    for y in years:
+        gdf = oblasts_of_year(y)
+        per_year[y] = {}
+        for code, geom in zip(gdf["code"], gdf.geometry, strict=True):
+            sig = (code, shapely.to_wkb(geom))
+            if sig not in keys:
+                keys[sig] = code if all(k[0] != code for k in keys) else f"{code}@{y}"
+                rows.append({"key": keys[sig], "code": code, "geometry": geom})
+            per_year[y][code] = keys[sig]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326"), per_year
+
+
+@st.cache_resource(show_spinner=False)
+def region_keys(year: int | None) -> dict[str, str]:
+    """``{code: key}`` of the regions drawn on the map of ``year`` (``None``: today's)."""
+    outlines, per_year = region_outlines()
+    if year in per_year:
+        return per_year[year]
+    by_sig = {(c, shapely.to_wkb(g)): k for c, g, k in
+              zip(outlines["code"], outlines.geometry, outlines["key"], strict=True)}
+    gdf = oblasts_of_year(year)
+    out = {}
+    for code, geom in zip(gdf["code"], gdf.geometry, strict=True):
+        key = by_sig.get((code, shapely.to_wkb(geom)))
+        if key is None:
+            raise GeoDataError(f"the map has no outline of {code} as it was in {year}")
+        out[code] = key
+    return out
+
+
+def page_layers_text() -> str:
+    """The Map page's layer script (:func:`geo.maps.page_layers_script`) of the shipped
+    layers; a layer that does not load is left out (its error shows on the page)."""
+    return maps.page_layers_script(
+        region_outlines()[0], context=_try_layer("context"),
+        corridors=_try_layer("corridors"), checkpoints=_try_layer("checkpoints"),
+        hubs=_try_layer("hubs"), names=end_names(),
+        region_tolerance_deg=POLYGON_TOLERANCE_DEG, line_tolerance_deg=LINE_TOLERANCE_DEG,
+        context_tolerance_deg=CONTEXT_TOLERANCE_DEG,
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def page_layers_url() -> str:
+    """Write :func:`page_layers_text` under ``static/map/`` (once per content) and return
+    its URL: the browser fetches it once (gzipped, cached), not with every rerun."""
+    text = page_layers_text()
+    name = f"layers-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.js"
+    folder = STATIC_DIR / PAGE_LAYERS_DIR
+    path = folder / name
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)  # atomic: another app process may write the same file
+    return f"{STATIC_URL}/{PAGE_LAYERS_DIR}/{name}"
+
+
 def build_base_map() -> Any:
     """The base map: identical on every rerun (so the component is never re-mounted).
 
-    Plain background, the neighbouring countries as context (always shown: they are the
-    offline basemap), the measure tool, the collapsed key and the default view.
+    Plain background, the relief, the measure tool, the collapsed key, the default view and
+    the page's layer script (the neighbours as context, and the regions, corridors, hubs and
+    checkpoints that each rerun's :func:`geo.maps.page_state_group` shows and colours).
     """
     m = maps.base_map(view_link=True)
-    context = _try_layer("context")
-    if context is not None:
-        maps.add_context(m, context, tolerance_deg=CONTEXT_TOLERANCE_DEG)
     relief = _relief()
     if relief is not None:
         url_path, bounds, _ = relief  # the full citation goes in the caption under the map
@@ -106,7 +185,9 @@ def build_base_map() -> Any:
     (s, w), (n, e) = maps.border_view_bounds(_try_layer("oblasts"), checkpoints)
     m.fit_bounds([[s, w], [n, e]], padding=(8, 8))
     m.location = [(s + n) / 2, (w + e) / 2]
-    return maps.finish_map(m, layer_control=False)
+    m = maps.finish_map(m, layer_control=False)
+    maps.PageLayers(page_layers_url()).add_to(m)  # the app's own file: after the localising
+    return m
 
 
 # --------------------------------------------------------------------------- URL state
@@ -525,35 +606,36 @@ def change_frame(
 def _groups(
     gdfs: dict[str, gpd.GeoDataFrame], values: pd.DataFrame | None, *, label: str, unit: str,
     scheme: str, region: tuple[str, str] | None, flows: pd.DataFrame | None,
-    symbols: pd.DataFrame | None = None,
+    symbols: pd.DataFrame | None = None, year: int | None = None,
 ) -> tuple[list[Any], maps.LegendInfo | None]:
-    """The feature groups of the chosen layers, in drawing order, and the legend info."""
+    """The per-rerun groups, in drawing order, and the legend info.
+
+    The regions, corridors, hubs and checkpoints are drawn once by the page's layer script;
+    each rerun sends only which of them show, the regions' fills and tooltips and the selected
+    region (:func:`geo.maps.page_state_group`), then the small groups that change with the
+    choice: online tiles, the cities drawn as symbols, the trade flows.
+    """
     groups: list[Any] = []
     legend = None
     if "tiles" in gdfs:
         groups.append(maps.tile_group())
+    shown = [n for n in ("oblasts", "corridors", "hubs", "checkpoints") if n in gdfs]
+    fills: dict[str, tuple[str, str]] = {}
+    selected = None
     if "oblasts" in gdfs and values is not None:
-        fg, legend = maps.choropleth_group(
-            gdfs["oblasts"], values, indicator_label=label, unit=unit, scheme=scheme,
-            tolerance_deg=POLYGON_TOLERANCE_DEG,
-        )
-        groups.append(fg)
-        if symbols is not None and len(symbols):
-            groups.append(maps.symbol_group(
-                symbols, indicator_label=label, unit=unit,
-                max_value=float(values["value"].max(skipna=True))))
-    if region is not None and "oblasts" in gdfs and region[0] in gdfs["oblasts"].index:
-        groups.append(maps.highlight_group(gdfs["oblasts"].loc[[region[0]]],
-                                           tolerance_deg=POLYGON_TOLERANCE_DEG))
-    if "corridors" in gdfs:
-        groups.append(maps.add_corridors(None, gdfs["corridors"], names=end_names(),
-                                         tolerance_deg=LINE_TOLERANCE_DEG))
+        styles, legend = maps.choropleth_styles(
+            gdfs["oblasts"], values, indicator_label=label, unit=unit, scheme=scheme)
+        keys = region_keys(year)
+        fills = {keys[c]: style for c, style in styles.items()}
+        if region is not None and region[0] in keys:
+            selected = keys[region[0]]
+    groups.append(maps.page_state_group(shown, fills, selected))
+    if symbols is not None and len(symbols) and values is not None:
+        groups.append(maps.symbol_group(
+            symbols, indicator_label=label, unit=unit,
+            max_value=float(values["value"].max(skipna=True))))
     if flows is not None and len(flows):
         groups.append(maps.add_flow_lines(None, flows))
-    if "hubs" in gdfs:
-        groups.append(maps.add_hubs(None, gdfs["hubs"]))
-    if "checkpoints" in gdfs:
-        groups.append(maps.add_checkpoints(None, gdfs["checkpoints"]))
     return groups, legend
 
 
@@ -736,7 +818,7 @@ def render() -> None:
     view = parse_view(st.query_params.get("map_view"))
 
     groups, legend = _groups(gdfs, values, label=label, unit=shown_unit, scheme=scheme,
-                             region=region, flows=flows, symbols=symbols)
+                             region=region, flows=flows, symbols=symbols, year=year)
     st_folium(
         build_base_map(), key="corridor_map", height=MAP_HEIGHT_PX, use_container_width=True,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],

@@ -7,7 +7,9 @@ error, is on the page (:func:`assert_no_error`).
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -125,7 +127,9 @@ def test_leaflet_and_plugins_come_from_the_app(map_frame):
     leaflet = [s for s in srcs if s.endswith("/leaflet.js")]
     assert leaflet and all("/app/static/vendor/" in s for s in leaflet)
     assert any("leaflet-measure" in s for s in srcs)
-    assert not [s for s in srcs if "static/vendor" not in s and "/component/" not in s]
+    # ... and the page's own layer script, from the app's static folder too
+    assert len([s for s in srcs if "/app/static/map/layers-" in s]) == 1
+    assert not [s for s in srcs if "/app/static/" not in s and "/component/" not in s]
     # Font Awesome's webfont really loaded (icons in markers), from the vendor folder
     loaded = frame.locator("body").evaluate(
         "() => document.fonts.check('900 12px \"Font Awesome 6 Free\"')"
@@ -152,6 +156,68 @@ def test_layer_toggle_and_indicator_change_keep_the_map_and_its_view(map_frame):
     assert map_eval(frame, "() => window.__corridorMarker") == 1  # same document
     assert view_of(frame) == pytest.approx(before)
     assert frame.locator("path.corridor-oblast").count() == feature_count("oblasts")
+    assert_no_error(page)
+
+
+_REGION_STATE_JS = """() => { const out = [];
+    window.map.eachLayer(l => { if (l._path && l.options.className === 'corridor-oblast') {
+        const t = l.getTooltip();
+        out.push([l._path.getAttribute('fill'), t ? String(t.getContent()) : '']); } });
+    return out; }"""
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def _legend_classes(page) -> tuple[str, list[tuple[str, float, float, int]], int]:
+    """The legend under the map: title, [(fill, low, high, count)] per class, no-data count."""
+    title = page.locator(".corridor-legend-line b").first.inner_text()
+    swatches = page.locator(".corridor-legend-line > span").evaluate_all(
+        "els => els.filter(e => e.style.width === '14px').map(e => [e.style.backgroundColor,"
+        " e.nextSibling ? e.nextSibling.textContent : ''])")
+    classes, no_data = [], 0
+    for colour, text in swatches:
+        count = int(text.rsplit("(", 1)[1].split(")")[0])
+        if text.strip().startswith("no data"):
+            no_data = count
+            continue
+        rgb = [int(v) for v in re.findall(r"\d+", colour)[:3]]
+        lo, hi = (float(v.replace(",", "")) for v in _NUMBER.findall(text.rsplit("(", 1)[0]))
+        classes.append(("#" + "".join(f"{v:02x}" for v in rgb), lo, hi, count))
+    return title, classes, no_data
+
+
+def test_indicator_change_recolours_regions_to_the_new_classes(map_frame):
+    """After an indicator change each drawn region has the fill of the new legend class its
+    new value falls in, and its tooltip names the new indicator."""
+    page, frame = map_frame
+    before = map_eval(frame, _REGION_STATE_JS)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option").nth(1).click()
+    settle(page)
+    title, classes, no_data = _legend_classes(page)
+    for _ in range(50):  # the iframe applies the rerun's state right after the run ends
+        after = map_eval(frame, _REGION_STATE_JS)
+        if all(f"{title}:" in html.unescape(tip) for _fill, tip in after):
+            break
+        page.wait_for_timeout(200)
+    assert len(after) == len(before) == feature_count("oblasts")
+    assert [f for f, _ in after] != [f for f, _ in before]
+    by_fill = {fill: (lo, hi) for fill, lo, hi, _n in classes}
+    counts: dict[str, int] = {}
+    for fill, tip in after:
+        line = html.unescape(tip.split("<br>")[1])
+        assert line.startswith(f"{title}:"), tip
+        value_text = line.split(": ", 1)[1]
+        counts[fill] = counts.get(fill, 0) + 1
+        if value_text == "no data":
+            assert fill.startswith("url(#"), (fill, tip)
+            continue
+        value = float(_NUMBER.findall(value_text)[0].replace(",", ""))
+        lo, hi = by_fill[fill]  # a fill that is a class of the new legend...
+        slack = 0.01 * max(abs(lo), abs(hi)) + 0.06  # (labels are rounded)
+        assert lo - slack <= value <= hi + slack, (tip, fill, lo, hi)  # ... of its value
+    assert {f: n for f, n in counts.items() if not f.startswith("url(")} == {
+        fill: n for fill, _lo, _hi, n in classes if n}
+    assert sum(n for f, n in counts.items() if f.startswith("url(")) == no_data
     assert_no_error(page)
 
 
