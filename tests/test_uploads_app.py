@@ -8,8 +8,6 @@ run is left in the process but the store file.
 from __future__ import annotations
 
 import html
-import json
-import re
 import threading
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo import indicators
 from geo.store import UserStore
-from tests.test_app import map_args
+from tests.test_app import map_args, map_state
 from webapp import data, escape_markdown
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -78,15 +76,12 @@ def upload_and_keep(at: AppTest, file_name: str, content: bytes, name: str | Non
 
 def tooltip_values(at: AppTest) -> dict[str, str]:
     """Region code -> the value its choropleth tooltip shows, regions without data left out."""
-    groups = map_args(at)["feature_group"]
     out = {}
-    for raw in re.findall(r'"properties": (\{[^{}]*\})', groups):
-        props = json.loads(raw)
-        if "code" in props and "tip" in props:
-            line = html.unescape(props["tip"].split("<br>")[1])
-            value = line.rsplit(": ", 1)[1]  # the label itself holds ": "
-            if value != "no data":
-                out[props["code"]] = value.replace(".0 ", " ")
+    for key, (_fill, tip) in map_state(map_args(at))["regions"].items():
+        line = html.unescape(tip.split("<br>")[1])
+        value = line.rsplit(": ", 1)[1]  # the label itself holds ": "
+        if value != "no data":
+            out[key.split("@")[0]] = value.replace(".0 ", " ")
     return out
 
 
