@@ -712,6 +712,7 @@ def load_layer(name: str) -> gpd.GeoDataFrame:
     return _load_shipped(name).copy()
 
 
+@cache  # of the shipped layers, which _load_shipped reads once per process too
 def known_region_codes() -> frozenset[str]:
     """ISO codes a statistics row may use: oblast and context region codes and countries."""
     codes: set[str] = set(KNOWN_COUNTRIES)
