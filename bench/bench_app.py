@@ -145,7 +145,8 @@ def app_run(browser, run: Run, n_repaint: int) -> None:
         page.goto(f"{url}/?page=map", wait_until="domcontentloaded")
         frame = page.frame_locator(MAP_IFRAME)
         # the choropleth drawn: a region filled with a class colour, and the legend under it
-        frame.locator("path.corridor-oblast[fill^='#']").first.wait_for(timeout=TIMEOUT_MS)
+        frame.locator("path.corridor-oblast[fill^='#']").first.wait_for(state="attached",
+                                                                 timeout=TIMEOUT_MS)
         page.locator(".corridor-legend-line").first.wait_for(timeout=TIMEOUT_MS)
         run.cold_s = time.perf_counter() - t0
         page.wait_for_timeout(1500)  # the rest of the first page's messages and files
