@@ -1296,6 +1296,19 @@ def _request(
     ]
     if clash:
         raise NoRouteError(f"cannot both pass through and avoid {', '.join(clash)}")
+    ends = {ids["destination"][0]: "destination", ids["origin"][0]: "origin"}
+    same = [
+        Problem(
+            "via",
+            repr(name),
+            f"is the {ends[node]} ({G.nodes[node]['name']}): a via place lies between the "
+            "origin and the destination",
+        )
+        for name, node in zip(via, ids["via"], strict=True)
+        if node in ends
+    ]
+    if same:
+        raise GeoDataError(same)
     out, parts = [stops[0]], set()
     for j, via_id in enumerate(stops[1:-1], start=1):
         if via_id == out[-1]:
@@ -1571,6 +1584,8 @@ def shortest_route(
     via : sequence of str
         Places to pass through, in order. A border post (either side of the pair)
         means crossing the border there; if that crossing is closed there is no route.
+        A via place that is the origin or the destination (by any of its names) is bad
+        input (:class:`~geo.errors.GeoDataError`).
         A post between two stops in its own country is passed as a place (Taraz ->
         Almaty via Kordai stays in Kazakhstan).
     by : {"time", "distance", "cost"}
