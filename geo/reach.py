@@ -328,6 +328,7 @@ def reach(
     store: Any = None,
     unknown_closures: str = "open",
     off_road_kmh: float = OFF_ROAD_KMH,
+    unknown_schedules: str = "pair",
 ) -> Reach:
     """What the corridor network reaches from ``origin`` within each budget.
 
@@ -352,6 +353,9 @@ def reach(
         As in :func:`geo.routing.shortest_route`.
     off_road_kmh : float
         Speed off the corridors for the bands (time budgets only).
+    unknown_schedules : {"pair", "open"}
+        What to assume at border posts whose working days no source gives, as in
+        :func:`geo.routing.shortest_route` (their expected waits count in time budgets).
 
     Returns
     -------
@@ -364,7 +368,7 @@ def reach(
         neither kind of budget, non-positive budgets, bad month.
     """
     by = "time" if cost_usd_per_t is None else "cost"
-    problems = _check_request(by, month, unknown_closures)
+    problems = _check_request(by, month, unknown_closures, unknown_schedules)
     problems += _check_budgets(hours, "hours") + _check_budgets(cost_usd_per_t, "cost_usd_per_t")
     if hours is None and cost_usd_per_t is None:
         problems.append(Problem("budget", "", "give hours or cost_usd_per_t"))
@@ -409,7 +413,8 @@ def reach(
         reason = (f"{per_unit:.1f} km off the corridors per USD/t left: the profile's road "
                   f"haulage rate ({rate:g} USD per t-km)")
 
-    H = _view(G, by, month, unknown_closures=unknown_closures)
+    H = _view(G, by, month, unknown_closures=unknown_closures,
+              unknown_schedules=unknown_schedules)
     edges = _edges(G, H, by, month)
     if point is not None:
         H, edges, src, origin_lonlat, name = _with_point(G, H, edges, point, by, month,

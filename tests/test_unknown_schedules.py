@@ -125,3 +125,14 @@ unknown_schedules = "open"
     assert parse_scenario(text, _graph()).unknown_schedules == "open"
     with pytest.raises(GeoDataError, match="unknown_schedules"):
         parse_scenario(text.replace('"open"', '"maybe"'), _graph())
+
+
+def test_reach_counts_the_assumed_waits_at_bedel() -> None:
+    from geo.reach import reach
+
+    assumed = reach(_graph(), "Barskoon", hours=[30]).reached
+    opened = reach(_graph(), "Barskoon", hours=[30], unknown_schedules="open").reached
+    assert opened["uchturpan"] < assumed["uchturpan"] - 5  # the weekend and holiday waits
+    assert opened["naryn"] == pytest.approx(assumed["naryn"])
+    with pytest.raises(GeoDataError, match="unknown_schedules"):
+        reach(_graph(), "Barskoon", hours=[12], unknown_schedules="sometimes")
