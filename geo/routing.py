@@ -1805,7 +1805,8 @@ def comparison_verdict(results: Comparison | Sequence[Route]) -> dict[str, str]:
         out[measure] = (
             f"{win.label} wins on {measure} by {gap:,.{nd}f} {unit} over {second.label}"
             + (f"; deciding step: {step}" if step else "")
-            + (_unknown_crossing_caveat(win) if measure == "time" else "")
+            + (_unknown_crossing_caveat(win) + _assumed_schedule_note(second)
+               if measure == "time" else "")
         )
     if len({tuple(r.modes) for r in routes}) > 1:
         out["modes"] = "different modes: " + "; ".join(
@@ -1836,6 +1837,18 @@ def _unknown_crossing_caveat(route: Route) -> str:
     if out:
         out += ", so this win is not established"
     return out
+
+
+def _assumed_schedule_note(route: Route) -> str:
+    """A note when the runner-up's time rests on an assumed border schedule."""
+    assumed = [f"{leg.from_name} → {leg.to_name}" for leg in route.legs
+               if leg.crossing and leg.schedule_assumption]
+    if not assumed:
+        return ""
+    what = ("open every day" if route.unknown_schedules == "open"
+            else "the regime of the cited posts on the same border")
+    return (f"; {route.label or 'the runner-up'}'s time assumes {what} at "
+            f"{', '.join(assumed)} (no published working days)")
 
 
 #: Ready-made comparisons: name -> (origin, destination, [(label, via ids)]).

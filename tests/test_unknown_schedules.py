@@ -136,3 +136,12 @@ def test_reach_counts_the_assumed_waits_at_bedel() -> None:
     assert opened["naryn"] == pytest.approx(assumed["naryn"])
     with pytest.raises(GeoDataError, match="unknown_schedules"):
         reach(_graph(), "Barskoon", hours=[12], unknown_schedules="sometimes")
+
+
+def test_a_time_verdict_against_bedel_says_its_time_is_assumed() -> None:
+    result = compare_routes(_graph(), "Bishkek", "Kashgar",
+                            [("via Bedel", ["Bedel"]), ("via Torugart", ["Torugart"])])
+    verdict = comparison_verdict(result)["time"]
+    assert verdict.startswith("via Torugart wins on time")
+    assert ("via Bedel's time assumes the regime of the cited posts on the same border at "
+            "Bedel (KG) → Bedel (CN)") in verdict
