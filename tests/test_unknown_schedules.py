@@ -145,3 +145,14 @@ def test_a_time_verdict_against_bedel_says_its_time_is_assumed() -> None:
     assert verdict.startswith("via Torugart wins on time")
     assert ("via Bedel's time assumes the regime of the cited posts on the same border at "
             "Bedel (KG) → Bedel (CN)") in verdict
+
+
+def test_the_route_page_states_the_assumption() -> None:
+    from tests.test_webapp_routes import run_page
+
+    at = run_page(origin="Bishkek", destination="Kashgar", via=["Bedel"])
+    said = [c.value for c in at.caption if "border schedule unknown" in c.value]
+    assert len(said) == 1
+    assert "schedule unknown" in said[0] and "assumed closed Sat-Sun" in said[0]
+    at = run_page(origin="Bishkek", destination="Kashgar", via=["Torugart"])
+    assert not [c.value for c in at.caption if "border schedule unknown" in c.value]
