@@ -284,6 +284,39 @@ MAX_BUDGET = {"hours": 24.0 * 60, "cost_usd_per_t": 100_000.0}
 MAX_OFF_ROAD_KMH = 120.0
 
 
+_KIND_LABEL = {"checkpoint": "border post", "hub": "hub", "place": "town"}
+
+
+def place_labels(G: nx.MultiGraph, nodes: Sequence[str]) -> list[str]:
+    """Display names for reached nodes, told apart where two share a name.
+
+    The town of Tokmok and the Tokmok border post are both ``"Tokmok"``; a list of
+    places reached would show the name twice. A name used by more than one of ``nodes``
+    gets its kind in brackets (``"Tokmok (border post)"``); the others stay as they are.
+
+    Parameters
+    ----------
+    G : networkx.MultiGraph
+        The corridor graph (node attributes ``name`` and ``kind``).
+    nodes : sequence of str
+        Node ids, e.g. a band's ``places``.
+
+    Returns
+    -------
+    list of str
+        One label per node, in the same order.
+    """
+    names = [G.nodes[n]["name"] for n in nodes]
+    seen: dict[str, int] = {}
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+    return [
+        f"{name} ({_KIND_LABEL.get(G.nodes[n].get('kind'), G.nodes[n].get('kind'))})"
+        if seen[name] > 1 else name
+        for n, name in zip(nodes, names, strict=True)
+    ]
+
+
 def _check_budgets(values: Sequence[float] | None, name: str) -> list[Problem]:
     problems = []
     if values is None:
