@@ -44,6 +44,7 @@ from geo.routing import (
     _profile,
     _view,
     route_between_points,
+    search_weight,
     snap_point,
 )
 
@@ -439,7 +440,7 @@ def measure_anywhere(
     if "@a" not in H or "@b" not in H:
         raise NoRouteError("no open route between the two points")
     try:
-        path = nx.bidirectional_dijkstra(H, "@a", "@b", weight="weight")[1]
+        path = nx.bidirectional_dijkstra(H, "@a", "@b", weight=search_weight(H))[1]
     except nx.NetworkXNoPath:
         raise NoRouteError("no open route between the two points") from None
     entries = (H["@a"][path[1]]["entry"], H[path[-2]]["@b"]["entry"])

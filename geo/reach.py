@@ -46,6 +46,7 @@ from geo.routing import (
     _raise,
     _view,
     resolve,
+    search_weight,
     snap_point,
 )
 
@@ -456,7 +457,8 @@ def reach(
         src = start
         origin_lonlat = (G.nodes[start]["lon"], G.nodes[start]["lat"])
         name = G.nodes[start]["name"]
-    dist = nx.single_source_dijkstra_path_length(H, src, cutoff=budgets[-1], weight="weight")
+    dist = nx.single_source_dijkstra_path_length(H, src, cutoff=budgets[-1],
+                                                 weight=search_weight(H))
     names = list(dist)
     xy = np.array([origin_lonlat if n == src and point is not None
                    else (G.nodes[n]["lon"], G.nodes[n]["lat"]) for n in names])

@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import math
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import islice, pairwise, product
@@ -1167,10 +1167,39 @@ def _view(
         w = _weight(d, by, month, profile, unknown_schedules)
         if not H.has_edge(u, v) or w < H[u][v]["weight"]:
             H.add_edge(u, v, weight=w, key=k, border=d.get("border"))
+    if by == "time":
+        # the user's assumed truck queue counts in the direction it forms (see search_weight)
+        for (a, b), _name in TRUCK_QUEUES.items():
+            h = profile.truck_queue_h.get(a)
+            if h and H.has_edge(a, b):
+                H[a][b].update(queue_from=a, queue_h=float(h))
+                H.graph["queues"] = True
     if len(cache) >= _MAX_VIEWS:
         cache.pop(next(iter(cache)))
     cache[key] = H
     return H
+
+
+def _queued_weight(u: str, v: str, d: dict[str, Any]) -> float:
+    return d["weight"] + (d["queue_h"] if d.get("queue_from") == u else 0.0)
+
+
+def search_weight(H: nx.Graph) -> str | Callable[[str, str, dict[str, Any]], float]:
+    """The weight to search a view with.
+
+    A view's ``weight`` is the same both ways; a truck queue the user assumed
+    (``Profile.truck_queue_h``, e.g. at Ak-Tilek leaving Kyrgyzstan for Karasu) counts
+    only in the direction it forms, so a view with one is searched with a function of the
+    direction of travel (networkx calls it with ``(from, to, data)``).
+    """
+    return _queued_weight if H.graph.get("queues") else "weight"
+
+
+def path_weight(H: nx.Graph, path: Sequence[str]) -> float:
+    """A path's weight in a view, the truck queue counted in its direction."""
+    if not H.graph.get("queues"):
+        return nx.path_weight(H, path, "weight")
+    return sum(_queued_weight(u, v, H[u][v]) for u, v in pairwise(path))
 
 
 def _leg(
@@ -1333,8 +1362,9 @@ def _request(
         H = _view(G, by, None, avoid_ids, countries, "open", unknown_schedules)
         border = frozenset((G.nodes[via_id]["country"], G.nodes[pair]["country"]))
         rest = _without_border(H, border)
-        before = nx.single_source_dijkstra_path_length(rest, out[-1], weight="weight")
-        after = nx.single_source_dijkstra_path_length(rest, stops[j + 1], weight="weight")
+        before = nx.single_source_dijkstra_path_length(rest, out[-1], weight=search_weight(H))
+        after = nx.single_source_dijkstra_path_length(rest, stops[j + 1],
+                                                      weight=search_weight(H))
         first, second = min(
             ((via_id, pair), (pair, via_id)),
             key=lambda o: (
@@ -1378,7 +1408,7 @@ def _candidates(
         return
     if i in req.crossing_parts:
         if H.has_edge(s, t):
-            yield H[s][t]["weight"], [s, t]
+            yield path_weight(H, [s, t]), [s, t]
             return
         why = _crossing_shut(G, s, t, req)
         raise NoRouteError(
@@ -1390,11 +1420,11 @@ def _candidates(
     if s not in view or t not in view:
         return
     try:
-        paths = nx.shortest_simple_paths(view, s, t, weight="weight")
+        paths = nx.shortest_simple_paths(view, s, t, weight=search_weight(H))
         for path in islice(paths, _MAX_CANDIDATES):
             borders = _borders(H, path)
             if len(borders) == len(set(borders)):
-                yield nx.path_weight(H, path, "weight"), path
+                yield path_weight(H, path), path
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         return
 
@@ -2061,7 +2091,7 @@ def route_between_points(
             leg=_either_way(direct),
         )
     try:
-        path = nx.bidirectional_dijkstra(H, "@a", "@b", weight="weight")[1]
+        path = nx.bidirectional_dijkstra(H, "@a", "@b", weight=search_weight(H))[1]
     except nx.NetworkXNoPath:
         raise NoRouteError("no open route between the two points") from None
     legs = _legs(G, H, path, month, unknown_schedules)
@@ -2143,7 +2173,7 @@ def distance_matrix(
            "cost_usd_per_t": math.nan}
     rows = []
     for s in ids["places"]:
-        _, paths = nx.single_source_dijkstra(H, s, weight="weight")
+        _, paths = nx.single_source_dijkstra(H, s, weight=search_weight(H))
         for t in ids["places"]:
             row: dict[str, Any] = {"origin": G.nodes[s]["name"], "destination": G.nodes[t]["name"]}
             path = paths.get(t)
