@@ -44,6 +44,7 @@ from geo.routing import (
     _profile,
     _view,
     route_between_points,
+    search_weight,
     snap_point,
 )
 
@@ -361,6 +362,7 @@ def measure_anywhere(
     month: int | None = None,
     unknown_closures: str = "open",
     base: Any = None,
+    unknown_schedules: str = "pair",
 ) -> Measurement:
     """Measure between two (lat, lon) points anywhere in the region.
 
@@ -376,6 +378,8 @@ def measure_anywhere(
     base : geo.basenet.BaseNetwork, optional
         The base network; the shipped regional extract by default (loaded on first use,
         and only when a point lies off the corridors).
+    unknown_schedules : {"pair", "open"}
+        As in :func:`geo.routing.shortest_route`.
 
     Returns
     -------
@@ -386,7 +390,7 @@ def measure_anywhere(
     GeoDataError
         For bad coordinates or request; NoRouteError when no open route joins the points.
     """
-    problems = _check_request(by, month, unknown_closures)
+    problems = _check_request(by, month, unknown_closures, unknown_schedules)
     pts: list[tuple[float, float]] = []
     for name, pt in (("start", start), ("end", end)):
         try:
@@ -408,13 +412,15 @@ def measure_anywhere(
     rate = _profile(G).cost_usd_per_tkm["road"]
     if not any(far):
         route = route_between_points(G, pts[0], pts[1], by=by, month=month,
-                                     unknown_closures=unknown_closures)
+                                     unknown_closures=unknown_closures,
+                                     unknown_schedules=unknown_schedules)
         return Measurement(pts[0], pts[1], route, (None, None), rate)
     if base is None:
         from geo.basenet import load_regional
 
         base = load_regional()
-    H = _view(G, by, month, unknown_closures=unknown_closures).copy()
+    H = _view(G, by, month, unknown_closures=unknown_closures,
+              unknown_schedules=unknown_schedules).copy()
     for i, (tag, p) in enumerate((("@a", pts[0]), ("@b", pts[1]))):
         if far[i]:
             joins = [(e, e.key, e.fraction, e.weight) for e in _entries(G, base, p, by)]
@@ -434,7 +440,7 @@ def measure_anywhere(
     if "@a" not in H or "@b" not in H:
         raise NoRouteError("no open route between the two points")
     try:
-        path = nx.bidirectional_dijkstra(H, "@a", "@b", weight="weight")[1]
+        path = nx.bidirectional_dijkstra(H, "@a", "@b", weight=search_weight(H))[1]
     except nx.NetworkXNoPath:
         raise NoRouteError("no open route between the two points") from None
     entries = (H["@a"][path[1]]["entry"], H[path[-2]]["@b"]["entry"])
@@ -444,7 +450,8 @@ def measure_anywhere(
     )
     a, b = ((p if e is None else (e.lonlat[1], e.lonlat[0]))
             for e, p in zip(entries, pts, strict=True))
-    route = route_between_points(G, a, b, by=by, month=month, unknown_closures=unknown_closures)
+    route = route_between_points(G, a, b, by=by, month=month, unknown_closures=unknown_closures,
+                                 unknown_schedules=unknown_schedules)
     return Measurement(pts[0], pts[1], route, access, rate)
 
 

@@ -26,7 +26,7 @@ from geo import export as export_cli
 from geo.anywhere import describe, measure_anywhere
 from geo.csvsafe import to_safe_csv
 from geo.errors import GeoDataError, NoRouteError, Problem
-from geo.graph import build_graph
+from geo.graph import UNKNOWN_SCHEDULES, build_graph
 from geo.profile import DEFAULT_PROFILE, Profile
 from geo.routing import (
     BY,
@@ -98,6 +98,14 @@ def _parser() -> argparse.ArgumentParser:
             choices=UNKNOWN_CLOSURES,
             default="open",
             help="legs no source gives closures for: assume open (default) or closed Nov-Mar",
+        )
+        p.add_argument(
+            "--unknown-schedules",
+            choices=UNKNOWN_SCHEDULES,
+            default="pair",
+            help="border posts no source gives working days for (Bedel): assume the regime "
+            "of the cited posts on the same border (default; KG-CN: closed Sat-Sun and on "
+            "Chinese holidays) or open every day",
         )
         p.add_argument("--json", action="store_true", help="print GeoJSON/JSON instead of a table")
 
@@ -178,6 +186,8 @@ def _print_route(route: Route) -> None:
         f"months closed: {s['months_closed']}"
     )
     print(f"  closures: {s['closures']}")
+    if route.schedules_unknown:
+        print(f"  border schedules: {s['schedules']}")
     print(f"  waits: {s['waits']}")
     if route.snap_km:
         print("  off-network: " + ", ".join(f"{d:.1f} km" for d in route.snap_km))
@@ -268,7 +278,8 @@ def _run(G: nx.MultiGraph, args: argparse.Namespace) -> int:
         return export_cli.run(args, G)
     if args.command == "reach":
         return reach_cli.run(args, G)
-    kw = {"by": args.by, "month": args.month, "unknown_closures": args.unknown_closures}
+    kw = {"by": args.by, "month": args.month, "unknown_closures": args.unknown_closures,
+          "unknown_schedules": args.unknown_schedules}
     if args.command == "route":
         _known_countries(G, args.avoid_country)
         routes = k_routes(

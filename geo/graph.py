@@ -14,7 +14,7 @@ function. The graph is frozen after it is built.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
@@ -59,6 +59,12 @@ class PostSchedule:
         Whose public holidays close the post (``CN``, ``KZ``, ``KG``).
     source : str
         Where the schedule comes from.
+    known : bool
+        False when no source gives the post's working days (``weekend_closed`` null in the
+        layer): the schedule above is then an assumption (``assumed`` says which and why).
+    assumed : str
+        For an unknown schedule replaced by an assumption (:func:`assume_schedules`): what is
+        assumed and why; empty otherwise.
     """
 
     post_id: str
@@ -68,6 +74,99 @@ class PostSchedule:
     open_hours: tuple[float, float] | None
     holiday_calendar: str | None
     source: str
+    known: bool = True
+    assumed: str = ""
+
+
+#: What to assume for a border post whose working days no source gives
+#: (``schedule_known`` false): ``pair``, the regime all the cited posts on the same border
+#: share (KG-CN: Torugart and Irkeshtam, closed Sat-Sun and on Chinese holidays), or
+#: ``open``, open every day round the clock.
+UNKNOWN_SCHEDULES = ("pair", "open")
+
+
+def post_schedule(G: nx.MultiGraph, node: str) -> PostSchedule:
+    """The schedule of border post ``node`` as its node attributes give it."""
+    post = G.nodes[node]
+    return PostSchedule(
+        node,
+        post["name"],
+        post["country"],
+        bool(post["weekend_closed"]),
+        post.get("open_hours"),
+        post.get("holiday_calendar"),
+        post.get("schedule_source") or post.get("source") or "",
+        known=bool(post.get("schedule_known", True)),
+    )
+
+
+def _hours_text(hours: tuple[float, float] | None) -> str:
+    if hours is None or hours == (0.0, 24.0):
+        return "round the clock"
+    a, b = hours
+    return f"{int(a):02d}:{round(a % 1 * 60):02d}-{int(b):02d}:{round(b % 1 * 60):02d}"
+
+
+def border_regime(
+    G: nx.MultiGraph, border: str
+) -> tuple[bool, tuple[float, float] | None, str | None, str]:
+    """The schedule the cited posts on ``border`` (``"KG-CN"``) have in common.
+
+    Returns ``(weekend_closed, open_hours, holiday_calendar, why)``: each part is the one
+    every open post with a known schedule on that border shares (weekend closure only if all
+    close at weekends, hours and holiday calendar only if all have the same); ``why`` names
+    the posts, or says that none has a cited schedule.
+    """
+    cited = [
+        post_schedule(G, n)
+        for n, d in G.nodes(data=True)
+        if d.get("kind") == "checkpoint"
+        and d.get("border") == border
+        and d.get("status") != "planned"
+        and d.get("schedule_known", True)
+    ]
+    if not cited:
+        return False, None, None, f"no post on the {border} border has a cited schedule"
+    weekend = all(s.weekend_closed for s in cited)
+    hours = {None if s.open_hours == (0.0, 24.0) else s.open_hours for s in cited}
+    cals = {s.holiday_calendar for s in cited}
+    open_hours = hours.pop() if len(hours) == 1 else None
+    calendar = cals.pop() if len(cals) == 1 else None
+    names = ", ".join(s.name for s in cited)
+    return weekend, open_hours, calendar, f"as the cited posts on the {border} border ({names})"
+
+
+def assume_schedules(
+    G: nx.MultiGraph, schedules: tuple[PostSchedule, ...], border: str
+) -> dict[str, tuple[PostSchedule, ...]]:
+    """``schedules`` with every unknown one replaced by each assumption of
+    :data:`UNKNOWN_SCHEDULES` (``{"pair": ..., "open": ...}``); known ones stay as they are."""
+    weekend, hours, cal, why = border_regime(G, border)
+    parts = [p for p in (
+        "closed Sat-Sun" if weekend else "open every day",
+        "" if hours is None else f"open {_hours_text(hours)}",
+        f"closed on {cal} public holidays" if cal else "no holiday closures",
+    ) if p]
+    out: dict[str, tuple[PostSchedule, ...]] = {}
+    for option in UNKNOWN_SCHEDULES:
+        replaced = []
+        for s in schedules:
+            if s.known:
+                replaced.append(s)
+                continue
+            head = "schedule unknown (no source gives the working days or holidays)"
+            if option == "pair":
+                text = (f"{head}; assumed {', '.join(parts)} {why} (the other choice: open "
+                        "every day)")
+                replaced.append(replace(s, weekend_closed=weekend, open_hours=hours,
+                                        holiday_calendar=cal, assumed=text))
+            else:
+                text = (f"{head}; assumed open every day round the clock, no holiday closures "
+                        "(your choice; the default is the border's cited regime)")
+                replaced.append(replace(s, weekend_closed=False, open_hours=None,
+                                        holiday_calendar=None, assumed=text))
+        out[option] = tuple(replaced)
+    return out
 
 
 def load_network_layers() -> dict[str, gpd.GeoDataFrame]:
@@ -145,7 +244,8 @@ def build_graph(
                     closed_months=_months(row["closed_months"]),
                     closures_known=_closures_known(row, _months(row["closed_months"])),
                     closure_source=_prop(row, "closure_source"),
-                    weekend_closed=bool(row["weekend_closed"]),
+                    weekend_closed=bool(_prop(row, "weekend_closed", False)),
+                    schedule_known=_schedule_known(row),
                     open_hours=_open_hours(_prop(row, "open_hours"), repr(pid), problems),
                     holiday_calendar=_prop(row, "holiday_calendar"),
                     schedule_source=_prop(row, "schedule_source"),
@@ -212,6 +312,15 @@ def _months(value: Any) -> frozenset[int]:
     if value is None or isinstance(value, float):
         return frozenset()
     return frozenset(int(m) for m in value)
+
+
+def _schedule_known(row: Any) -> bool:
+    """A post's ``schedule_known``; older layers without it: known where ``weekend_closed``
+    is given."""
+    known = _prop(row, "schedule_known")
+    if known is not None:
+        return bool(known)
+    return _prop(row, "weekend_closed") is not None
 
 
 def _closures_known(row: Any, closed: frozenset[int]) -> bool:
@@ -333,17 +442,7 @@ def _edge_attrs(
             planned |= post["status"] == "planned"
             fees += profile.crossing_cost_usd.get(post["country"], 0.0) / profile.payload_t
             posts.append(node)
-            schedules.append(
-                PostSchedule(
-                    node,
-                    post["name"],
-                    post["country"],
-                    post["weekend_closed"],
-                    post.get("open_hours"),
-                    post.get("holiday_calendar"),
-                    post.get("schedule_source") or post.get("source") or "",
-                )
-            )
+            schedules.append(post_schedule(G, node))
     elevations = [seg["max_elevation_m"]] + [G.nodes[n].get("elevation_m") for n in (u, v)]
     elevations = [float(e) for e in elevations if _opt(e) is not None]
     basis = _length_basis(seg)
@@ -365,6 +464,10 @@ def _edge_attrs(
         "border": frozenset((nu["country"], nv["country"])) if crossing else None,
         "posts": tuple(posts),
         "schedules": tuple(schedules),
+        "schedule_assumptions": (
+            assume_schedules(G, tuple(schedules), nu["border"])
+            if any(not s.known for s in schedules) else {}
+        ),
         "weekend_closed": any(s.weekend_closed for s in schedules),
         "planned": planned,
         "closed_months": frozenset(closed),

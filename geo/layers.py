@@ -261,7 +261,9 @@ SCHEMAS: dict[str, Schema] = {
             "passenger_only": Field(bool),
             "season": _TEXT,
             "closed_months": _MONTHS,
-            "weekend_closed": Field(bool),
+            # null: no source gives the post's working days (schedule_known false)
+            "weekend_closed": Field(bool, required=False),
+            "schedule_known": Field(bool, required=False),
             "closures_known": Field(bool),
             "closure_source": _OPT_TEXT,
             "open_hours": Field(str, required=False, check=_hours),

@@ -46,6 +46,7 @@ from geo.routing import (
     _raise,
     _view,
     resolve,
+    search_weight,
     snap_point,
 )
 
@@ -284,6 +285,39 @@ MAX_BUDGET = {"hours": 24.0 * 60, "cost_usd_per_t": 100_000.0}
 MAX_OFF_ROAD_KMH = 120.0
 
 
+_KIND_LABEL = {"checkpoint": "border post", "hub": "hub", "place": "town"}
+
+
+def place_labels(G: nx.MultiGraph, nodes: Sequence[str]) -> list[str]:
+    """Display names for reached nodes, told apart where two share a name.
+
+    The town of Tokmok and the Tokmok border post are both ``"Tokmok"``; a list of
+    places reached would show the name twice. A name used by more than one of ``nodes``
+    gets its kind in brackets (``"Tokmok (border post)"``); the others stay as they are.
+
+    Parameters
+    ----------
+    G : networkx.MultiGraph
+        The corridor graph (node attributes ``name`` and ``kind``).
+    nodes : sequence of str
+        Node ids, e.g. a band's ``places``.
+
+    Returns
+    -------
+    list of str
+        One label per node, in the same order.
+    """
+    names = [G.nodes[n]["name"] for n in nodes]
+    seen: dict[str, int] = {}
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+    return [
+        f"{name} ({_KIND_LABEL.get(G.nodes[n].get('kind'), G.nodes[n].get('kind'))})"
+        if seen[name] > 1 else name
+        for n, name in zip(nodes, names, strict=True)
+    ]
+
+
 def _check_budgets(values: Sequence[float] | None, name: str) -> list[Problem]:
     problems = []
     if values is None:
@@ -328,6 +362,7 @@ def reach(
     store: Any = None,
     unknown_closures: str = "open",
     off_road_kmh: float = OFF_ROAD_KMH,
+    unknown_schedules: str = "pair",
 ) -> Reach:
     """What the corridor network reaches from ``origin`` within each budget.
 
@@ -352,6 +387,9 @@ def reach(
         As in :func:`geo.routing.shortest_route`.
     off_road_kmh : float
         Speed off the corridors for the bands (time budgets only).
+    unknown_schedules : {"pair", "open"}
+        What to assume at border posts whose working days no source gives, as in
+        :func:`geo.routing.shortest_route` (their expected waits count in time budgets).
 
     Returns
     -------
@@ -364,7 +402,7 @@ def reach(
         neither kind of budget, non-positive budgets, bad month.
     """
     by = "time" if cost_usd_per_t is None else "cost"
-    problems = _check_request(by, month, unknown_closures)
+    problems = _check_request(by, month, unknown_closures, unknown_schedules)
     problems += _check_budgets(hours, "hours") + _check_budgets(cost_usd_per_t, "cost_usd_per_t")
     if hours is None and cost_usd_per_t is None:
         problems.append(Problem("budget", "", "give hours or cost_usd_per_t"))
@@ -409,7 +447,8 @@ def reach(
         reason = (f"{per_unit:.1f} km off the corridors per USD/t left: the profile's road "
                   f"haulage rate ({rate:g} USD per t-km)")
 
-    H = _view(G, by, month, unknown_closures=unknown_closures)
+    H = _view(G, by, month, unknown_closures=unknown_closures,
+              unknown_schedules=unknown_schedules)
     edges = _edges(G, H, by, month)
     if point is not None:
         H, edges, src, origin_lonlat, name = _with_point(G, H, edges, point, by, month,
@@ -418,7 +457,8 @@ def reach(
         src = start
         origin_lonlat = (G.nodes[start]["lon"], G.nodes[start]["lat"])
         name = G.nodes[start]["name"]
-    dist = nx.single_source_dijkstra_path_length(H, src, cutoff=budgets[-1], weight="weight")
+    dist = nx.single_source_dijkstra_path_length(H, src, cutoff=budgets[-1],
+                                                 weight=search_weight(H))
     names = list(dist)
     xy = np.array([origin_lonlat if n == src and point is not None
                    else (G.nodes[n]["lon"], G.nodes[n]["lat"]) for n in names])

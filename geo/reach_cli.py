@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from geo.reach import OFF_ROAD_KMH, reach
+from geo.reach import OFF_ROAD_KMH, place_labels, reach
 from geo.store import open_default_store
 
 _POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, graph: nx.MultiGraph) -> int:
     scen = f", scenario {r.scenario}" if r.scenario else ""
     print(f"reach from {r.origin} ({r.unit}{month}{scen}); bands: {r.off_road_reason}")
     for b in r.bands:
-        names = [graph.nodes[n]["name"] for n in b.places]
+        names = place_labels(graph, b.places)
         print(f"  {b.budget:g} {r.unit}: {b.network_km:,.0f} km of corridor, band "
               f"{b.area_km2:,.0f} km², {len(names)} places: {', '.join(names)}")
     return 0

@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import math
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import islice, pairwise, product
@@ -48,7 +48,7 @@ from shapely.ops import substring
 from geo import terrain
 from geo.distance import geodesic_km, haversine_km
 from geo.errors import GeoDataError, NoRouteError, Problem
-from geo.graph import PostSchedule
+from geo.graph import UNKNOWN_SCHEDULES, PostSchedule
 from geo.holiday_table import ClosingDays, closing_days, expected_holiday_wait
 from geo.profile import Profile
 
@@ -120,6 +120,7 @@ class Leg:
     from_elevation_m: float | None = None
     to_elevation_m: float | None = None
     tunnel: bool = False
+    schedule_assumption: str = ""
 
     @property
     def time_h(self) -> float:
@@ -182,6 +183,9 @@ class Route:
         Departure (local time at the origin); waits then follow the calendar.
     unknown_closures : str
         What was assumed where no source gives closures: ``open`` or ``winter``.
+    unknown_schedules : str
+        What was assumed for border posts whose working days no source gives: ``pair``
+        (the regime of the cited posts on the same border) or ``open`` (every day).
     """
 
     legs: tuple[Leg, ...]
@@ -191,6 +195,7 @@ class Route:
     snap_km: tuple[float, ...] = field(default=())
     depart: datetime | None = None
     unknown_closures: str = "open"
+    unknown_schedules: str = "pair"
 
     @property
     def origin(self) -> str:
@@ -294,6 +299,12 @@ class Route:
         return [f"{leg.from_name} → {leg.to_name}" for leg in self.legs if not leg.closures_known]
 
     @property
+    def schedules_unknown(self) -> list[str]:
+        """What was assumed at each crossing whose posts' working days no source gives."""
+        return [f"{leg.from_name} → {leg.to_name}: {leg.schedule_assumption}"
+                for leg in self.legs if leg.schedule_assumption]
+
+    @property
     def modes(self) -> list[str]:
         return list(dict.fromkeys(leg.mode for leg in self.legs))
 
@@ -356,6 +367,8 @@ class Route:
             "no_elevation_km": round(elev.no_data_km, 1),
             "months_closed": ", ".join(str(m) for m in self.months_closed) or "none known",
             "closures": closures,
+            "schedules": "; ".join(self.schedules_unknown)
+            or "cited for every post crossed (or no crossing)",
             "waits": self.wait_basis,
             "modes": ", ".join(self.modes),
         }
@@ -437,6 +450,9 @@ class Route:
             nodes=self.nodes,
             basis_km={k: round(v, 1) for k, v in self.basis_km.items()},
             closures_unknown=self.closures_unknown,
+            unknown_closures=self.unknown_closures,
+            schedules_unknown=self.schedules_unknown,
+            unknown_schedules=self.unknown_schedules,
             time_steps=[
                 {**s, "h": round(s["h"], 2)} for leg in self.legs for s in leg.time_steps()
             ],
@@ -780,7 +796,7 @@ def parse_depart(value: datetime | str | None) -> datetime | None:
 
 
 def _check_request(
-    by: str, month: int | None, unknown_closures: str = "open"
+    by: str, month: int | None, unknown_closures: str = "open", unknown_schedules: str = "pair"
 ) -> list[Problem]:
     problems = []
     if by not in BY:
@@ -795,6 +811,14 @@ def _check_request(
                 "unknown_closures",
                 repr(unknown_closures),
                 f"must be one of {', '.join(UNKNOWN_CLOSURES)}",
+            )
+        )
+    if unknown_schedules not in UNKNOWN_SCHEDULES:
+        problems.append(
+            Problem(
+                "unknown_schedules",
+                repr(unknown_schedules),
+                f"must be one of {', '.join(UNKNOWN_SCHEDULES)}",
             )
         )
     return problems
@@ -880,20 +904,42 @@ def _schedule_text(s: PostSchedule) -> str:
         parts.append("closed Sat-Sun")
     if s.open_hours is not None:
         parts.append(f"open {_fmt_h(s.open_hours[0])}-{_fmt_h(s.open_hours[1])}")
-    return ", ".join(parts)
+    text = ", ".join(parts)
+    return f"{text} (assumed: schedule unknown)" if s.assumed and text else text
 
 
-def expected_waits(edge: dict[str, Any], month: int | None, profile: Profile) -> list[Wait]:
+def _schedules(edge: dict[str, Any], unknown_schedules: str = "pair") -> tuple[PostSchedule, ...]:
+    """The edge's post schedules, with unknown ones replaced by the chosen assumption."""
+    assumed = edge.get("schedule_assumptions") or {}
+    return assumed.get(unknown_schedules, edge.get("schedules", ()))
+
+
+def _assumption(schedules: Sequence[PostSchedule]) -> str:
+    """One sentence for the posts whose schedule is assumed (``""``: none)."""
+    by_text: dict[str, list[str]] = {}
+    for s in schedules:
+        if s.assumed:
+            by_text.setdefault(s.assumed, []).append(s.name)
+    return "; ".join(f"{', '.join(names)}: {text}" for text, names in by_text.items())
+
+
+def expected_waits(
+    edge: dict[str, Any], month: int | None, profile: Profile, unknown_schedules: str = "pair"
+) -> list[Wait]:
     """Expected waits on an edge for an arrival at a random hour, each with its reason.
 
     The fixed wait (a ferry sailing), the posts' weekly schedule (weekend closure and
     opening hours, both posts together) and the holidays of their calendars in
-    ``month`` (averaged over the year without one).
+    ``month`` (averaged over the year without one). A post whose working days no source
+    gives takes the ``unknown_schedules`` assumption, stated in a 0 h step of its own.
     """
     waits = []
     if edge["wait_h"]:
         waits.append(Wait(edge["wait_h"], edge["wait_reason"]))
-    schedules: tuple[PostSchedule, ...] = edge.get("schedules", ())
+    schedules = _schedules(edge, unknown_schedules)
+    assumed = _assumption(schedules)
+    if assumed:
+        waits.append(Wait(0.0, assumed))
     shut = [s for s in schedules if s.weekend_closed or s.open_hours is not None]
     if shut:
         closed = np.logical_or.reduce([_closed_week(s) for s in shut])
@@ -957,9 +1003,11 @@ def _queue_waits(u: str, v: str, profile: Profile) -> tuple[Wait, ...]:
     return (Wait(float(h), f"{name}: {h:g} h, your assumption (profile truck_queue_h)"),)
 
 
-def leg_wait_h(edge: dict[str, Any], month: int | None, profile: Profile) -> float:
+def leg_wait_h(
+    edge: dict[str, Any], month: int | None, profile: Profile, unknown_schedules: str = "pair"
+) -> float:
     """Expected waiting on an edge: ferry departures, weekly schedule, holiday closures."""
-    return sum(w.hours for w in expected_waits(edge, month, profile))
+    return sum(w.hours for w in expected_waits(edge, month, profile, unknown_schedules))
 
 
 def _post_open(s: PostSchedule, when: datetime, holidays: ClosingDays | None) -> bool:
@@ -974,15 +1022,22 @@ def _post_open(s: PostSchedule, when: datetime, holidays: ClosingDays | None) ->
 
 
 def _calendar_wait(
-    edge: dict[str, Any], arrive: datetime, origin_offset_h: float, profile: Profile
+    edge: dict[str, Any],
+    arrive: datetime,
+    origin_offset_h: float,
+    profile: Profile,
+    unknown_schedules: str = "pair",
 ) -> list[Wait]:
     """Waits at a crossing for a truck arriving at ``arrive`` (origin local time)."""
     waits = []
     if edge["wait_h"]:
         waits.append(Wait(edge["wait_h"], edge["wait_reason"] + ", no timetable: expected"))
-    schedules: tuple[PostSchedule, ...] = edge.get("schedules", ())
+    schedules = _schedules(edge, unknown_schedules)
     if not schedules:
         return waits
+    assumed = _assumption(schedules)
+    if assumed:
+        waits.append(Wait(0.0, assumed))
     rules = []
     for s in schedules:
         cal = _calendar(s, edge)
@@ -1009,7 +1064,8 @@ def _calendar_wait(
         if days is not None and days.name_on(local.date()) is not None:
             why.append(f"public holiday: {days.label(local.date())}")
         if s.weekend_closed and local.weekday() >= 5:
-            why.append("closed at weekends")
+            why.append("closed at weekends" + (" (assumed: schedule unknown)" if s.assumed
+                                               else ""))
         if s.open_hours is not None:
             why.append(f"open {_fmt_h(s.open_hours[0])}-{_fmt_h(s.open_hours[1])}")
         waits.append(
@@ -1023,7 +1079,9 @@ def _calendar_wait(
     return waits
 
 
-def _follow_calendar(G: nx.MultiGraph, legs: list[Leg], depart: datetime) -> list[Leg]:
+def _follow_calendar(
+    G: nx.MultiGraph, legs: list[Leg], depart: datetime, unknown_schedules: str = "pair"
+) -> list[Leg]:
     """The legs with their schedule waits worked out for a departure at ``depart``."""
     profile = _profile(G)
     origin_country = G.nodes[legs[0].from_id]["country"] if legs[0].from_id in G else None
@@ -1039,7 +1097,7 @@ def _follow_calendar(G: nx.MultiGraph, legs: list[Leg], depart: datetime) -> lis
             t += timedelta(hours=leg.time_h)
             continue
         # the truck reaches the first post (or the port) at the start of the leg
-        waits = _calendar_wait(edge, t, offset, profile)
+        waits = _calendar_wait(edge, t, offset, profile, unknown_schedules)
         waits += _queue_waits(leg.from_id, leg.to_id, profile)
         new = replace(leg, waits=tuple(waits), wait_h=sum(w.hours for w in waits))
         out.append(new)
@@ -1050,11 +1108,18 @@ def _follow_calendar(G: nx.MultiGraph, legs: list[Leg], depart: datetime) -> lis
 # ---------------------------------------------------------------------------- weights and views
 
 
-def _weight(edge: dict[str, Any], by: str, month: int | None, profile: Profile) -> float:
+def _weight(
+    edge: dict[str, Any],
+    by: str,
+    month: int | None,
+    profile: Profile,
+    unknown_schedules: str = "pair",
+) -> float:
     if by == "distance":
         return edge["length_km"]
     if by == "time":
-        return edge["drive_h"] + edge["dwell_h"] + leg_wait_h(edge, month, profile)
+        return (edge["drive_h"] + edge["dwell_h"]
+                + leg_wait_h(edge, month, profile, unknown_schedules))
     return edge["cost_usd_per_t"]
 
 
@@ -1077,6 +1142,7 @@ def _view(
     avoid_nodes: frozenset[str] = frozenset(),
     avoid_countries: frozenset[str] = frozenset(),
     unknown_closures: str = "open",
+    unknown_schedules: str = "pair",
 ) -> nx.Graph:
     """A simple weighted graph for one request: closed, planned and avoided parts removed.
 
@@ -1084,7 +1150,7 @@ def _view(
     Views are cached per graph, so repeated queries cost one search each.
     """
     cache = _VIEWS.setdefault(G, {})
-    key = (by, month, avoid_nodes, avoid_countries, unknown_closures)
+    key = (by, month, avoid_nodes, avoid_countries, unknown_closures, unknown_schedules)
     H = cache.get(key)
     if H is not None:
         return H
@@ -1098,29 +1164,65 @@ def _view(
     for u, v, k, d in G.edges(keys=True, data=True):
         if u not in H or v not in H or d["planned"] or _closed(d, month, unknown_closures):
             continue
-        w = _weight(d, by, month, profile)
+        w = _weight(d, by, month, profile, unknown_schedules)
         if not H.has_edge(u, v) or w < H[u][v]["weight"]:
             H.add_edge(u, v, weight=w, key=k, border=d.get("border"))
+    if by == "time":
+        # the user's assumed truck queue counts in the direction it forms (see search_weight)
+        for (a, b), _name in TRUCK_QUEUES.items():
+            h = profile.truck_queue_h.get(a)
+            if h and H.has_edge(a, b):
+                H[a][b].update(queue_from=a, queue_h=float(h))
+                H.graph["queues"] = True
     if len(cache) >= _MAX_VIEWS:
         cache.pop(next(iter(cache)))
     cache[key] = H
     return H
 
 
-def _leg(G: nx.MultiGraph, u: str, v: str, key: str, month: int | None) -> Leg:
+def _queued_weight(u: str, v: str, d: dict[str, Any]) -> float:
+    return d["weight"] + (d["queue_h"] if d.get("queue_from") == u else 0.0)
+
+
+def search_weight(H: nx.Graph) -> str | Callable[[str, str, dict[str, Any]], float]:
+    """The weight to search a view with.
+
+    A view's ``weight`` is the same both ways; a truck queue the user assumed
+    (``Profile.truck_queue_h``, e.g. at Ak-Tilek leaving Kyrgyzstan for Karasu) counts
+    only in the direction it forms, so a view with one is searched with a function of the
+    direction of travel (networkx calls it with ``(from, to, data)``).
+    """
+    return _queued_weight if H.graph.get("queues") else "weight"
+
+
+def path_weight(H: nx.Graph, path: Sequence[str]) -> float:
+    """A path's weight in a view, the truck queue counted in its direction."""
+    if not H.graph.get("queues"):
+        return nx.path_weight(H, path, "weight")
+    return sum(_queued_weight(u, v, H[u][v]) for u, v in pairwise(path))
+
+
+def _leg(
+    G: nx.MultiGraph, u: str, v: str, key: str, month: int | None, unknown_schedules: str = "pair"
+) -> Leg:
     """The leg over segment ``key`` from ``u`` to ``v`` with the expected waits of ``month``
-    (legs are immutable: each is built once per graph, direction and month)."""
+    (legs are immutable: each is built once per graph, direction, month and assumption)."""
     cache = _LEGS.setdefault(G, {})
-    leg = cache.get((u, v, key, month))
+    leg = cache.get((u, v, key, month, unknown_schedules))
     if leg is None:
-        leg = cache[(u, v, key, month)] = _make_leg(G, u, v, key, month)
+        leg = cache[(u, v, key, month, unknown_schedules)] = _make_leg(
+            G, u, v, key, month, unknown_schedules
+        )
     return leg
 
 
-def _make_leg(G: nx.MultiGraph, u: str, v: str, key: str, month: int | None) -> Leg:
+def _make_leg(
+    G: nx.MultiGraph, u: str, v: str, key: str, month: int | None, unknown_schedules: str = "pair"
+) -> Leg:
     d = G.edges[u, v, key]
     coords = d["coords"] if d["from_id"] == u else tuple(reversed(d["coords"]))
-    waits = (*expected_waits(d, month, _profile(G)), *_queue_waits(u, v, _profile(G)))
+    waits = (*expected_waits(d, month, _profile(G), unknown_schedules),
+             *_queue_waits(u, v, _profile(G)))
     return Leg(
         from_id=u,
         to_id=v,
@@ -1150,14 +1252,22 @@ def _make_leg(G: nx.MultiGraph, u: str, v: str, key: str, month: int | None) -> 
         from_elevation_m=G.nodes[u].get("elevation_m"),
         to_elevation_m=G.nodes[v].get("elevation_m"),
         tunnel=bool(d.get("tunnel", False)),
+        schedule_assumption=_assumption(_schedules(d, unknown_schedules)),
     )
 
 
-def _legs(G: nx.MultiGraph, H: nx.Graph, path: Sequence[str], month: int | None) -> list[Leg]:
+def _legs(
+    G: nx.MultiGraph,
+    H: nx.Graph,
+    path: Sequence[str],
+    month: int | None,
+    unknown_schedules: str = "pair",
+) -> list[Leg]:
     legs = []
     for u, v in pairwise(path):
         data = H[u][v]
-        legs.append(data["leg"](u, v) if "leg" in data else _leg(G, u, v, data["key"], month))
+        legs.append(data["leg"](u, v) if "leg" in data
+                    else _leg(G, u, v, data["key"], month, unknown_schedules))
     return legs
 
 
@@ -1176,6 +1286,7 @@ class _Request:
     countries: frozenset[str]
     unknown_closures: str
     depart: datetime | None
+    unknown_schedules: str = "pair"
 
 
 def _request(
@@ -1189,8 +1300,9 @@ def _request(
     avoid_countries: Sequence[str],
     unknown_closures: str,
     depart: datetime | str | None,
+    unknown_schedules: str = "pair",
 ) -> _Request:
-    problems = _check_request(by, month, unknown_closures)
+    problems = _check_request(by, month, unknown_closures, unknown_schedules)
     try:
         when = parse_depart(depart)
     except GeoDataError as err:
@@ -1213,6 +1325,19 @@ def _request(
     ]
     if clash:
         raise NoRouteError(f"cannot both pass through and avoid {', '.join(clash)}")
+    ends = {ids["destination"][0]: "destination", ids["origin"][0]: "origin"}
+    same = [
+        Problem(
+            "via",
+            repr(name),
+            f"is the {ends[node]} ({G.nodes[node]['name']}): a via place lies between the "
+            "origin and the destination",
+        )
+        for name, node in zip(via, ids["via"], strict=True)
+        if node in ends
+    ]
+    if same:
+        raise GeoDataError(same)
     out, parts = [stops[0]], set()
     for j, via_id in enumerate(stops[1:-1], start=1):
         if via_id == out[-1]:
@@ -1234,11 +1359,12 @@ def _request(
             continue
         # cross at the pair in the direction of travel: the order that costs least
         # from the previous stop to the next one without crossing that border elsewhere
-        H = _view(G, by, None, avoid_ids, countries, "open")
+        H = _view(G, by, None, avoid_ids, countries, "open", unknown_schedules)
         border = frozenset((G.nodes[via_id]["country"], G.nodes[pair]["country"]))
         rest = _without_border(H, border)
-        before = nx.single_source_dijkstra_path_length(rest, out[-1], weight="weight")
-        after = nx.single_source_dijkstra_path_length(rest, stops[j + 1], weight="weight")
+        before = nx.single_source_dijkstra_path_length(rest, out[-1], weight=search_weight(H))
+        after = nx.single_source_dijkstra_path_length(rest, stops[j + 1],
+                                                      weight=search_weight(H))
         first, second = min(
             ((via_id, pair), (pair, via_id)),
             key=lambda o: (
@@ -1250,7 +1376,8 @@ def _request(
         out += [first, second]
     out.append(stops[-1])
     return _Request(
-        tuple(out), frozenset(parts), by, month, avoid_ids, countries, unknown_closures, when
+        tuple(out), frozenset(parts), by, month, avoid_ids, countries, unknown_closures, when,
+        unknown_schedules,
     )
 
 
@@ -1281,7 +1408,7 @@ def _candidates(
         return
     if i in req.crossing_parts:
         if H.has_edge(s, t):
-            yield H[s][t]["weight"], [s, t]
+            yield path_weight(H, [s, t]), [s, t]
             return
         why = _crossing_shut(G, s, t, req)
         raise NoRouteError(
@@ -1293,11 +1420,11 @@ def _candidates(
     if s not in view or t not in view:
         return
     try:
-        paths = nx.shortest_simple_paths(view, s, t, weight="weight")
+        paths = nx.shortest_simple_paths(view, s, t, weight=search_weight(H))
         for path in islice(paths, _MAX_CANDIDATES):
             borders = _borders(H, path)
             if len(borders) == len(set(borders)):
-                yield nx.path_weight(H, path, "weight"), path
+                yield path_weight(H, path), path
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         return
 
@@ -1406,9 +1533,9 @@ def _no_route(G: nx.MultiGraph, H: nx.Graph, req: _Request) -> NoRouteError:
 def _route_from_path(
     G: nx.MultiGraph, H: nx.Graph, path: Sequence[str], req: _Request, label: str
 ) -> Route:
-    legs = _legs(G, H, path, req.month)
+    legs = _legs(G, H, path, req.month, req.unknown_schedules)
     if req.depart is not None:
-        legs = _follow_calendar(G, legs, req.depart)
+        legs = _follow_calendar(G, legs, req.depart, req.unknown_schedules)
     return Route(
         tuple(legs),
         by=req.by,
@@ -1416,6 +1543,7 @@ def _route_from_path(
         label=label,
         depart=req.depart,
         unknown_closures=req.unknown_closures,
+        unknown_schedules=req.unknown_schedules,
     )
 
 
@@ -1473,6 +1601,7 @@ def shortest_route(
     label: str = "",
     depart: datetime | str | None = None,
     unknown_closures: str = "open",
+    unknown_schedules: str = "pair",
 ) -> Route:
     """The best route between two places.
 
@@ -1485,6 +1614,8 @@ def shortest_route(
     via : sequence of str
         Places to pass through, in order. A border post (either side of the pair)
         means crossing the border there; if that crossing is closed there is no route.
+        A via place that is the origin or the destination (by any of its names) is bad
+        input (:class:`~geo.errors.GeoDataError`).
         A post between two stops in its own country is passed as a place (Taraz ->
         Almaty via Kordai stays in Kazakhstan).
     by : {"time", "distance", "cost"}
@@ -1505,6 +1636,11 @@ def shortest_route(
     unknown_closures : {"open", "winter"}
         What to assume for legs no source gives closures for: open all year, or
         closed November to March.
+    unknown_schedules : {"pair", "open"}
+        What to assume for border posts whose working days no source gives (Bedel):
+        the regime every cited post on the same border shares (``pair``; KG-CN: closed
+        Sat-Sun and on Chinese holidays, as Torugart and Irkeshtam), or open every day.
+        The route states the assumption (``Route.schedules_unknown``).
 
     Raises
     ------
@@ -1514,9 +1650,10 @@ def shortest_route(
         When no route satisfies the request, with the reason.
     """
     req = _request(
-        G, origin, destination, via, by, month, avoid, avoid_countries, unknown_closures, depart
+        G, origin, destination, via, by, month, avoid, avoid_countries, unknown_closures, depart,
+        unknown_schedules,
     )
-    H = _view(G, by, req.month, req.avoid, req.countries, unknown_closures)
+    H = _view(G, by, req.month, req.avoid, req.countries, unknown_closures, unknown_schedules)
     paths = _best_paths(G, H, req, 1)
     if not paths:
         raise _no_route(G, H, req)
@@ -1538,6 +1675,7 @@ def k_routes(
     avoid_countries: Sequence[str] = (),
     depart: datetime | str | None = None,
     unknown_closures: str = "open",
+    unknown_schedules: str = "pair",
 ) -> list[Route]:
     """Up to ``k`` loop-free alternatives, best first (k-shortest simple paths, Yen).
 
@@ -1546,9 +1684,10 @@ def k_routes(
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise GeoDataError(Problem("alternatives", repr(k), "must be a whole number >= 1"))
     req = _request(
-        G, origin, destination, via, by, month, avoid, avoid_countries, unknown_closures, depart
+        G, origin, destination, via, by, month, avoid, avoid_countries, unknown_closures, depart,
+        unknown_schedules,
     )
-    H = _view(G, by, req.month, req.avoid, req.countries, unknown_closures)
+    H = _view(G, by, req.month, req.avoid, req.countries, unknown_closures, unknown_schedules)
     paths = _best_paths(G, H, req, k)
     if not paths:
         raise _no_route(G, H, req)
@@ -1593,6 +1732,7 @@ def compare_routes(
     month: int | None = None,
     depart: datetime | str | None = None,
     unknown_closures: str = "open",
+    unknown_schedules: str = "pair",
 ) -> Comparison:
     """Named alternatives side by side: one route per ``(label, via places)``.
 
@@ -1619,6 +1759,7 @@ def compare_routes(
                     label=label,
                     depart=depart,
                     unknown_closures=unknown_closures,
+                    unknown_schedules=unknown_schedules,
                 )
             )
         except NoRouteError as err:
@@ -1694,7 +1835,8 @@ def comparison_verdict(results: Comparison | Sequence[Route]) -> dict[str, str]:
         out[measure] = (
             f"{win.label} wins on {measure} by {gap:,.{nd}f} {unit} over {second.label}"
             + (f"; deciding step: {step}" if step else "")
-            + (_unknown_crossing_caveat(win) if measure == "time" else "")
+            + (_unknown_crossing_caveat(win) + _assumed_schedule_note(second)
+               if measure == "time" else "")
         )
     if len({tuple(r.modes) for r in routes}) > 1:
         out["modes"] = "different modes: " + "; ".join(
@@ -1707,12 +1849,36 @@ def comparison_verdict(results: Comparison | Sequence[Route]) -> dict[str, str]:
 
 def _unknown_crossing_caveat(route: Route) -> str:
     """A warning when a time winner crosses where no source gives the schedule or closures."""
+    out = ""
+    assumed = [f"{leg.from_name} → {leg.to_name}" for leg in route.legs
+               if leg.crossing and leg.schedule_assumption]
+    if assumed:
+        what = ("open every day" if route.unknown_schedules == "open"
+                else "the regime of the cited posts on the same border")
+        out += (f"; caveat: no source gives the working days of {', '.join(assumed)}: "
+                f"the time assumes {what}")
     unknown = [f"{leg.from_name} → {leg.to_name}" for leg in route.legs
                if leg.crossing and not leg.closures_known]
-    if not unknown:
+    if unknown:
+        what = ("closed November to March" if route.unknown_closures == "winter"
+                else "open all year")
+        out += (f"; caveat: no source gives the closed months of {', '.join(unknown)}: "
+                f"the route assumes {what}")
+    if out:
+        out += ", so this win is not established"
+    return out
+
+
+def _assumed_schedule_note(route: Route) -> str:
+    """A note when the runner-up's time rests on an assumed border schedule."""
+    assumed = [f"{leg.from_name} → {leg.to_name}" for leg in route.legs
+               if leg.crossing and leg.schedule_assumption]
+    if not assumed:
         return ""
-    return (f"; caveat: no source gives the schedule or closures of {', '.join(unknown)}: "
-            "the time assumes it is open every day, so this win is not established")
+    what = ("open every day" if route.unknown_schedules == "open"
+            else "the regime of the cited posts on the same border")
+    return (f"; {route.label or 'the runner-up'}'s time assumes {what} at "
+            f"{', '.join(assumed)} (no published working days)")
 
 
 #: Ready-made comparisons: name -> (origin, destination, [(label, via ids)]).
@@ -1879,13 +2045,15 @@ def route_between_points(
     by: str = "distance",
     month: int | None = None,
     unknown_closures: str = "open",
+    unknown_schedules: str = "pair",
 ) -> Route:
     """Route between two (lat, lon) points (map clicks), measured along the network.
 
     Each point is snapped to its nearest segment; ``Route.snap_km`` reports how far
-    each lay from the network. ``unknown_closures`` as in :func:`shortest_route`.
+    each lay from the network. ``unknown_closures`` and ``unknown_schedules`` as in
+    :func:`shortest_route`.
     """
-    problems = _check_request(by, month, unknown_closures)
+    problems = _check_request(by, month, unknown_closures, unknown_schedules)
     snaps: list[Snap] = []
     for name, pt in (("start", start), ("end", end)):
         try:
@@ -1898,7 +2066,8 @@ def route_between_points(
         raise GeoDataError(problems)
     sa, sb = snaps
     profile = _profile(G)
-    H = _view(G, by, month, unknown_closures=unknown_closures).copy()
+    H = _view(G, by, month, unknown_closures=unknown_closures,
+              unknown_schedules=unknown_schedules).copy()
     for tag, snap, outbound in (("@a", sa, True), ("@b", sb, False)):
         label = "start" if outbound else "end"
         d = G.edges[snap.u, snap.v, snap.segment_id]
@@ -1922,10 +2091,10 @@ def route_between_points(
             leg=_either_way(direct),
         )
     try:
-        path = nx.bidirectional_dijkstra(H, "@a", "@b", weight="weight")[1]
+        path = nx.bidirectional_dijkstra(H, "@a", "@b", weight=search_weight(H))[1]
     except nx.NetworkXNoPath:
         raise NoRouteError("no open route between the two points") from None
-    legs = _legs(G, H, path, month)
+    legs = _legs(G, H, path, month, unknown_schedules)
     return Route(
         tuple(legs),
         by=by,
@@ -1933,6 +2102,7 @@ def route_between_points(
         label="measured",
         snap_km=(sa.distance_km, sb.distance_km),
         unknown_closures=unknown_closures,
+        unknown_schedules=unknown_schedules,
     )
 
 
@@ -1980,6 +2150,7 @@ def distance_matrix(
     by: str = "time",
     month: int | None = None,
     unknown_closures: str = "open",
+    unknown_schedules: str = "pair",
 ) -> pd.DataFrame:
     """Distances, times and costs between every pair of ``places`` (best by ``by``).
 
@@ -1991,17 +2162,18 @@ def distance_matrix(
     (``.pivot(index="origin", columns="destination", values="length_km")``).
     Unreachable pairs have NaN. Export with ``.to_csv()``.
     """
-    problems = _check_request(by, month, unknown_closures)
+    problems = _check_request(by, month, unknown_closures, unknown_schedules)
     ids, more = _resolve_all(G, {"places": list(places)})
     if not more and len(ids["places"]) < 2:
         problems.append(Problem("places", "", "give at least two places"))
     _raise(problems, more)
-    H = _view(G, by, month, unknown_closures=unknown_closures)
+    H = _view(G, by, month, unknown_closures=unknown_closures,
+              unknown_schedules=unknown_schedules)
     nan = {"length_km": math.nan, "length_err_km": math.nan, "time_h": math.nan,
            "cost_usd_per_t": math.nan}
     rows = []
     for s in ids["places"]:
-        _, paths = nx.single_source_dijkstra(H, s, weight="weight")
+        _, paths = nx.single_source_dijkstra(H, s, weight=search_weight(H))
         for t in ids["places"]:
             row: dict[str, Any] = {"origin": G.nodes[s]["name"], "destination": G.nodes[t]["name"]}
             path = paths.get(t)
@@ -2015,13 +2187,14 @@ def distance_matrix(
                     # the plain best path crosses a border twice: ask the router proper
                     try:
                         r = shortest_route(G, s, t, by=by, month=month,
-                                           unknown_closures=unknown_closures)
+                                           unknown_closures=unknown_closures,
+                                           unknown_schedules=unknown_schedules)
                     except NoRouteError:
                         rows.append({**row, **nan})
                         continue
                 else:
                     req = _Request((s, t), frozenset(), by, month, frozenset(), frozenset(),
-                                   unknown_closures, None)
+                                   unknown_closures, None, unknown_schedules)
                     r = _route_from_path(G, H, path, req, "")
                 err = r.length_err_km
                 row.update(

@@ -87,6 +87,7 @@ def run(args: argparse.Namespace, graph: nx.MultiGraph) -> int:
             "scenario": scenario.name, "title": scenario.title, "against": against,
             "month": scenario.month, "by": scenario.by,
             "unknown_closures": scenario.unknown_closures,
+            "unknown_schedules": scenario.unknown_schedules,
             "changes": _records(scenario.changes_frame()),
             "od": _records(table),
             "claim": None if check is None else {
@@ -99,7 +100,8 @@ def run(args: argparse.Namespace, graph: nx.MultiGraph) -> int:
         return 0
     month = f"month {scenario.month}" if scenario.month else "over the year"
     print(f"{scenario.title} ({scenario.name}) against {against}: by {scenario.by}, {month}, "
-          f"unknown closures {scenario.unknown_closures}")
+          f"unknown closures {scenario.unknown_closures}, unknown border schedules "
+          f"{scenario.unknown_schedules}")
     print("changes:")
     for change in scenario.changes:
         print(f"  - {change.describe()}")

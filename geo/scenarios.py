@@ -38,7 +38,7 @@ import pandas as pd
 
 from geo.distance import haversine_km
 from geo.errors import GeoDataError, NoRouteError, Problem
-from geo.graph import PostSchedule
+from geo.graph import UNKNOWN_SCHEDULES, assume_schedules, post_schedule
 from geo.names import NameIndex
 from geo.routing import BY, UNKNOWN_CLOSURES, Route, shortest_route
 
@@ -56,7 +56,7 @@ _TOP_KEYS = {"title", "description", "year", "evaluate", "post", "close", "open"
              "crossing_cost", "claim"}
 _CITE_KEYS = {"source", "quote", "assumption", "reason"}
 _KEYS = {
-    "evaluate": {"month", "by", "unknown_closures", "places"},
+    "evaluate": {"month", "by", "unknown_closures", "unknown_schedules", "places"},
     "post": {"id", "dwell_h", "open_hours", "weekend_closed"} | _CITE_KEYS,
     "close": {"segment", "post", "months"} | _CITE_KEYS,
     "open": {"segment", "post", "months"} | _CITE_KEYS,
@@ -149,6 +149,9 @@ class Scenario:
         The year the scenario describes.
     month, by, unknown_closures : evaluation settings for both baseline and scenario
         (``month`` None: over the year).
+    unknown_schedules : str
+        What to assume for posts whose working days no source gives (``pair`` or ``open``,
+        as in :func:`geo.routing.shortest_route`).
     places : tuple of str
         Places added to :data:`OD_HUBS` in the OD table (e.g. a new line's terminus).
     changes : tuple of Change
@@ -171,6 +174,7 @@ class Scenario:
     claim: Claim | None
     read_only: bool
     text: str = field(repr=False, default="")
+    unknown_schedules: str = "pair"
 
     @property
     def link_ids(self) -> list[str]:
@@ -529,6 +533,11 @@ def parse_scenario(
         problems.append(Problem(source, "evaluate.unknown_closures",
                                 f"must be one of {', '.join(UNKNOWN_CLOSURES)}"))
         unknown = "open"
+    schedules = ev.get("unknown_schedules", "pair")
+    if schedules not in UNKNOWN_SCHEDULES:
+        problems.append(Problem(source, "evaluate.unknown_schedules",
+                                f"must be one of {', '.join(UNKNOWN_SCHEDULES)}"))
+        schedules = "pair"
     places = ev.get("places", [])
     if not isinstance(places, list) or not all(isinstance(p, str) for p in places):
         problems.append(Problem(source, "evaluate.places", "must be a list of place names"))
@@ -660,7 +669,8 @@ def parse_scenario(
     if problems:
         raise GeoDataError(problems)
     return Scenario(name, title, str(data.get("description", "") or ""), year, month, by,
-                    unknown, tuple(places), tuple(changes), claim, read_only, text)
+                    unknown, tuple(places), tuple(changes), claim, read_only, text,
+                    unknown_schedules=schedules)
 
 
 def _open_hours(text: Any) -> tuple[float, float] | None:
@@ -738,14 +748,14 @@ def _refresh_crossing(G: nx.MultiGraph, u: str, v: str, k: str) -> None:
         post = G.nodes[node]
         dwell += t
         parts.append(f"{post['name']} {t:.1f} h ({why})")
-        schedules.append(PostSchedule(
-            node, post["name"], post["country"], post["weekend_closed"],
-            post.get("open_hours"), post.get("holiday_calendar"),
-            post.get("schedule_source") or post.get("source") or "",
-        ))
+        schedules.append(post_schedule(G, node))
     d["dwell_h"] = dwell
     d["dwell_reason"] = "border dwell: " + "; ".join(parts) if parts else ""
     d["schedules"] = tuple(schedules)
+    d["schedule_assumptions"] = (
+        assume_schedules(G, d["schedules"], G.nodes[d["posts"][0]]["border"])
+        if any(not s.known for s in schedules) else {}
+    )
     d["weekend_closed"] = any(s.weekend_closed for s in schedules)
 
 
@@ -850,6 +860,7 @@ def apply_scenario(
                     node["open_hours"] = _open_hours(value) if value else None
                 elif key == "weekend_closed":
                     node["weekend_closed"] = value
+                    node["schedule_known"] = True  # the scenario's cited working days
             for u, v, k in _post_edges(H, change.target):
                 _refresh_crossing(H, u, v, k)
                 _note(H.edges[u, v, k], change.describe())
@@ -912,6 +923,11 @@ def apply_scenario(
                     d["fee_usd_per_t"] = d["fee_usd_per_t"] * factor
                     d["cost_usd_per_t"] = d["haul_usd_per_t"] + d["fee_usd_per_t"]
                     _note(d, change.describe())
+    if any(change.kind == "post" for change in scenario.changes):
+        # a post's new schedule may change what unknown posts on its border are assumed to do
+        for u, v, k, d in list(H.edges(keys=True, data=True)):
+            if d.get("schedule_assumptions"):
+                _refresh_crossing(H, u, v, k)
     return nx.freeze(H)
 
 
@@ -941,7 +957,8 @@ def _route(G: nx.MultiGraph, s: str, t: str, sc: Scenario, via: Sequence[str] = 
            ) -> tuple[Route | None, str]:
     try:
         return shortest_route(G, s, t, via=via, by=sc.by, month=sc.month,
-                              unknown_closures=sc.unknown_closures), ""
+                              unknown_closures=sc.unknown_closures,
+                              unknown_schedules=sc.unknown_schedules), ""
     except NoRouteError as err:
         return None, err.problems[0].reason
     except GeoDataError as err:  # a place the network does not have (yet)

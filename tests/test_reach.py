@@ -244,3 +244,14 @@ def test_reach_cli_refuses_out_of_range_input_in_one_line(capsys, argv, message)
     assert code == EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_places_sharing_a_name_are_told_apart(graph, capsys):
+    """The town of Tokmok and the Tokmok border post both show, each labelled once."""
+    assert main(["reach", "Bishkek", "--hours", "2"], graph=graph) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    places = line.split("places: ", 1)[1].split(", ")
+    assert len(places) == len(set(places)), places
+    assert {"Tokmok (town)", "Tokmok (border post)"} <= set(places)
+    assert "Bishkek" in places  # a name used once keeps its plain label
+    assert rch.place_labels(graph, ["tokmok", "bishkek"]) == ["Tokmok", "Bishkek"]

@@ -23,7 +23,7 @@ def test_a_winner_across_an_unknown_crossing_is_flagged():
     layers = with_changes(fixture_layers(), "corridors", {"torugart": {"closures_known": False}})
     verdict = _time_verdict(layers)
     assert verdict.startswith("via Torugart wins on time")
-    assert "caveat: no source gives the schedule or closures of Torugart (KG)" in verdict
+    assert "caveat: no source gives the closed months of Torugart (KG)" in verdict
     assert "not established" in verdict
 
 

@@ -18,7 +18,7 @@ import streamlit as st
 from geo import maps, offline
 from geo.csvsafe import neutralise_frame
 from geo.errors import GeoDataError
-from geo.reach import reach
+from geo.reach import place_labels, reach
 from webapp import escape_markdown, escape_user_text, shorten
 from webapp.data import end_names, layer
 
@@ -68,7 +68,7 @@ def bands_table(gj: dict[str, Any], G: nx.MultiGraph) -> pd.DataFrame:
         if p["kind"] == "band":
             rows.append({"Within (h)": p["budget_h"], "Corridor reached (km)": p["network_km"],
                          "Band (km²)": p["area_km2"], "Places": len(p["places"]),
-                         "Places reached": ", ".join(G.nodes[n]["name"] for n in p["places"])})
+                         "Places reached": ", ".join(place_labels(G, p["places"]))})
     return pd.DataFrame(rows).sort_values("Within (h)").reset_index(drop=True)
 
 

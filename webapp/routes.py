@@ -450,6 +450,10 @@ def _route_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
     if best.crossings:
         st.caption("Crosses at " + escape_markdown("; ".join(best.crossings))
                    + " · countries " + escape_markdown(s["countries"]))
+    for r in routes:
+        if r.schedules_unknown:
+            st.caption(escape_markdown(f"{r.label or 'Best route'}: border schedule unknown, "
+                                       f"assumed: {'; '.join(r.schedules_unknown)}"))
     if _maps_available():
         m = route_map(routes, colours, layer("corridors"), layer("checkpoints"),
                       offline_mode=offline.offline_requested())

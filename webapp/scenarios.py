@@ -286,7 +286,9 @@ def render() -> None:
     st.markdown(f"**{escape_markdown(scenario.title)}**" + (
         f" ({scenario.year})" if scenario.year else ""))
     st.caption(escape_markdown(f"{scenario.description} Routed by {scenario.by}, {month}; "
-                               f"legs without published closures: {scenario.unknown_closures}."))
+                               f"legs without published closures: {scenario.unknown_closures}; "
+                               "border posts without published working days: "
+                               f"{scenario.unknown_schedules}."))
     st.dataframe(neutralise_frame(scenario.changes_frame().rename(columns=CHANGE_COLUMNS)),
                  hide_index=True,
                  width="stretch", column_config={

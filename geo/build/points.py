@@ -84,7 +84,7 @@ CHECKPOINT_COLUMNS: dict[str, str] = {
     "passenger_only": "bool",
     "season": "str",
     "closed_months": "intlist",
-    "weekend_closed": "bool",
+    "weekend_closed": "tribool",
     "elevation_m": "float",
     "crossing_time_h": "float",
     "crossing_time_source": "str",
@@ -150,6 +150,11 @@ def _convert(raw: str, kind: str) -> Any:
         if raw.lower() not in ("true", "false"):
             raise ValueError(f"expected true/false, got {raw!r}")
         return raw.lower() == "true"
+    if kind == "tribool":
+        # ``unknown``: no source says (a null in the layer, never false)
+        if raw.lower() not in ("true", "false", "unknown"):
+            raise ValueError(f"expected true/false/unknown, got {raw!r}")
+        return "unknown" if raw.lower() == "unknown" else raw.lower() == "true"
     return raw
 
 
@@ -372,6 +377,11 @@ def _apply_schedules(
             row.update(sched.checkpoint(row["id"], row["closed_months"] or []))
         except GeoDataError as e:
             problems += e.problems
+        # ``weekend_closed = unknown``: no source gives the post's working days (null in the
+        # layer, with ``schedule_known = false``; routing then states what it assumes)
+        row["schedule_known"] = row["weekend_closed"] != "unknown"
+        if not row["schedule_known"]:
+            row["weekend_closed"] = None
     return sched, problems
 
 
@@ -400,8 +410,8 @@ PLACE_PROPS = [
     "source",
 ]
 # Schedule properties come from layers/sources/closures.csv (geo.build.schedules).
-SCHEDULE_PROPS = ["closures_known", "closure_source", "open_hours", "holiday_calendar",
-                  "schedule_source"]
+SCHEDULE_PROPS = ["schedule_known", "closures_known", "closure_source", "open_hours",
+                  "holiday_calendar", "schedule_source"]
 _CP_COLS = [c for c in CHECKPOINT_COLUMNS if c not in ("lat", "lon")]
 _AT = _CP_COLS.index("weekend_closed") + 1
 CHECKPOINT_PROPS = _CP_COLS[:_AT] + SCHEDULE_PROPS + _CP_COLS[_AT:]
