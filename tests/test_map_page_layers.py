@@ -125,3 +125,30 @@ def test_a_year_whose_outline_is_missing_is_a_data_error(outlines, monkeypatch):
             page.region_keys(2019)
     finally:
         page.region_keys.clear()
+
+
+def test_layer_script_is_written_once_by_content_and_stale_ones_go(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from webapp import map as page
+
+    monkeypatch.setattr(page, "STATIC_DIR", tmp_path)
+    folder = tmp_path / page.PAGE_LAYERS_DIR
+    folder.mkdir()
+    stale, recent = folder / "layers-0000.js", folder / "layers-1111.js"
+    for f in (stale, recent):
+        f.write_text("old", encoding="utf-8")
+    day_ago = time.time() - page.STALE_LAYERS_S - 60
+    os.utime(stale, (day_ago, day_ago))
+    page.page_layers_url.clear()
+    try:
+        url = page.page_layers_url()
+    finally:
+        page.page_layers_url.clear()
+    name = url.rsplit("/", 1)[1]
+    assert url == f"{page.STATIC_URL}/{page.PAGE_LAYERS_DIR}/{name}"
+    written = folder / name
+    assert written.read_text(encoding="utf-8") == page.page_layers_text()
+    assert not stale.exists() and recent.exists()  # another process may still serve it
+    assert not list(folder.glob(".*.tmp"))

@@ -1,11 +1,14 @@
 """Map page: choropleth, checkpoints, corridors, hubs, trade flows; click a region for details.
 
 The folium base map (background, measure tool, key, behaviour) is the same on every rerun, so
-streamlit-folium keeps the map mounted: the zoom and centre stay when a selector changes. What
-changes (the choropleth, the layers shown, the selected region, the flows) is sent as
-``feature_group_to_add``; the choropleth legend lives outside the map. The page state (layers,
-indicator, year, scheme, region, view, flow year) is in the URL, so a copied link reopens the
-same screen.
+streamlit-folium keeps the map mounted: the zoom and centre stay when a selector changes. The
+unchanging layers (region outlines of every boundary year, neighbours, corridors, hubs,
+checkpoints) come once, in a script file the app serves from ``static/map/``; each rerun
+sends as ``feature_group_to_add`` only which of them show, each region's fill and tooltip and
+the selected region (:func:`geo.maps.page_state_group`), plus the small groups that change
+(online tiles, city symbols, flows). The choropleth legend lives outside the map. The page
+state (layers, indicator, year, scheme, region, view, flow year) is in the URL, so a copied
+link reopens the same screen.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +98,9 @@ def _try_layer(name: str) -> gpd.GeoDataFrame | None:
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 STATIC_URL = "/app/static"
 PAGE_LAYERS_DIR = "map"
+#: A layer script of earlier layers or code is removed when a new one is written this much
+#: later (another app process may still be serving it).
+STALE_LAYERS_S = 86_400
 
 
 @st.cache_resource(show_spinner=False)
@@ -164,6 +171,9 @@ def page_layers_url() -> str:
         tmp = folder / f".{name}.{os.getpid()}.tmp"
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)  # atomic: another app process may write the same file
+        for old in folder.glob("layers-*.js"):  # earlier layers or code: a day's grace
+            if old != path and time.time() - old.stat().st_mtime > STALE_LAYERS_S:
+                old.unlink(missing_ok=True)
     return f"{STATIC_URL}/{PAGE_LAYERS_DIR}/{name}"
 
 
