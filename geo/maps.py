@@ -213,7 +213,7 @@ _STYLE = Template(
 )
 
 
-class _MapStyle(MacroElement):
+class _MapStyle(_NoCompile):
     """Page CSS (background, legend, markers) and the SVG hatch pattern for "no data"."""
 
     _template = _STYLE
@@ -304,7 +304,7 @@ def base_map(
     return m
 
 
-class _Behaviour(MacroElement):
+class _Behaviour(_NoCompile):
     """Map-wide behaviour that never changes between reruns.
 
     - a quiet note when an online tile layer fails to load (the plain background stays);
@@ -402,7 +402,7 @@ def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame, padding_px: int = 8) -> folium.
     return m
 
 
-class _RefitOnResize(MacroElement):
+class _RefitOnResize(_NoCompile):
     """Re-apply the map's ``fitBounds`` when its container changes size, until the user moves.
 
     streamlit-folium runs the map script while the component iframe still has its initial
@@ -563,7 +563,7 @@ class LegendInfo:
         return "<br>".join(rows)
 
 
-class Legend(MacroElement):
+class Legend(_NoCompile):
     """A Leaflet control holding legend HTML (the choropleth's goes top right, over Siberia).
 
     Parameters
@@ -1020,7 +1020,7 @@ DECLUTTER_JS = """function (group, GAP) {
 }"""
 
 
-class _Declutter(MacroElement):
+class _Declutter(_NoCompile):
     """Spread the group's checkpoint markers apart wherever they would overlap on screen.
 
     On every zoom, markers closer than :data:`DECLUTTER_PX` are gathered (transitively) into
@@ -1995,7 +1995,7 @@ def page_layers_script(
     return _PAGE_LAYERS_JS.replace("__DECLUTTER__", DECLUTTER_JS).replace("__DATA__", text)
 
 
-class PageLayers(JSCSSMixin, MacroElement):
+class PageLayers(JSCSSMixin, _NoCompile):
     """Loads the Map page's layer script (:func:`page_layers_script`, served by the app) and
     builds its layers on the map; add it after :func:`finish_map` (its URL is the app's own).
     """
@@ -2014,7 +2014,7 @@ window.CorridorLayers.init({{ this._parent.get_name() }});
         self.default_js = [("corridor_page_layers", url)]
 
 
-class _PageState(MacroElement):
+class _PageState(_NoCompile):
     _template = Template(
         """
 {% macro script(this, kwargs) %}

@@ -152,3 +152,14 @@ def test_layer_script_is_written_once_by_content_and_stale_ones_go(tmp_path, mon
     assert written.read_text(encoding="utf-8") == page.page_layers_text()
     assert not stale.exists() and recent.exists()  # another process may still serve it
     assert not list(folder.glob(".*.tmp"))
+
+
+def test_state_and_key_text_is_never_evaluated_as_a_template():
+    """Rendered map pieces are put into the page as text: a ``{{ }}`` in data stays as it is
+    (branca would otherwise compile each rendered piece as a Jinja template)."""
+    m = maps.base_map()
+    maps.Legend("Key {{ 6 * 7 }}", position="bottomright").add_to(m)
+    maps.page_state_group(["oblasts"], {"KG-T": ("#ffffcc", "Talas {{ 6 * 7 }}")}).add_to(m)
+    page = m.get_root().render()
+    assert "Talas {{ 6 * 7 }}" in page and "Key {{ 6 * 7 }}" in page
+    assert "Talas 42" not in page and "Key 42" not in page

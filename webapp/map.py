@@ -320,8 +320,9 @@ def data_key(df: pd.DataFrame) -> int:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _menu(_df: pd.DataFrame, key: int, oblast_codes: tuple[str, ...]) -> pd.DataFrame:
-    """:func:`indicator_options` (cached per data fingerprint ``key``)."""
-    return indicator_options(_df, set(oblast_codes))
+    """:func:`indicator_options`, uploads last and labelled (:func:`webapp.data.label_uploads`),
+    cached per data fingerprint ``key``."""
+    return label_uploads(indicator_options(_df, set(oblast_codes)))
 
 
 def _indicator_choice(
@@ -338,7 +339,7 @@ def _indicator_choice(
     year; ``per_person`` only where :func:`per_person_allowed`.
     """
     key = data_key(df) if key is None else key
-    avail = label_uploads(_menu(df, key, tuple(sorted(oblast_codes))))
+    avail = _menu(df, key, tuple(sorted(oblast_codes)))
     keys = list(avail["key"])
     labels = dict(zip(avail["key"], avail["label"], strict=True))
     st.sidebar.header("Choropleth")
