@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -484,3 +485,18 @@ def test_region_click_also_lists_series_outside_the_catalogue():
     assert len(others) == len(rest[rest["region"] == code]) > 0
     assert set(others["Source"]) <= set(
         next(d.value for d in at.dataframe if "Citation" in d.value.columns)["Key"])
+
+
+def test_legend_counts_add_up_to_the_regions_drawn():
+    """The swatch counts plus "no data" equal the regions counted in "N of M" (Osh city, a
+    symbol-only region, included: it said "no data (0)" beside "28 of 29")."""
+    at = run_app(indicator="population [persons]")
+    no_failure(at)
+    text = _legend_text(at)
+    m = re.search(r"(\d+) of (\d+) regions have data", text)
+    assert m, text
+    with_data, total = int(m.group(1)), int(m.group(2))
+    counts = [int(n) for n in re.findall(r"\((\d+)\)", text.split(" regions have data")[0])]
+    no_data = int(re.search(r"no data \((\d+)\)", text).group(1))
+    assert sum(counts) - no_data == with_data
+    assert sum(counts) == total, text

@@ -13,6 +13,7 @@ link reopens the same screen.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -842,6 +843,9 @@ def render() -> None:
     if legend is not None and values is not None:
         with_data = set(values.dropna(subset=["value"])["region"])
         drawn = set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES)
+        # a symbol-only region (Osh city) without a figure is drawn nowhere: count it here
+        legend = dataclasses.replace(
+            legend, n_no_data=legend.n_no_data + len(set(SYMBOL_PLACES) - with_data))
         st.html(legend_html(legend, SCHEME_LABELS[legend.scheme],
                             coverage_text(with_data, drawn, year), boundary_note(year)))
     relief = _relief()
