@@ -806,34 +806,36 @@ def render() -> None:
         raise GeoDataError(f"the map needs its local assets (run `make assets`); missing: "
                            f"{missing}")
     shown = _shown_layers()
-    gdfs = _load_layers(shown)
-    df = tidy_with_uploads()  # the shipped data and the stored uploads
-    key = data_key(df)
-    values, label, unit, indicator, scheme = None, "", "", "", "quantiles"
-    year, per_person, symbols, shown_unit = None, False, None, ""
-    extra: dict[str, str] = {}
-    if "oblasts" in gdfs:
-        indicator, unit, scheme, year, per_person = _indicator_choice(
-            df, set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES), key)
-        gdfs["oblasts"] = oblasts_of_year(year)
-        codes = set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES)
-        values = _values_of(df, key, indicator, unit, year, per_person, tuple(sorted(codes)))
-        shown_unit = per_person_unit(unit, df) if per_person else unit
-        label = indicator_name(indicator) + (" per person" if per_person else "")
-        symbols = _symbol_points(values)
-        extra = {c: n for c, n in zip(symbols["code"], symbols["name"], strict=True)}
-    flows = _flows(df) if "flows" in gdfs else None
+    # a cold start (layers, statistics, the first classing) takes seconds: say so
+    with st.spinner("Drawing the map…"):
+        gdfs = _load_layers(shown)
+        df = tidy_with_uploads()  # the shipped data and the stored uploads
+        key = data_key(df)
+        values, label, unit, indicator, scheme = None, "", "", "", "quantiles"
+        year, per_person, symbols, shown_unit = None, False, None, ""
+        extra: dict[str, str] = {}
+        if "oblasts" in gdfs:
+            indicator, unit, scheme, year, per_person = _indicator_choice(
+                df, set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES), key)
+            gdfs["oblasts"] = oblasts_of_year(year)
+            codes = set(gdfs["oblasts"]["code"]) | set(SYMBOL_PLACES)
+            values = _values_of(df, key, indicator, unit, year, per_person, tuple(sorted(codes)))
+            shown_unit = per_person_unit(unit, df) if per_person else unit
+            label = indicator_name(indicator) + (" per person" if per_person else "")
+            symbols = _symbol_points(values)
+            extra = {c: n for c, n in zip(symbols["code"], symbols["name"], strict=True)}
+        flows = _flows(df) if "flows" in gdfs else None
 
-    out_prev = st.session_state.get("corridor_map")
-    region = _selected_region(gdfs["oblasts"], out_prev, extra) if "oblasts" in gdfs else None
-    view_prev = (out_prev or {}).get("view")
-    if view_prev:
-        st.query_params["map_view"] = format_view(view_prev["lat"], view_prev["lng"],
-                                              view_prev["zoom"])
-    view = parse_view(st.query_params.get("map_view"))
+        out_prev = st.session_state.get("corridor_map")
+        region = _selected_region(gdfs["oblasts"], out_prev, extra) if "oblasts" in gdfs else None
+        view_prev = (out_prev or {}).get("view")
+        if view_prev:
+            st.query_params["map_view"] = format_view(view_prev["lat"], view_prev["lng"],
+                                                  view_prev["zoom"])
+        view = parse_view(st.query_params.get("map_view"))
 
-    groups, legend = _groups(gdfs, values, label=label, unit=shown_unit, scheme=scheme,
-                             region=region, flows=flows, symbols=symbols, year=year)
+        groups, legend = _groups(gdfs, values, label=label, unit=shown_unit, scheme=scheme,
+                                 region=region, flows=flows, symbols=symbols, year=year)
     st_folium(
         build_base_map(), key="corridor_map", height=MAP_HEIGHT_PX, use_container_width=True,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],

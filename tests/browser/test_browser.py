@@ -217,7 +217,11 @@ def test_indicator_change_recolours_regions_to_the_new_classes(map_frame):
         assert lo - slack <= value <= hi + slack, (tip, fill, lo, hi)  # ... of its value
     assert {f: n for f, n in counts.items() if not f.startswith("url(")} == {
         fill: n for fill, _lo, _hi, n in classes if n}
-    assert sum(n for f, n in counts.items() if f.startswith("url(")) == no_data
+    hatched = sum(n for f, n in counts.items() if f.startswith("url("))
+    # the legend's "no data" also counts symbol-only regions (Osh city) without a figure
+    from webapp.map import SYMBOL_PLACES
+
+    assert 0 <= no_data - hatched <= len(SYMBOL_PLACES), (no_data, hatched)
     assert_no_error(page)
 
 
