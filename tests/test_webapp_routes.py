@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import replace
 
@@ -77,7 +78,10 @@ def test_default_route_shows_metrics_legs_and_url():
     assert at.title[0].value == "Routes"
     m = metrics(at)
     assert set(m) >= {"Distance (km)", "Time (h)", "Cost (USD/t)", "Border crossings",
-                      "Highest point (m)", "Months closed"}
+                      "Highest point (m)"}
+    facts = next(html.unescape(c.value) for c in at.caption
+                 if "Months closed: " in html.unescape(c.value))
+    assert "Crosses at " in facts and "Months closed: none known" in facts
     assert m["Border crossings"] == "1"
     legs = frame_with(at, "Segment")
     crossing = legs[legs["Border crossing"]]

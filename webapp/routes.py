@@ -439,17 +439,19 @@ def _route_section(G: nx.MultiGraph, by: str, month: int | None) -> None:
     st.subheader(f"{escape_markdown(best.legs[0].from_name)} → "
                  f"{escape_markdown(best.legs[-1].to_name)}, best by {by}"
                  f" ({month_label(month)})")
-    cols = st.columns(6)
+    cols = st.columns(5)
     cols[0].metric("Distance (km)", f"{s['length_km']:,.0f}")
     cols[1].metric("Time (h)", f"{s['time_h']:.1f}")
     cols[2].metric("Cost (USD/t)", f"{s['cost_usd_per_t']:.1f}")
     cols[3].metric("Border crossings", str(s["crossings"]))
     cols[4].metric("Highest point (m)",
                    "n/a" if s["highest_m"] is None else f"{s['highest_m']:,.0f}")
-    cols[5].metric("Months closed", s["months_closed"])
+    # months closed as text: a sixth metric cut "none known" to "none …" at 1280 px
+    facts = [f"Months closed: {s['months_closed']}"]
     if best.crossings:
-        st.caption("Crosses at " + escape_markdown("; ".join(best.crossings))
-                   + " · countries " + escape_markdown(s["countries"]))
+        facts.insert(0, "Crosses at " + "; ".join(best.crossings) + " · countries "
+                     + s["countries"])
+    st.caption(escape_markdown(" · ".join(facts)))
     for r in routes:
         if r.schedules_unknown:
             st.caption(escape_markdown(f"{r.label or 'Best route'}: border schedule unknown, "
