@@ -1502,6 +1502,10 @@ def _route_tip(route: Any) -> str:
             f"{s['cost_usd_per_t']:.1f} USD/t<br>{esc(s['crossing_names'] or 'no crossing')}")
 
 
+#: Leaflet's zIndexOffset of place labels: above every marker of the map.
+LABEL_Z_INDEX_OFFSET = 10_000
+
+
 def _label(lat: float, lon: float, text: str, css: str) -> folium.Marker:
     """A place name written on the map (no pin), left-aligned just right of the point."""
     return _Marker(
@@ -1511,6 +1515,9 @@ def _label(lat: float, lon: float, text: str, css: str) -> folium.Marker:
             icon_size=(160, 18), icon_anchor=(-24, 9), class_name="corridor-label-icon",
         ),
         interactive=False,
+        # above the checkpoint markers (Leaflet stacks markers by latitude): the posts
+        # around Bishkek covered its name
+        z_index_offset=LABEL_Z_INDEX_OFFSET,
     )
 
 

@@ -388,6 +388,9 @@ def test_add_routes_draws_each_route_its_colour_best_on_top(two_routes):
     assert ['corridor-origin-label' in n.icon.options["html"] for n in names] == [True, False]
     assert "corridor-destination-label" in names[1].icon.options["html"]
     assert ">Kashgar</div>" in names[1].icon.options["html"]
+    # the names stay above the checkpoint markers around them (Leaflet's zIndexOffset)
+    assert [n.options["z_index_offset"] for n in names] == [maps.LABEL_Z_INDEX_OFFSET] * 2
+    assert maps.LABEL_Z_INDEX_OFFSET >= 1000
 
 
 def test_a_crossing_shared_by_two_routes_is_named_once():
