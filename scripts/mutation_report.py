@@ -178,6 +178,7 @@ def only_help_text_differs(mutant: str, module: str) -> bool:
     """Whether the mutant changes nothing but ``help=``/``description=`` text."""
     import libcst as cst
     from mutmut.mutation.diff_apply import (
+        read_functions_from_index,
         read_mutant_function,
         read_mutants_module,
         read_original_function,
@@ -186,13 +187,15 @@ def only_help_text_differs(mutant: str, module: str) -> bool:
     cwd = Path.cwd()
     try:
         os.chdir(ROOT)
-        tree = read_mutants_module(module)
-        orig, mut = read_original_function(tree, mutant), read_mutant_function(tree, mutant)
+        pair = read_functions_from_index(mutant, module)  # reads only the two functions
+        if pair is None:
+            tree = read_mutants_module(module)
+            pair = (read_original_function(tree, mutant), read_mutant_function(tree, mutant))
     except Exception:
         return False
     finally:
         os.chdir(cwd)
-    orig_code, mut_code = (cst.Module([f]).code for f in (orig, mut))
+    orig_code, mut_code = (cst.Module([f]).code for f in pair)
     return orig_code != mut_code and _without_help_text(orig_code) == _without_help_text(mut_code)
 
 
