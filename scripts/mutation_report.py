@@ -227,19 +227,21 @@ def run_mutmut(
 ) -> int:
     """``mutmut run`` on every mutant of ``modules`` (re-run, so new tests count).
 
-    With ``survivors_only``, only the mutants the last run did not detect are run again
-    (quick after adding tests; the killed ones stay killed unless the code changed). With
+    With ``survivors_only``, only the mutants the last run did not detect and that are not
+    listed in the equivalents file are run again (quick after adding tests; the killed ones
+    stay killed unless the code changed). With
     ``resume``, only those not checked yet (an interrupted run goes on where it stopped).
     """
     link_caches()
     mutmut = Path(sys.executable).parent / "mutmut"
     cmd = [str(mutmut), "run", "--max-children", str(max_children)]
     if survivors_only or resume:
+        listed = load_equivalents()
         names = [
             n
             for m in modules
             for n, status in sorted(read_results(m).status_by_mutant.items())
-            if (survivors_only and status in UNDETECTED)
+            if (survivors_only and status in UNDETECTED and listed.reason(n, m) is None)
             or (resume and status in ("not checked", "interrupted"))
         ]
         if not names:
