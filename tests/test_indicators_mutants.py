@@ -238,3 +238,28 @@ def test_available_indicators_ties_keep_unit_and_period_order():
     assert list(zip(out["unit"], out["period"], strict=True)) == [
         ("kzt", "year"), ("usd", "quarter"), ("usd", "year")
     ]
+
+
+def test_regional_map_refuses_unknown_indicators_and_senseless_per_capita_in_full():
+    from geo.indicators import load_data, regional_table
+
+    df = load_data()
+
+    def problem(indicator, **kw):
+        with pytest.raises(GeoDataError) as err:
+            regional_table(df, indicator, 2020, **kw)
+        (p,) = err.value.problems
+        return str(p)
+
+    assert problem("populaton") == (
+        "indicators: 'populaton': not a regional indicator; did you mean 'population'?"
+    )
+    assert problem("qqqqqqq") == "indicators: 'qqqqqqq': not a regional indicator"
+    assert problem("area", per_capita_view=True) == (
+        "indicators: area: a per-capita view of area makes no sense"
+    )
+    # four or more keys are close to this one: three are offered
+    many = problem("trade_turnover_with_k")
+    offered = many.split("did you mean ")[1].removesuffix("?").split(", ")
+    assert len(offered) == 3
+    assert all(o.startswith("'trade_turnover_with_") and o.endswith("'") for o in offered)
