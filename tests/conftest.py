@@ -30,12 +30,41 @@ def _tmp_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 #: Left out under mutmut (``make mutation``), still run by ``make test``: the two-process
 #: store test (children started by mutmut's runner inherit ``MUTANT_UNDER_TEST`` without its
-#: set-up) and the app tests of the CSV downloads (they patch the Routes page's graph; mutmut
-#: runs tests in its own order). Neither tests a mutated module.
+#: set-up), the app tests of the CSV downloads (they patch the Routes page's graph; mutmut
+#: runs tests in its own order), and two tests that start processes from the repository root
+#: (the app's imports, ``make -n run``), which mutmut's copy in ``mutants/`` is not. None tests a
+#: mutated module.
 NOT_UNDER_MUTMUT = (
     "tests/test_store.py::test_concurrent_writes_from_two_processes_all_survive",
     "tests/test_csvsafe_app.py::",
+    "tests/test_anywhere.py::test_app_modules_do_not_import_the_kernel_or_the_network",
+    "tests/test_indicators_upload.py::test_make_run_binds_localhost_unless_told",
 )
+
+
+#: Caches that outlive a test session and hold results computed by mutated code: mutmut runs
+#: the tests once in its main process, then forks it for every mutant, so without clearing,
+#: a mutant's tests would get the original code's cached results (and the mutant would
+#: survive). Cleared at the start of a mutant's session when it is in the module named.
+CACHES_OF_MUTATED_CODE = {
+    "geo.routing.": ("geo.routing:_leg_profile",),
+    "geo.terrain.": ("geo.routing:_leg_profile",),
+    "geo.indicators.": ("geo.indicators:_folded_codes",),
+    "geo.layers.": ("geo.layers:_load_shipped",),
+}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under mutmut, empty the caches :data:`CACHES_OF_MUTATED_CODE` names for the mutant."""
+    import importlib
+
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    for prefix, caches in CACHES_OF_MUTATED_CODE.items():
+        if not mutant.startswith(prefix):
+            continue
+        for ref in caches:
+            module, _, name = ref.partition(":")
+            getattr(importlib.import_module(module), name).cache_clear()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

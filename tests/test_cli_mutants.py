@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from geo.cli import EXIT_BAD_INPUT, EXIT_NO_ROUTE, _month, _pm, main
+from geo.anywhere import describe, measure_anywhere
+from geo.cli import EXIT_BAD_INPUT, EXIT_NO_ROUTE, _month, _parser, _pm, main
 from geo.routing import compare_routes, distance_matrix, k_routes, route_between_points
 from tests.network_fixture import build_small, fixture_layers, with_changes
 
@@ -343,3 +344,125 @@ def test_compare_follows_the_departure_and_keeps_names_readable(S, capsys):
     assert main(argv, graph=S) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [ln.split()[:2] for ln in lines[1:3]] == [["via", "irkeshtam-kg"], ["via", "Naryn"]]
+
+
+# ---------------------------------------------------------------------------- errors in full
+
+
+def test_alternatives_out_of_range_names_the_option_and_the_range(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["route", "Bishkek", "Kashgar", "--alternatives", "0"])
+    assert exc.value.code == EXIT_BAD_INPUT
+    assert "alternatives must be 1-20, got '0'" in capsys.readouterr().err
+
+
+def test_measure_takes_the_poles_and_the_date_line():
+    args = _parser().parse_args(["measure", "-90", "-180", "90", "180"])
+    assert (args.lat1, args.lon1, args.lat2, args.lon2) == (-90.0, -180.0, 90.0, 180.0)
+
+
+def test_unknown_closures_takes_only_its_choices(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["route", "Bishkek", "Kashgar", "--unknown-closures", "sometimes"])
+    assert exc.value.code == EXIT_BAD_INPUT
+    assert "invalid choice: 'sometimes'" in capsys.readouterr().err
+
+
+def test_a_place_named_twice_is_refused_after_an_unknown_one(S, capsys):
+    argv = ["matrix", "Nowhere", "Kashgar", "Bishkek", "kashgar"]
+    assert main(argv, graph=S) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == (
+        "error: places: 'kashgar': names the same place as 'Kashgar' (Kashgar); "
+        "give each place once\n"
+    )
+
+
+def test_unknown_country_is_refused_with_close_codes_and_the_known_ones(S, capsys):
+    argv = ["route", "Bishkek", "Kashgar", "--avoid-country"]
+    assert main([*argv, "KX"], graph=S) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == (
+        "error: --avoid-country: 'KX': no such country on the network; "
+        "did you mean KZ, KG? one of CN, KG, KZ\n"
+    )
+    assert main([*argv, "QQ"], graph=S) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == (
+        "error: --avoid-country: 'QQ': no such country on the network; one of CN, KG, KZ\n"
+    )
+
+
+def test_at_most_three_country_codes_are_suggested(capsys):
+    # on the shipped network "GZ" is as close to UZ, KZ, AZ as to KG and GE
+    assert main(["route", "Almaty", "Bishkek", "--avoid-country", "GZ"]) == EXIT_BAD_INPUT
+    suggested = capsys.readouterr().err.split("did you mean ")[1].split("?")[0].split(", ")
+    assert len(suggested) == 3
+
+
+# ---------------------------------------------------------------------------- outputs
+
+
+def test_export_writes_the_given_graph(S, tmp_path, capsys):
+    from geo import export
+
+    assert main(["export", "--format", "pgrouting", "--out", str(tmp_path / "cli")], graph=S) == 0
+    (tmp_path / "lib").mkdir()
+    export.export_pgrouting(tmp_path / "lib", S)
+    for name in (export.EDGES_CSV, export.VERTICES_CSV):
+        assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "lib" / name).read_bytes()
+
+
+def test_matrix_json_keeps_names_readable(capsys):
+    G = build_small(with_changes(fixture_layers(), "places", {"osh": {"name_en": "Ош"}}))
+    assert main(["matrix", "Bishkek", "Ош", "--json"], graph=G) == 0
+    out = capsys.readouterr().out
+    assert "Ош" in out and "\\u" not in out
+
+
+def test_measure_follows_month_and_by_and_prints_what_the_library_says(S, capsys):
+    a, b = (42.80, 74.70), (39.50, 75.90)  # near Bishkek and near Kashgar
+    argv = ["measure", *map(str, (*a, *b)), "--by", "distance", "--month", "1"]
+    assert main([*argv, "--json"], graph=S) == 0
+    out = capsys.readouterr().out
+    assert "→" in out and "\\u" not in out
+    measured = measure_anywhere(S, a, b, by="distance", month=1)
+    assert json.loads(out) == json.loads(json.dumps(measured.to_geojson()))
+    open_km = measure_anywhere(S, a, b, by="distance").length_km
+    assert measured.length_km > open_km  # Torugart shut in January: the long way round
+    assert main(argv, graph=S) == 0
+    assert capsys.readouterr().out.startswith("\n".join(describe(measured)) + "\n")
+
+
+def test_every_problem_of_an_error_is_printed(S, capsys):
+    argv = ["route", "Bishkek", "Kashgar", "--avoid-country", "QQ", "--avoid-country", "XY"]
+    assert main(argv, graph=S) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "'QQ'" in err and "'XY'" in err and len(err.splitlines()) >= 2
+
+
+def test_unknown_preset_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["compare", "--preset", "nonsense"])
+    assert exc.value.code == EXIT_BAD_INPUT
+    assert "invalid choice: 'nonsense'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["length_km", "time_h", "cost_usd_per_t"])
+def test_matrix_value_choices_print_that_column(S, capsys, value):
+    assert main(["matrix", "Bishkek", "Osh", "--value", value], graph=S) == 0
+    out = capsys.readouterr().out
+    long = distance_matrix(S, ["Bishkek", "Osh"])
+    row = long[(long["origin"] == "Bishkek") & (long["destination"] == "Osh")].iloc[0]
+    assert f"{round(row[value], 1):g}" in out.replace(",", "")
+
+
+@pytest.mark.parametrize(
+    ("point", "message"),
+    [
+        (["91", "75", "42", "74"], "latitude must be a number from -90 to 90, got '91'"),
+        (["42", "181", "42", "74"], "longitude must be a number from -180 to 180, got '181'"),
+    ],
+)
+def test_measure_names_the_coordinate_out_of_range(capsys, point, message):
+    with pytest.raises(SystemExit) as exc:
+        main(["measure", *point])
+    assert exc.value.code == EXIT_BAD_INPUT
+    assert message in capsys.readouterr().err

@@ -185,3 +185,81 @@ def test_usd_values_convert_with_the_same_years_rate_and_say_so():
         "computed: 400 million KZT / 400 KZT per USD (2020 average, nbk); "
         "Jan-Jun value at the whole-year average rate; half",
     ]
+
+
+# ------------------------------------------------- upload size, region panel, menu order
+
+
+def test_too_large_message_gives_the_size_in_mb_and_what_to_do():
+    from geo.indicators import MAX_UPLOAD_MB, too_large
+
+    tail = f": at most {MAX_UPLOAD_MB} MB is accepted; split it into several files"
+    assert too_large(300 * 1024 * 1024) == "the file is too large (300.0 MB)" + tail
+    assert too_large(1536 * 1024) == "the file is too large (1.5 MB)" + tail
+    assert too_large() == "the file is too large" + tail
+    assert too_large(None) == too_large(0) == "the file is too large" + tail
+
+
+def test_region_panel_refuses_an_unknown_region_naming_it():
+    from geo.indicators import load_data, region_series
+
+    with pytest.raises(GeoDataError) as err:
+        region_series(load_data(), "KZ-99")
+    (problem,) = err.value.problems
+    assert str(problem).startswith("indicators: 'KZ-99': unknown region code")
+
+
+def test_region_panel_rows_have_their_labels_in_menu_group_order():
+    from geo.indicators import INDICATOR_GROUPS, REGIONAL_INDICATORS, load_data, region_series
+
+    panel = region_series(load_data(), "KZ-33")  # trade and population figures
+    assert list(panel.index) == list(range(len(panel)))
+    assert "index" not in panel.columns
+    assert list(panel["label"]) == [REGIONAL_INDICATORS[k].label for k in panel["indicator"]]
+    groups = [INDICATOR_GROUPS.index(g) for g in panel["group"]]
+    assert groups == sorted(groups) and len(set(groups)) == 2
+    assert panel["indicator"].iloc[0] == "foreign_trade_turnover"  # trade first, not "area"
+
+
+def test_available_indicators_ties_keep_unit_and_period_order():
+    from geo.indicators import available_indicators
+
+    df = pd.DataFrame(
+        {
+            "indicator": ["x", "x", "x"],
+            "unit": ["usd", "usd", "kzt"],
+            "period": ["year", "quarter", "year"],
+            "region": ["KZ-31", "KZ-31", "KZ-31"],
+            "year": [2020, 2020, 2020],
+            "value": [1.0, 2.0, 3.0],
+        }
+    )
+    out = available_indicators(df)
+    assert list(zip(out["unit"], out["period"], strict=True)) == [
+        ("kzt", "year"), ("usd", "quarter"), ("usd", "year")
+    ]
+
+
+def test_regional_map_refuses_unknown_indicators_and_senseless_per_capita_in_full():
+    from geo.indicators import load_data, regional_table
+
+    df = load_data()
+
+    def problem(indicator, **kw):
+        with pytest.raises(GeoDataError) as err:
+            regional_table(df, indicator, 2020, **kw)
+        (p,) = err.value.problems
+        return str(p)
+
+    assert problem("populaton") == (
+        "indicators: 'populaton': not a regional indicator; did you mean 'population'?"
+    )
+    assert problem("qqqqqqq") == "indicators: 'qqqqqqq': not a regional indicator"
+    assert problem("area", per_capita_view=True) == (
+        "indicators: area: a per-capita view of area makes no sense"
+    )
+    # four or more keys are close to this one: three are offered
+    many = problem("trade_turnover_with_k")
+    offered = many.split("did you mean ")[1].removesuffix("?").split(", ")
+    assert len(offered) == 3
+    assert all(o.startswith("'trade_turnover_with_") and o.endswith("'") for o in offered)
