@@ -52,3 +52,18 @@ def test_matrix_and_reach_count_the_queue_as_the_route_does(queued):
     assert m.loc[("Almaty", "Kant"), "time_h"] == pytest.approx(back)
     r = reach(queued, "Kant", [24])
     assert r.reached["almaty"] == pytest.approx(there)
+
+
+def test_a_views_path_weight_counts_the_queue_one_way(plain, queued):
+    from geo.routing import _view, path_weight, search_weight
+
+    H = _view(queued, "time", None)
+    base = H["ak-tilek"]["karasu"]["weight"]
+    assert path_weight(H, ["ak-tilek", "karasu"]) == pytest.approx(base + 48.0)
+    assert path_weight(H, ["karasu", "ak-tilek"]) == pytest.approx(base)
+    assert search_weight(H)("ak-tilek", "karasu", H["ak-tilek"]["karasu"]) == base + 48.0
+    P = _view(plain, "time", None)
+    assert search_weight(P) == "weight"
+    assert path_weight(P, ["ak-tilek", "karasu"]) == pytest.approx(base)
+    # by distance or cost the queue counts nowhere
+    assert search_weight(_view(queued, "distance", None)) == "weight"
