@@ -237,6 +237,13 @@ _UNUSED_ASSETS = frozenset({"bootstrap", "awesome_markers", "bootstrap_css", "gl
                             "awesome_markers_css", "awesome_rotate_css"})
 
 
+def _drop_assets(m: folium.Map, names: Iterable[str]) -> None:
+    """Leave folium's default assets ``names`` (as in ``default_js``/``default_css``) out."""
+    names = frozenset(names)
+    m.default_js = [(n, u) for n, u in m.default_js if n not in names]
+    m.default_css = [(n, u) for n, u in m.default_css if n not in names]
+
+
 def base_map(
     offline: bool = False,
     tiles: str | None = None,
@@ -287,8 +294,7 @@ def base_map(
     )
     # Bootstrap and Leaflet.awesome-markers style folium.Icon markers, which these maps never
     # use (markers are DivIcons; Font Awesome stays for their glyphs): 100 kB less per page.
-    m.default_js = [(n, u) for n, u in m.default_js if n not in _UNUSED_ASSETS]
-    m.default_css = [(n, u) for n, u in m.default_css if n not in _UNUSED_ASSETS]
+    _drop_assets(m, _UNUSED_ASSETS)
     # folium passes min/max zoom to its tile layer only; without tiles Leaflet would zoom to 28
     m.options["minZoom"] = MIN_ZOOM
     m.options["maxZoom"] = MAX_ZOOM
@@ -2019,6 +2025,18 @@ window.CorridorLayers.init({{ this._parent.get_name() }});
         super().__init__()
         self._name = "CorridorPageLayers"
         self.default_js = [("corridor_page_layers", url)]
+
+
+def add_page_layers(m: folium.Map, url: str) -> folium.Map:
+    """The Map page's layer script (:class:`PageLayers`) on ``m``, without jQuery.
+
+    folium builds its popups with jQuery; the page's popups are the layer script's own
+    (Leaflet's ``bindPopup``), so the page loads one script less before the map can draw.
+    Add it after :func:`finish_map` (the script's URL is the app's own).
+    """
+    PageLayers(url).add_to(m)
+    _drop_assets(m, {"jquery"})
+    return m
 
 
 class _PageState(_NoCompile):

@@ -197,11 +197,7 @@ def build_base_map() -> Any:
     m.fit_bounds([[s, w], [n, e]], padding=(8, 8))
     m.location = [(s + n) / 2, (w + e) / 2]
     m = maps.finish_map(m, layer_control=False)
-    maps.PageLayers(page_layers_url()).add_to(m)  # the app's own file: after the localising
-    # folium builds its popups with jQuery; this page's popups are the layer script's own
-    # (Leaflet's bindPopup), so the page loads one script less before the map can draw
-    m.default_js = [(n, u) for n, u in m.default_js if n != "jquery"]
-    return m
+    return maps.add_page_layers(m, page_layers_url())  # the app's own file: after localising
 
 
 # --------------------------------------------------------------------------- URL state
