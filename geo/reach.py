@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import math
 import weakref
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -308,9 +309,7 @@ def place_labels(G: nx.MultiGraph, nodes: Sequence[str]) -> list[str]:
         One label per node, in the same order.
     """
     names = [G.nodes[n]["name"] for n in nodes]
-    seen: dict[str, int] = {}
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
+    seen = Counter(names)
     return [
         f"{name} ({_KIND_LABEL.get(G.nodes[n].get('kind'), G.nodes[n].get('kind'))})"
         if seen[name] > 1 else name

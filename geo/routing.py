@@ -1169,8 +1169,8 @@ def _view(
             H.add_edge(u, v, weight=w, key=k, border=d.get("border"))
     if by == "time":
         # the user's assumed truck queue counts in the direction it forms (see search_weight)
-        for (a, b), _name in TRUCK_QUEUES.items():
-            h = profile.truck_queue_h.get(a)
+        for a, b in TRUCK_QUEUES:
+            h = sum(w.hours for w in _queue_waits(a, b, profile))
             if h and H.has_edge(a, b):
                 H[a][b].update(queue_from=a, queue_h=float(h))
                 H.graph["queues"] = True
@@ -1847,14 +1847,20 @@ def comparison_verdict(results: Comparison | Sequence[Route]) -> dict[str, str]:
     return out
 
 
+def _assumed_schedules(route: Route) -> tuple[list[str], str]:
+    """The route's crossings whose posts' working days are assumed, and what is assumed."""
+    assumed = [f"{leg.from_name} → {leg.to_name}" for leg in route.legs
+               if leg.crossing and leg.schedule_assumption]
+    what = ("open every day" if route.unknown_schedules == "open"
+            else "the regime of the cited posts on the same border")
+    return assumed, what
+
+
 def _unknown_crossing_caveat(route: Route) -> str:
     """A warning when a time winner crosses where no source gives the schedule or closures."""
     out = ""
-    assumed = [f"{leg.from_name} → {leg.to_name}" for leg in route.legs
-               if leg.crossing and leg.schedule_assumption]
+    assumed, what = _assumed_schedules(route)
     if assumed:
-        what = ("open every day" if route.unknown_schedules == "open"
-                else "the regime of the cited posts on the same border")
         out += (f"; caveat: no source gives the working days of {', '.join(assumed)}: "
                 f"the time assumes {what}")
     unknown = [f"{leg.from_name} → {leg.to_name}" for leg in route.legs
@@ -1871,12 +1877,9 @@ def _unknown_crossing_caveat(route: Route) -> str:
 
 def _assumed_schedule_note(route: Route) -> str:
     """A note when the runner-up's time rests on an assumed border schedule."""
-    assumed = [f"{leg.from_name} → {leg.to_name}" for leg in route.legs
-               if leg.crossing and leg.schedule_assumption]
+    assumed, what = _assumed_schedules(route)
     if not assumed:
         return ""
-    what = ("open every day" if route.unknown_schedules == "open"
-            else "the regime of the cited posts on the same border")
     return (f"; {route.label or 'the runner-up'}'s time assumes {what} at "
             f"{', '.join(assumed)} (no published working days)")
 
