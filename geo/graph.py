@@ -100,11 +100,15 @@ def post_schedule(G: nx.MultiGraph, node: str) -> PostSchedule:
     )
 
 
+def fmt_h(hour: float) -> str:
+    """A time of day in hours as ``HH:MM`` (``8.5`` -> ``"08:30"``)."""
+    return f"{int(hour):02d}:{round(hour % 1 * 60):02d}"
+
+
 def _hours_text(hours: tuple[float, float] | None) -> str:
     if hours is None or hours == (0.0, 24.0):
         return "round the clock"
-    a, b = hours
-    return f"{int(a):02d}:{round(a % 1 * 60):02d}-{int(b):02d}:{round(b % 1 * 60):02d}"
+    return f"{fmt_h(hours[0])}-{fmt_h(hours[1])}"
 
 
 def border_regime(

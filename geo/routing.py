@@ -48,7 +48,7 @@ from shapely.ops import substring
 from geo import terrain
 from geo.distance import geodesic_km, haversine_km
 from geo.errors import GeoDataError, NoRouteError, Problem
-from geo.graph import UNKNOWN_SCHEDULES, PostSchedule
+from geo.graph import UNKNOWN_SCHEDULES, PostSchedule, fmt_h
 from geo.holiday_table import ClosingDays, closing_days, expected_holiday_wait
 from geo.profile import Profile
 
@@ -851,10 +851,6 @@ def _raise(problems: list[Problem], errors: list[GeoDataError]) -> None:
 # ---------------------------------------------------------------------------- waiting
 
 
-def _fmt_h(hour: float) -> str:
-    return f"{int(hour):02d}:{round(hour % 1 * 60):02d}"
-
-
 def _closed_week(s: PostSchedule) -> np.ndarray:
     """Closed slots of a post over one week (Monday 00:00 first), 15-minute slots."""
     per_day = round(24 / _WEEK_SLOT_H)
@@ -903,7 +899,7 @@ def _schedule_text(s: PostSchedule) -> str:
     if s.weekend_closed:
         parts.append("closed Sat-Sun")
     if s.open_hours is not None:
-        parts.append(f"open {_fmt_h(s.open_hours[0])}-{_fmt_h(s.open_hours[1])}")
+        parts.append(f"open {fmt_h(s.open_hours[0])}-{fmt_h(s.open_hours[1])}")
     text = ", ".join(parts)
     return f"{text} (assumed: schedule unknown)" if s.assumed and text else text
 
@@ -1067,7 +1063,7 @@ def _calendar_wait(
             why.append("closed at weekends" + (" (assumed: schedule unknown)" if s.assumed
                                                else ""))
         if s.open_hours is not None:
-            why.append(f"open {_fmt_h(s.open_hours[0])}-{_fmt_h(s.open_hours[1])}")
+            why.append(f"open {fmt_h(s.open_hours[0])}-{fmt_h(s.open_hours[1])}")
         waits.append(
             Wait(
                 (t - arrive).total_seconds() / 3600,
