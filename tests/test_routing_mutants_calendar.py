@@ -65,3 +65,30 @@ def test_measure_by_cost_and_by_time(S):
         assert r.by == by
         other = [route_between_points(S, a, b, by=o) for o in ("cost", "time", "distance")]
         assert getattr(r, attr) <= min(getattr(o, attr) for o in other) + 1e-9
+
+
+@pytest.fixture(scope="module")
+def G():  # noqa: N802
+    return build_graph()
+
+
+def test_the_truck_queue_is_stated_under_a_departure_too(G):
+    r = shortest_route(G, "Bishkek", "Almaty", via=["karasu"], depart="2026-09-05 08:00")
+    [leg] = [leg for leg in r.legs if leg.crossing]
+    assert (leg.from_id, leg.to_id) == ("ak-tilek", "karasu")
+    assert [w.reason for w in leg.waits] == [
+        "Karasu/Ak-Tilek truck queue (leaving Kyrgyzstan): queue: unknown (no published "
+        "waiting time, only counts of trucks queued; 0 h assumed: set truck_queue_h in the "
+        "profile)"
+    ]
+
+
+def test_a_departure_keeps_the_chosen_assumption_for_unknown_schedules(G):
+    kw = {"via": ["bedel-kg"], "depart": "2026-09-05 08:00"}  # a Saturday
+    [open_] = [leg for leg in shortest_route(G, "Bishkek", "Aksu", unknown_schedules="open",
+                                             **kw).legs if leg.crossing]
+    assert open_.wait_h == 0.0 and len(open_.waits) == 1 and open_.waits[0].hours == 0.0
+    [pair] = [leg for leg in shortest_route(G, "Bishkek", "Aksu", **kw).legs if leg.crossing]
+    assert pair.wait_h > 24
+    assert pair.waits[1].reason.startswith("Bedel (KG): arrives Sat 05 Sep ")
+    assert "closed at weekends (assumed: schedule unknown)" in pair.waits[1].reason
