@@ -170,3 +170,20 @@ def test_every_matrix_cell_is_the_routers_route_by_each_measure(L):
             assert (r.length_km, r.time_h, r.cost_usd_per_t) == pytest.approx(
                 (ref.length_km, ref.time_h, ref.cost_usd_per_t)
             ), (by, r.origin, r.destination)
+
+
+def test_the_border_rule_names_the_crossings_asked_for(S):
+    assert _reason(lambda: shortest_route(
+        S, "Almaty", "Bishkek", via=["ak-zhol", "kordai"], by="distance"
+    )) == (
+        "no route from Almaty to Bishkek that crosses the KG-KZ border only at Ak-Zhol – "
+        "Kordai and every other border at most once; name the crossings as via places to "
+        "allow more"
+    )
+    assert _reason(lambda: shortest_route(
+        S, "Almaty", "Bishkek", via=["torugart-kg", "dostyk"], by="distance"
+    )) == (
+        "no route from Almaty to Bishkek that crosses the CN-KG border only at Torugart (KG) "
+        "– Torugart Port (CN), the CN-KZ border only at Alashankou – Dostyk and every other "
+        "border at most once; name the crossings as via places to allow more"
+    )
