@@ -187,3 +187,37 @@ def test_the_border_rule_names_the_crossings_asked_for(S):
         "– Torugart Port (CN), the CN-KZ border only at Alashankou – Dostyk and every other "
         "border at most once; name the crossings as via places to allow more"
     )
+
+
+def test_avoiding_a_country_in_a_month_is_still_the_avoidance(no_dostyk):
+    for month in (None, 7):
+        assert _reason(lambda month=month: shortest_route(
+            no_dostyk, "Almaty", "Kashgar", avoid_countries=["KG"], month=month
+        )) == "no route from Almaty to Kashgar when avoiding KG"
+
+
+def test_a_crossing_assumed_closed_in_winter_is_named(L):
+    unk = build_small(with_changes(without(L, "almaty--dostyk", "irkeshtam"), "corridors",
+                                   {"torugart": {"closures_known": False}}))
+    assert _reason(lambda: shortest_route(
+        unk, "Bishkek", "Kashgar", month=1, unknown_closures="winter"
+    )) == (
+        "no route from Bishkek to Kashgar in month 1: closed that month "
+        "(Torugart (KG), Torugart Port (CN))"
+    )
+    assert shortest_route(unk, "Bishkek", "Kashgar", month=1).nodes[-1] == "kashgar"
+
+
+def test_a_part_that_would_cross_two_asked_borders_again(S):
+    assert _reason(lambda: shortest_route(
+        S, "Almaty", "Bishkek", via=["kordai", "torugart-cn"], by="distance"
+    )) == (
+        "no route from Ak-Zhol to Torugart Port (CN) without crossing the CN-KG, KG-KZ "
+        "border again"
+    )
+
+
+def test_an_asked_border_in_a_closed_month_is_still_the_border_rule(no_dostyk):
+    assert _reason(lambda: shortest_route(
+        no_dostyk, "Almaty", "Naryn", via=["irkeshtam-kg"], by="distance", month=7
+    )) == "no route from Irkeshtam Port (CN) to Naryn without crossing the CN-KG border again"
