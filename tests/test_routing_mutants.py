@@ -9,6 +9,7 @@ of the shipped graph, compared field by field with the segment.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -357,3 +358,20 @@ def test_every_leg_carries_its_segment_both_ways(G):
         G.edges["bedel-kg", "bedel-cn", "bedel-kg--bedel-cn"], "pair"))
     assert bedel.schedule_assumption != _assumption(_schedules(
         G.edges["bedel-kg", "bedel-cn", "bedel-kg--bedel-cn"], "open"))
+
+
+def test_summary_shares_and_schedules_of_short_routes():
+    road, border, _, _, post = _legs()
+    s = Route((road, border)).summary()
+    assert s["modelled_km_share"] == 0.019  # 2.345 of 125.801 km
+    assert s["published_km_share"] == 0.981
+    two = replace(post, schedule_assumption="F: open every day")
+    assert Route((border, two)).summary()["schedules"] == (
+        "B → C: C: closed Sat-Sun; E → F: F: open every day"
+    )
+    nothing = Leg("a", "a", "A", "A", "road", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, "s0",
+                  (C[0], C[0]), length_basis="modelled")
+    empty = Route((nothing,)).summary()
+    assert (empty["length_km"], empty["modelled_km_share"], empty["published_km_share"]) == (
+        0.0, 0.0, 0.0
+    )
