@@ -375,3 +375,9 @@ def test_summary_shares_and_schedules_of_short_routes():
     assert (empty["length_km"], empty["modelled_km_share"], empty["published_km_share"]) == (
         0.0, 0.0, 0.0
     )
+
+
+def test_the_drive_reason_is_kept_whole():
+    road = _legs()[0]
+    leg = replace(road, drive_reason="road class X")
+    assert leg.time_steps()[0]["what"] == "123 km, road class X"
