@@ -221,3 +221,26 @@ def test_an_asked_border_in_a_closed_month_is_still_the_border_rule(no_dostyk):
     assert _reason(lambda: shortest_route(
         no_dostyk, "Almaty", "Naryn", via=["irkeshtam-kg"], by="distance", month=7
     )) == "no route from Irkeshtam Port (CN) to Naryn without crossing the CN-KG border again"
+
+
+def test_matrix_error_unknown_stays_nan_and_options_are_checked():
+    old = build_small(fixture_layers(new_properties=False))
+    m = distance_matrix(old, ["Almaty", "Bishkek"], by="distance")
+    cell = m[(m.origin == "Almaty") & (m.destination == "Bishkek")].iloc[0]
+    assert shortest_route(old, "Almaty", "Bishkek", by="distance").length_err_km is None
+    assert math.isnan(cell.length_err_km) and cell.length_km > 0
+    with pytest.raises(GeoDataError) as err:
+        distance_matrix(old, ["Almaty", "Bishkek"], unknown_schedules="never")
+    assert err.value.problems == [
+        Problem("unknown_schedules", "'never'", "must be one of pair, open")
+    ]
+
+
+def test_matrix_keeps_the_schedule_assumption():
+    from geo.graph import build_graph
+
+    G = build_graph()
+    for assumption in ("open", "pair"):
+        m = distance_matrix(G, ["Bishkek", "Aksu"], unknown_schedules=assumption)
+        ref = shortest_route(G, "Bishkek", "Aksu", unknown_schedules=assumption)
+        assert m.time_h.iloc[1] == pytest.approx(ref.time_h), assumption

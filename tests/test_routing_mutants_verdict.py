@@ -18,6 +18,7 @@ from geo.routing import (
     compare_routes,
     comparison_table,
     comparison_verdict,
+    shortest_route,
 )
 from tests.network_fixture import build_small, fixture_layers, with_changes
 
@@ -189,3 +190,26 @@ def test_bedel_verdict_states_its_assumptions():
         "the closed months of Bedel (KG) → Bedel (CN): the route assumes open all year, so "
         "this win is not established"
     )
+
+
+def test_no_deciding_step_when_the_loser_has_none_of_its_own(S):
+    r = compare_routes(S, "Bishkek", "Kashgar", KG_CN).routes[0]
+    leg = r.legs[-1]
+    # the same legs, one of them slower and dearer: no step or leg the winner lacks
+    slower = replace(r, label="slower", legs=(*r.legs[:-1], replace(
+        leg, drive_h=leg.drive_h + 1.0, haul_usd_per_t=leg.haul_usd_per_t + 1.0,
+    )))
+    v = comparison_verdict([r, slower])
+    assert v["time"] == "via Torugart wins on time by 1.0 h over slower"
+    assert v["cost"] == "via Torugart wins on cost by 1.0 USD/t over slower"
+    assert v["distance"] == "via Torugart and slower tie on distance"
+
+
+def test_comparisons_keep_the_request(S):
+    c = compare_routes(S, "Bishkek", "Kashgar", KG_CN, by="distance", unknown_closures="winter",
+                       unknown_schedules="open", month=7)
+    assert {(r.by, r.unknown_closures, r.unknown_schedules, r.month) for r in c.routes} == {
+        ("distance", "winter", "open", 7)
+    }
+    r = shortest_route(S, "Bishkek", "Kashgar", unknown_closures="winter")
+    assert (r.label, r.unknown_closures) == ("", "winter")
