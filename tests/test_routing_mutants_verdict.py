@@ -18,6 +18,7 @@ from geo.routing import (
     compare_routes,
     comparison_table,
     comparison_verdict,
+    k_routes,
     shortest_route,
 )
 from tests.network_fixture import build_small, fixture_layers, with_changes
@@ -213,3 +214,16 @@ def test_comparisons_keep_the_request(S):
     }
     r = shortest_route(S, "Bishkek", "Kashgar", unknown_closures="winter")
     assert (r.label, r.unknown_closures) == ("", "winter")
+
+
+@pytest.mark.parametrize("via", [["Bishkek"], ["Bishkek", "Naryn"], ["Osh"]])
+def test_alternatives_through_via_places_are_distinct_loop_free_and_in_order(via):
+    G = build_graph()
+    routes = k_routes(G, "Almaty", "Kashgar", 8, by="distance", via=via)
+    assert len(routes) == 8
+    assert len({tuple(r.nodes) for r in routes}) == 8
+    assert all(len(set(r.nodes)) == len(r.nodes) for r in routes)
+    km = [r.length_km for r in routes]
+    assert km == sorted(km)
+    best = shortest_route(G, "Almaty", "Kashgar", by="distance", via=via)
+    assert km[0] == pytest.approx(best.length_km)
