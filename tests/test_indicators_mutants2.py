@@ -381,3 +381,26 @@ def test_upload_text_reads_the_same_as_bytes():
     a = load_indicators(io.StringIO(text))
     b = load_indicators(text.encode())
     pd.testing.assert_frame_equal(a, b)
+
+
+# --- the header and the file as a whole ---------------------------------------------------------
+
+
+def test_header_problems_in_full_with_at_most_ten_unexpected_columns():
+    extra = ",".join(f"x{i}" for i in range(11))
+    text = f"region,year,region,year,{extra}\nKZ-31\n"
+    assert _problems(load_indicators, text.encode()) == [
+        "<upload>: line 1 (header): missing column(s): period, indicator, value, unit, source, "
+        "note",
+        "<upload>: line 1 (header): unexpected column(s): 'x0', 'x1', 'x2', 'x3', 'x4', 'x5', "
+        "'x6', 'x7', 'x8', 'x9'; expected exactly region, year, period, indicator, value, unit, "
+        "source, note",
+        "<upload>: line 1 (header): repeated column(s): region, year",
+        "<upload>: line 2: 1 field(s) but the header has 15",
+    ]
+
+
+def test_a_header_alone_or_blank_records_alone():
+    assert _problems(load_indicators, HEADER.encode()) == [
+        "<upload>: no data rows after the header"]
+    assert _problems(load_indicators, b",,,\n , ,\n") == ["<upload>: the file is empty"]
