@@ -121,3 +121,141 @@ def test_drop_assets_takes_names_out_of_js_and_css(names):
     maps._drop_assets(m, names)
     assert m.default_js == [a for a in js if a[0] not in set(names)]
     assert m.default_css == [a for a in css if a[0] not in set(names)]
+
+
+# --- reach bands and access lines ---------------------------------------------------------------
+
+
+def _poly(x):
+    return {"type": "Polygon", "coordinates": [[[x, 40.0], [x + 1, 40.0], [x + 1, 41.0],
+                                                [x, 40.0]]]}
+
+
+def _band(budget, km, area, reason=None, key="budget_h"):
+    p = {"kind": "band", key: budget, "network_km": km, "area_km2": area}
+    if reason is not None:
+        p["off_road_reason"] = reason
+    return {"type": "Feature", "properties": p, "geometry": _poly(budget)}
+
+
+def _reach_line(seg, budget, *, partial=False, key="budget_h", frm="a", to="b", km=10.0):
+    p = {"kind": "reachable", "segment_id": seg, key: budget, "from": frm, "to": to,
+         "length_km": km}
+    if partial:
+        p["partial"] = True
+    return {"type": "Feature", "properties": p,
+            "geometry": {"type": "LineString", "coordinates": [[budget, 40.0], [seg, 41.0]]}}
+
+
+def _geojsons(fg):
+    return [c for c in fg._children.values() if isinstance(c, folium.GeoJson)]
+
+
+def test_reach_bands_tips_colours_and_style_largest_first():
+    fc = {"type": "FeatureCollection", "properties": {"unit": "h"}, "features": [
+        _band(12, 1234.5, 56789.0, "off road <5 km/h>"), _band(6, 300.0, 1000.0),
+        {"type": "Feature", "geometry": _poly(0)},  # no properties: not a band
+    ]}
+    m = folium.Map(tiles=None)
+    fg = maps.add_reach(m, fc, name="<b>R</b>")
+    assert fg in m._children.values() and fg.layer_name == "&lt;b&gt;R&lt;/b&gt;"
+    assert fg.show is True
+    bands = _geojsons(fg)
+    assert len(bands) == 2  # no reachable lines: no line layer
+    tips = [b.data["features"][0]["properties"]["tip"] for b in bands]
+    assert tips == [
+        "within 12 h: 1,234 km of corridor, 56,789 km²<br><small>off road &lt;5 km/h&gt;</small>",
+        "within 6 h: 300 km of corridor, 1,000 km²<br><small></small>",
+    ]
+    assert [b.data["features"][0]["geometry"] for b in bands] == [_poly(12), _poly(6)]
+    styles = [b.style_function(b.data["features"][0]) for b in bands]
+    # the smaller budget is the darker colour
+    assert styles == [
+        {"color": maps.REACH_COLOURS[1], "weight": 1, "fillColor": maps.REACH_COLOURS[1],
+         "fillOpacity": 0.28, "className": "corridor-reach-band"},
+        {"color": maps.REACH_COLOURS[0], "weight": 1, "fillColor": maps.REACH_COLOURS[0],
+         "fillOpacity": 0.28, "className": "corridor-reach-band"},
+    ]
+    for b in bands:
+        (tip,) = [c for c in b._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+        assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+
+
+def test_reach_more_budgets_than_colours_share_the_lightest():
+    n = len(maps.REACH_COLOURS) + 2
+    fc = {"type": "FeatureCollection", "features": [_band(b, 1.0, 1.0) for b in range(1, n + 1)]}
+    fg = maps.add_reach(None, fc)
+    assert fg.layer_name == "Reach"
+    fills = [b.style_function(None)["fillColor"] for b in _geojsons(fg)]
+    assert fills == [*maps.REACH_COLOURS, maps.REACH_COLOURS[-1], maps.REACH_COLOURS[-1]]
+
+
+def test_reach_in_usd_per_tonne_and_the_smallest_budget_line_per_segment():
+    key = "budget_usd_per_t"
+    fc = {"type": "FeatureCollection", "properties": {"unit": "USD/t"}, "features": [
+        _band(100, 50.0, 10.0, key=key), _band(50, 20.0, 5.0, key=key),
+        _reach_line(1, 100, key=key, frm="<x>", to="y", km=1234.0),
+        _reach_line(1, 50, key=key, frm="<x>", to="y", km=12.5, partial=True),
+        _reach_line(2, 50, key=key, frm="p", to="q"),
+        _reach_line(2, 100, key=key, frm="p", to="q"),
+        _reach_line(3, 50, key=key, frm="r", to="s", km=1.0),  # a tie: the first one stays
+        _reach_line(3, 50, key=key, frm="r", to="s", km=2.0),
+        {"type": "Feature", "properties": {"kind": "other", key: 1}, "geometry": None},
+        {"type": "Feature", "geometry": None},
+    ]}
+    fg = maps.add_reach(None, fc)
+    *bands, lines = _geojsons(fg)
+    assert [b.data["features"][0]["properties"]["tip"].split("<br>")[0] for b in bands] == [
+        "within 100 USD/t: 50.0 km of corridor, 10.0 km²",
+        "within 50 USD/t: 20.0 km of corridor, 5.0 km²"]
+    feats = lines.data["features"]
+    assert [f["properties"]["tip"] for f in feats] == [
+        "&lt;x&gt; – y: 12.5 km within 50 USD/t (cut where the budget runs out)",
+        "p – q: 10.0 km within 50 USD/t",
+        "r – s: 1.0 km within 50 USD/t",
+    ]
+    assert [f["geometry"]["coordinates"][0][0] for f in feats] == [50, 50, 50]
+    assert lines.style_function(feats[0]) == {"color": "#08306b", "weight": 2.5, "opacity": 0.9,
+                                              "className": "corridor-reach-line"}
+    (tip,) = [c for c in lines._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+    assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+
+
+def test_reach_without_bands_is_refused_naming_the_layer():
+    for bad in ({"type": "FeatureCollection", "features": [_reach_line(1, 5)]},
+                {"type": "FeatureCollection"}, "not geojson"):
+        with pytest.raises(maps.GeoDataError) as err:
+            maps.add_reach(None, bad, name="Reach <b>")
+        assert [str(p) for p in err.value.problems] == [
+            "reach: 'Reach <b>': no band features to draw"]
+
+
+def test_access_lines_by_kind_with_their_style_and_escaped_label():
+    def f(kind, label, x):
+        return {"type": "Feature", "properties": {"kind": kind, "label": label},
+                "geometry": {"type": "LineString", "coordinates": [[x, 40.0], [x, 41.0]]}}
+
+    fc = {"type": "FeatureCollection", "features": [
+        f("straight line", "<s>1 km", 1.0), f("base network", "road 5 km", 2.0),
+        f("corridor", "x", 3.0), {"type": "Feature", "geometry": None},
+        f("base network", "track 2 km", 4.0)]}
+    m = folium.Map(tiles=None)
+    fg = maps.add_access(m, fc)
+    assert fg in m._children.values() and fg.layer_name == "Off the corridors" and fg.show
+    road, straight = _geojsons(fg)
+    assert [x["properties"]["tip"] for x in road.data["features"]] == ["road 5 km", "track 2 km"]
+    assert [x["geometry"]["coordinates"][0][0] for x in road.data["features"]] == [2.0, 4.0]
+    assert [x["properties"]["tip"] for x in straight.data["features"]] == ["&lt;s&gt;1 km"]
+    assert road.style_function(None) == {**maps.ACCESS_STYLE["base network"],
+                                         "className": "corridor-access-base-network"}
+    assert straight.style_function(None) == {**maps.ACCESS_STYLE["straight line"],
+                                             "className": "corridor-access-straight-line"}
+    for gj in (road, straight):
+        (tip,) = [c for c in gj._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+        assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+    assert maps.ACCESS_STYLE == {
+        "base network": {"color": "#e6550d", "weight": 4, "opacity": 0.9, "dashArray": "8 5"},
+        "straight line": {"color": "#252525", "weight": 3, "opacity": 0.9, "dashArray": "2 7"},
+    }
+    assert _geojsons(maps.add_access(None, {"type": "FeatureCollection"})) == []
+    assert _geojsons(maps.add_access(None, "not geojson")) == []
