@@ -259,3 +259,77 @@ def test_access_lines_by_kind_with_their_style_and_escaped_label():
     }
     assert _geojsons(maps.add_access(None, {"type": "FeatureCollection"})) == []
     assert _geojsons(maps.add_access(None, "not geojson")) == []
+
+
+# --- the Map page's layer script, by value ------------------------------------------------------
+
+
+def _script_data(script: str) -> dict:
+    import json
+
+    start = script.index("var D = ") + len("var D = ")
+    data, _end = json.JSONDecoder().raw_decode(script, start)
+    return data
+
+
+def test_layer_script_data_by_value():
+    import json
+
+    import geopandas as gpd
+    from shapely.geometry import Polygon, box
+
+    from geo.layers import load_layer
+
+    regions = gpd.GeoDataFrame(
+        {"key": ["KG-T", "gone", "empty", 7]},
+        geometry=[box(72.0, 42.0, 73.0, 43.0), None, Polygon(), box(74.0, 42.0, 75.0, 43.0)],
+        crs="EPSG:4326")
+    hubs = load_layer("hubs").iloc[:2]
+    posts = load_layer("checkpoints").iloc[:3]
+    corridors = load_layer("corridors")
+    context = load_layer("context")
+    names = {"bishkek": "Бишкек"}
+    script = maps.page_layers_script(regions, context=context, corridors=corridors,
+                                     checkpoints=posts, hubs=hubs, names=names,
+                                     line_tolerance_deg=0.01, context_tolerance_deg=0.02)
+    data = _script_data(script)
+    assert [f["id"] for f in data["regions"]["features"]] == ["KG-T", "7"]
+    assert data["regions"]["type"] == "FeatureCollection"
+    assert data["regions"]["features"][0] == {
+        "type": "Feature", "id": "KG-T", "properties": {},
+        "geometry": maps._geometry_json(regions.geometry.iloc[0], 0.0)}
+    assert data["nodata"] == f"url(#{maps.NO_DATA_PATTERN_ID})"
+    assert (data["gap"], data["hubSize"], data["checkpointSize"]) == (
+        maps.DECLUTTER_PX, maps.HUB_SIZE_PX, maps.CHECKPOINT_SIZE_PX)
+    assert data["context"] == json.loads(json.dumps(list(maps.context_collections(context,
+                                                                                    0.02))))
+    props, styles = maps.corridor_props(corridors, names)
+    coll, distinct = data["corridors"]
+    feats = coll["features"]
+    assert coll["type"] == "FeatureCollection"
+    assert [distinct[f["properties"]["s"]] for f in feats] == styles
+    assert len(distinct) == len({json.dumps(s, sort_keys=True) for s in styles})
+    assert [f["geometry"] for f in feats] == [
+        f["geometry"] for f in maps._collection(corridors, props, 0.01)["features"]]
+
+    def rows(rs, css, size):
+        return [[round(r.lat, 5), round(r.lon, 5),
+                 maps._marker_html(r.colour, r.icon, css, size, r.feature_id), r.popup,
+                 r.tooltip] for r in rs]
+
+    assert data["hubs"] == rows(maps.hub_rows(hubs), "corridor-hub", maps.HUB_SIZE_PX)
+    assert data["checkpoints"] == rows(maps.checkpoint_rows(posts), "corridor-checkpoint",
+                                       maps.CHECKPOINT_SIZE_PX)
+    # compact JSON with the text as it is (no \\u escapes), the declutter function filled in
+    assert "Бишкек" in script and '"gap":' in script and "__DATA__" not in script
+    assert "var declutter = " + maps.DECLUTTER_JS in script and "__DECLUTTER__" not in script
+
+
+def test_layer_script_needs_the_key_column():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    regions = gpd.GeoDataFrame({"code": ["KG-T"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.page_layers_script(regions)
+    assert "region outlines" in str(err.value) and "key" in str(err.value)
