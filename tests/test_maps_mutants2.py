@@ -333,3 +333,66 @@ def test_layer_script_needs_the_key_column():
     with pytest.raises(maps.GeoDataError) as err:
         maps.page_layers_script(regions)
     assert "region outlines" in str(err.value) and "key" in str(err.value)
+
+
+# --- choropleth styles and legend, by value -------------------------------------------------
+
+
+def test_choropleth_styles_fills_tooltips_and_legend_by_value():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    oblasts = gpd.GeoDataFrame(
+        {"code": ["A-1", "A-2", "A-3", "A-4"], "name_en": ["One <1>", "Two", "Three", "Four"]},
+        geometry=[box(i, 0, i + 1, 1) for i in range(4)], crs="EPSG:4326")
+    values = pd.DataFrame({
+        "region": ["A-1", "A-2", "A-2", "A-3", "A-4"],
+        "value": [10.0, 999.0, 20.0, 40.0, float("nan")],  # A-2 twice: the last row counts
+        "year": [2020, 2020, 2021, 2022, 2022],
+        "period": ["year", "year", "H1", None, "year"],
+        "source": ["s <1>", "old", "s2", None, "s4"],
+        "note": [None, None, "n2", None, None],
+    })
+    styles, legend = maps.choropleth_styles(oblasts, values, indicator_label="GRP <x>",
+                                            unit="m USD", scheme="equal_interval", k=3)
+    pal = maps.PALETTES[3]
+    assert styles == {
+        "A-1": (pal[0], "<b>One &lt;1&gt; (A-1)</b><br>GRP &lt;x&gt;: 10.0 m USD<br>period: 2020"
+                        "<br>source: s &lt;1&gt;"),
+        "A-2": (pal[0], "<b>Two (A-2)</b><br>GRP &lt;x&gt;: 20.0 m USD<br>period: 2021 H1"
+                        "<br>source: s2<br>note: n2"),
+        "A-3": (pal[2], "<b>Three (A-3)</b><br>GRP &lt;x&gt;: 40.0 m USD<br>period: 2022"),
+        "A-4": (f"url(#{maps.NO_DATA_PATTERN_ID})", "<b>Four (A-4)</b><br>GRP &lt;x&gt;: no data"),
+    }
+    assert (legend.title, legend.unit, legend.scheme) == ("GRP <x>", "m USD", "equal_interval")
+    assert legend.lower == 10.0
+    assert legend.bins == pytest.approx([20.0, 30.0, 40.0])
+    assert legend.colours == pal
+    assert legend.labels == ["10.0 - 20.0", "20.0 - 30.0", "30.0 - 40.0"]
+    assert legend.counts == [2, 0, 1]
+    assert legend.n_no_data == 1
+
+
+def test_choropleth_styles_without_any_value_is_all_no_data():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    oblasts = gpd.GeoDataFrame({"code": ["A-1"], "name_en": ["One"]}, geometry=[box(0, 0, 1, 1)],
+                               crs="EPSG:4326")
+    styles, legend = maps.choropleth_styles(
+        oblasts, pd.DataFrame({"region": ["B-9"], "value": [1.0]}), indicator_label="x",
+        unit="u")
+    assert styles == {"A-1": (f"url(#{maps.NO_DATA_PATTERN_ID})", "<b>One (A-1)</b><br>x: no data")}
+    assert (legend.lower, legend.bins, legend.colours, legend.labels, legend.counts,
+            legend.n_no_data, legend.scheme) == (None, [], [], [], [], 1, "quantiles")
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.choropleth_styles(oblasts, pd.DataFrame({"region": ["A-1"]}), indicator_label="x",
+                               unit="u")
+    assert [str(p) for p in err.value.problems] == ["indicator values: missing column 'value'"]
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.choropleth_styles(oblasts.drop(columns="name_en"),
+                               pd.DataFrame({"region": ["A-1"], "value": [1.0]}),
+                               indicator_label="x", unit="u")
+    assert [str(p) for p in err.value.problems] == ["oblasts layer: missing column 'name_en'"]
