@@ -396,3 +396,36 @@ def test_choropleth_styles_without_any_value_is_all_no_data():
                                pd.DataFrame({"region": ["A-1"], "value": [1.0]}),
                                indicator_label="x", unit="u")
     assert [str(p) for p in err.value.problems] == ["oblasts layer: missing column 'name_en'"]
+
+
+# --- proportional symbols, by value -------------------------------------------------------------
+
+
+def test_symbol_group_markers_by_value():
+    import pandas as pd
+
+    pts = pd.DataFrame([
+        {"code": "KG-GO", "name": "Osh <city>", "lat": 40.53, "lon": 72.8, "value": 25.0,
+         "year": 2022, "period": "H1", "source": "s <1>", "note": "n"},
+        {"code": "XX-1", "name": "one", "lat": 40.0, "lon": 72.0, "value": 100.0},
+        {"code": "XX-0", "name": "zero", "lat": 40.0, "lon": 72.0, "value": -1.0},
+    ])
+    fg = maps.symbol_group(pts, indicator_label="trade <t>", unit="million USD",
+                           max_value=100.0)
+    assert fg.layer_name == "Cities without a polygon" and fg.show is True
+    markers = [c for c in fg._children.values() if isinstance(c, folium.CircleMarker)]
+    assert [mk.location for mk in markers] == [[40.53, 72.8], [40.0, 72.0]]
+    o = markers[0].options
+    assert o["radius"] == pytest.approx(maps.SYMBOL_MAX_RADIUS_PX / 2)
+    assert markers[1].options["radius"] == maps.SYMBOL_MAX_RADIUS_PX
+    assert (o["color"], o["weight"], o["fillColor"], o["fillOpacity"], o["className"]) == (
+        "#3f007d", 1.5, "#807dba", 0.75, "corridor-symbol")
+    tips = [next(c for c in mk._children.values() if isinstance(c, folium.Tooltip))
+            for mk in markers]
+    assert tips[0].text == ("<b>Osh &lt;city&gt; (KG-GO)</b><br>trade &lt;t&gt;: 25.0 million USD"
+                            "<br>period: 2022 H1<br>source: s &lt;1&gt;<br>note: n")
+    assert tips[1].text == "<b>one (XX-1)</b><br>trade &lt;t&gt;: 100 million USD"
+    assert all(t.options["sticky"] is True for t in tips)
+    named = maps.symbol_group(pts.iloc[:0], indicator_label="t", unit="u", max_value=1.0,
+                              name="Osh <b>")
+    assert named.layer_name == "Osh &lt;b&gt;" and not named._children
