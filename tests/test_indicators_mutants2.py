@@ -192,7 +192,10 @@ def test_a_missing_column_is_reported_once_not_as_a_bad_value_in_every_row(colum
     cols = [c for c in COLUMNS if c != column]
     values = {"region": "KZ-31", "year": "2024", "period": "year", "indicator": "trade_balance",
               "value": "-5", "unit": "million USD", "source": "kz_bns", "note": ""}
-    text = ",".join(cols) + "\n" + ",".join(values[c] for c in cols) + "\n"
+    row = ",".join(values[c] for c in cols)
+    # a key column missing: the same row twice is not reported as a duplicate (no key)
+    twice = column != "value"
+    text = ",".join(cols) + "\n" + row + "\n" + (row + "\n" if twice else "")
     assert _problems(load_indicators, text.encode(), sources={"kz_bns"}) == [
         f"<upload>: line 1 (header): missing column(s): {column}"
     ]
@@ -404,3 +407,48 @@ def test_a_header_alone_or_blank_records_alone():
     assert _problems(load_indicators, HEADER.encode()) == [
         "<upload>: no data rows after the header"]
     assert _problems(load_indicators, b",,,\n , ,\n") == ["<upload>: the file is empty"]
+
+
+# --- reading: what cannot be read, and the text kept as it is -------------------------------
+
+
+def test_what_cannot_be_read_is_named_with_the_reason(tmp_path):
+    folder = tmp_path / "a folder.csv"
+    folder.mkdir()
+    assert _problems(load_indicators, folder) == [
+        "a folder.csv: cannot read the file: Is a directory"]
+    closed = io.BytesIO(HEADER.encode())
+    closed.close()
+    assert _problems(load_indicators, closed) == [
+        "<upload>: cannot read the upload: I/O operation on closed file."]
+    assert _problems(load_indicators, 42) == [
+        "<upload>: expected a path, bytes or a file, got int"]
+    assert _problems(load_indicators, [HEADER]) == [
+        "<upload>: expected a path, bytes or a file, got list"]
+
+
+def test_a_line_break_inside_a_quoted_note_is_kept_as_written():
+    other = ROW.replace("2024", "2023")
+    text = f'{HEADER}\r\n{ROW[:-1]},"first line\r\nsecond line"\r\n{other}\r\n'
+    out = load_indicators(text.encode())
+    assert out["note"].tolist() == ["first line\r\nsecond line", ""]
+
+
+def test_every_row_of_the_wrong_length_is_reported():
+    bad_year = "KZ-31,20x4,year,population,1,persons,kz_bns,"
+    text = f"{HEADER}\nKZ-31,2024\n{ROW}\nKZ-31,2023,year\n{bad_year}\n"
+    assert _problems(load_indicators, text.encode()) == [
+        "<upload>: line 2: 2 field(s) but the header has 8",
+        "<upload>: line 4: 3 field(s) but the header has 8",
+        "<upload>: line 5, column 'year': year '20x4' is not a whole number",
+    ]
+
+
+def test_columns_come_in_the_tidy_order_whatever_the_header_order():
+    cols = list(reversed(COLUMNS))
+    values = dict(zip(COLUMNS, ROW.split(","), strict=True))
+    text = ",".join(cols) + "\n" + ",".join(values[c] for c in cols) + "\n"
+    out = load_indicators(text.encode())
+    assert list(out.columns) == list(COLUMNS)
+    assert out.iloc[0].tolist() == ["KZ-31", 2024, "year", "population", 1222593.0, "persons",
+                                    "kz_bns", ""]
