@@ -452,3 +452,32 @@ def test_columns_come_in_the_tidy_order_whatever_the_header_order():
     assert list(out.columns) == list(COLUMNS)
     assert out.iloc[0].tolist() == ["KZ-31", 2024, "year", "population", 1222593.0, "persons",
                                     "kz_bns", ""]
+
+
+def test_upload_refusals_in_full():
+    from geo.indicators import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
+
+    big = b"x" * (MAX_UPLOAD_BYTES + 1)
+    assert _problems(load_indicators, big) == [
+        f"<upload>: the file is too large (20.0 MB): at most {MAX_UPLOAD_MB} MB is accepted; "
+        "split it into several files"]
+    assert _problems(load_indicators, b"region,year\nKZ-31,2\xffx4\n") == [
+        "<upload>: not UTF-8 text (byte 0xff at offset 19); save the file as UTF-8 CSV"]
+    assert _problems(load_indicators, f"{HEADER}\n{ROW}\x00\n".encode()) == [
+        "<upload>: not a CSV file (contains NUL characters)"]
+    assert _problems(load_indicators, b" \r\n\t\n") == ["<upload>: the file is empty"]
+
+    class Odd:
+        name = "odd.csv"
+
+        def read(self, size: int = -1):
+            return None
+
+    assert _problems(load_indicators, Odd()) == [
+        "odd.csv: the upload did not return text or bytes"]
+
+
+def test_a_text_upload_starting_with_a_byte_order_mark_reads_as_without():
+    text = f"{HEADER}\n{ROW}\n"
+    with_bom = load_indicators(io.StringIO("\ufeff" + text))
+    pd.testing.assert_frame_equal(with_bom, load_indicators(io.StringIO(text)))
