@@ -481,3 +481,11 @@ def test_a_text_upload_starting_with_a_byte_order_mark_reads_as_without():
     text = f"{HEADER}\n{ROW}\n"
     with_bom = load_indicators(io.StringIO("\ufeff" + text))
     pd.testing.assert_frame_equal(with_bom, load_indicators(io.StringIO(text)))
+
+
+def test_a_file_with_carriage_return_line_ends_loads_like_one_with_newlines():
+    rows = [HEADER, ROW, ROW.replace("2024", "2023")]
+    cr = load_indicators("\r".join(rows).encode() + b"\r")
+    lf = load_indicators("\n".join(rows).encode() + b"\n")
+    pd.testing.assert_frame_equal(cr, lf)
+    assert len(cr) == 2
