@@ -157,6 +157,37 @@ def test_the_warm_start_imports_no_component_module() -> None:
     assert out.stdout.splitlines()[-2:] == ["[]", "[]"], out.stdout + out.stderr
 
 
+def test_the_warm_start_thread_logs_no_missing_context_warning() -> None:
+    """Streamlit warns about a missing ScriptRunContext in any thread that runs a cached
+    function outside a script run; the warm start does so on purpose: its warnings are
+    dropped, another thread's are not."""
+    import logging
+    import threading
+
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.threadName)
+
+    logger = logging.getLogger(server.CONTEXT_LOGGER)
+    handler = Keep()
+    logger.addHandler(handler)
+    try:
+        server.quiet_warm_start_context_warnings()
+        server.quiet_warm_start_context_warnings()  # idempotent
+        for name in (server.WARM_THREAD, "someone-else"):
+            t = threading.Thread(target=get_script_run_ctx, name=name)
+            t.start()
+            t.join()
+    finally:
+        logger.removeHandler(handler)
+    assert seen == ["someone-else"]
+    assert sum(type(f).__name__ == "_NotFromWarmStart" for f in logger.filters) == 1
+
+
 def test_make_run_starts_the_served_app() -> None:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]

@@ -67,10 +67,33 @@ def warm_start(steps: tuple[str, ...] = WARM_STEPS) -> list[str]:
     return failed
 
 
+#: The warm-start thread's name.
+WARM_THREAD = "corridor-warm-start"
+#: Streamlit's logger of "Thread '...': missing ScriptRunContext!" (logged when a cached
+#: function runs outside a script run, as every warm-start step does).
+CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
+
+
+class _NotFromWarmStart(logging.Filter):
+    """Drops the log records of the warm-start thread (the expected missing-context notes)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != WARM_THREAD
+
+
+def quiet_warm_start_context_warnings() -> None:
+    """Keep Streamlit's "missing ScriptRunContext" warning for the warm-start thread out of
+    the terminal (it is expected there; every other thread's still shows). Idempotent."""
+    logger = logging.getLogger(CONTEXT_LOGGER)
+    if not any(isinstance(f, _NotFromWarmStart) for f in logger.filters):
+        logger.addFilter(_NotFromWarmStart())
+
+
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
-    """``st.App`` lifespan: start the warm-start imports in a daemon thread, and serve."""
-    threading.Thread(target=warm_start, name="corridor-warm-start", daemon=True).start()
+    """``st.App`` lifespan: start the warm start in a daemon thread, and serve."""
+    quiet_warm_start_context_warnings()
+    threading.Thread(target=warm_start, name=WARM_THREAD, daemon=True).start()
     yield
 
 
