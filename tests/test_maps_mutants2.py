@@ -1,0 +1,431 @@
+"""geo.maps: the builders no test in the mutation selection reached (second round): the
+continental map (until now tested only by an app test outside the selection) and the Map
+page's layer script loader (``add_page_layers``: the script tag, its ``init`` call, jQuery left
+out), checked on the folium objects and the rendered page."""
+
+from __future__ import annotations
+
+import folium
+import pytest
+
+from geo import maps
+
+
+def _line(*coords):
+    return {"type": "Feature", "properties": {},
+            "geometry": {"type": "LineString", "coordinates": [list(c) for c in coords]}}
+
+
+def _walk(el, kind):
+    out = []
+    for child in el._children.values():
+        if type(child) is kind:
+            out.append(child)
+        out.extend(_walk(child, kind))
+    return out
+
+
+def _groups(m):
+    return {g.layer_name: g for g in m._children.values() if isinstance(g, folium.FeatureGroup)}
+
+
+ROUTES = {
+    "rail <north>": {"type": "FeatureCollection",
+                     "features": [_line((80.0, 44.0), (70.0, 50.0)), _line((70.0, 50.0),
+                                                                          (52.0, 47.0))]},
+    "road": {"type": "FeatureCollection", "features": [_line((75.0, 40.0), (60.0, 45.0))]},
+}
+COLOURS = {"rail <north>": "#111111", "road": "#222222"}
+GATEWAYS = [("Khorgos <kz>", 44.2, 80.3, "dry <port>"), ("Baku", 40.4, 49.9, "sea port")]
+
+
+def test_continental_map_draws_each_route_in_its_colour_and_the_stops():
+    m = maps.continental_map(ROUTES, COLOURS, GATEWAYS)
+    groups = _groups(m)
+    assert list(groups) == ["rail &lt;north&gt;", "road", "Gateways"]
+    assert all(g.show is True for g in groups.values())
+    for label, fc in ROUTES.items():
+        (gj,) = _walk(groups[maps.esc(label)], folium.GeoJson)
+        assert [f["geometry"] for f in gj.data["features"]] == [
+            f["geometry"] for f in fc["features"]]
+        assert gj.style_function(fc["features"][0])["color"] == COLOURS[label]
+    stops = _walk(groups["Gateways"], folium.CircleMarker)
+    assert [s.location for s in stops] == [[44.2, 80.3], [40.4, 49.9]]
+    for s in stops:
+        o = s.options
+        assert (o["radius"], o["color"], o["weight"], o["fill"], o["fillColor"],
+                o["fillOpacity"]) == (5, "#222222", 1, True, "#ffffff", 1.0)
+    tips = [[c.text for c in s._children.values() if isinstance(c, folium.Tooltip)]
+            for s in stops]
+    assert tips == [["Khorgos &lt;kz&gt; (dry &lt;port&gt;)"], ["Baku (sea port)"]]
+    html = m.get_root().render()
+    assert "<kz>" not in html and "<north>" not in html
+
+
+def test_continental_map_fits_every_route_point_and_stop_and_has_no_panning_limit():
+    m = maps.continental_map(ROUTES, COLOURS, GATEWAYS)
+    (fit,) = [c for c in m._children.values() if type(c).__name__ == "FitBounds"]
+    # lat 40.0 (road) to 50.0 (rail), lon 49.9 (Baku) to 80.3 (Khorgos)
+    assert fit.bounds == [[40.0, 49.9], [50.0, 80.3]]
+    assert fit.options["padding"] == (20, 20)
+    assert "max_bounds" not in m.options
+    assert [c for c in m._children.values() if isinstance(c, folium.LayerControl)]
+    # the fit is kept when the map's box is resized (finish_map)
+    assert "fitBounds" in m.get_root().render()
+
+
+def test_continental_map_stops_alone_and_routes_without_features():
+    m = maps.continental_map({}, {}, GATEWAYS[1:])
+    (fit,) = [c for c in m._children.values() if type(c).__name__ == "FitBounds"]
+    assert fit.bounds == [[40.4, 49.9], [40.4, 49.9]]
+    bare = {"type": "LineString", "coordinates": [[10.0, 10.0], [11.0, 11.0]]}
+    m = maps.continental_map({"bare": bare, **ROUTES}, {"bare": "#333333", **COLOURS}, [])
+    (fit,) = [c for c in m._children.values() if type(c).__name__ == "FitBounds"]
+    assert fit.bounds == [[40.0, 52.0], [50.0, 80.0]]  # the bare geometry is drawn, not fitted
+    assert "bare" in _groups(m)
+    empty = maps.continental_map({}, {}, [])
+    assert not [c for c in empty._children.values() if type(c).__name__ == "FitBounds"]
+
+
+# --- the Map page's layer script ----------------------------------------------------------------
+
+
+def test_add_page_layers_loads_the_script_inits_it_on_the_map_and_drops_only_jquery():
+    m = maps.finish_map(maps.base_map())
+    js_before = [n for n, _ in m.default_js]
+    css_before = list(m.default_css)
+    assert "jquery" in js_before
+    out = maps.add_page_layers(m, "app/static/corridor-layers.js")
+    assert out is m
+    assert [n for n, _ in m.default_js] == [n for n in js_before if n != "jquery"]
+    assert m.default_css == css_before
+    (loader,) = [c for c in m._children.values() if isinstance(c, maps.PageLayers)]
+    assert [u for _, u in loader.default_js] == ["app/static/corridor-layers.js"]
+    html = m.get_root().render()
+    assert '<script src="app/static/corridor-layers.js"></script>' in html
+    assert f"window.CorridorLayers.init({m.get_name()});" in html
+    assert "jquery" not in html.lower()
+
+
+def test_base_map_leaves_out_the_unused_assets_js_and_css_alike():
+    m = maps.base_map()
+    names = {n for n, _ in m.default_js} | {n for n, _ in m.default_css}
+    assert not names & maps._UNUSED_ASSETS
+    assert {"leaflet", "jquery", "leaflet_css"} <= names
+
+
+@pytest.mark.parametrize("names", [{"leaflet_css"}, ["leaflet", "leaflet_css"]])
+def test_drop_assets_takes_names_out_of_js_and_css(names):
+    m = folium.Map(tiles=None)
+    js, css = list(m.default_js), list(m.default_css)
+    maps._drop_assets(m, names)
+    assert m.default_js == [a for a in js if a[0] not in set(names)]
+    assert m.default_css == [a for a in css if a[0] not in set(names)]
+
+
+# --- reach bands and access lines ---------------------------------------------------------------
+
+
+def _poly(x):
+    return {"type": "Polygon", "coordinates": [[[x, 40.0], [x + 1, 40.0], [x + 1, 41.0],
+                                                [x, 40.0]]]}
+
+
+def _band(budget, km, area, reason=None, key="budget_h"):
+    p = {"kind": "band", key: budget, "network_km": km, "area_km2": area}
+    if reason is not None:
+        p["off_road_reason"] = reason
+    return {"type": "Feature", "properties": p, "geometry": _poly(budget)}
+
+
+def _reach_line(seg, budget, *, partial=False, key="budget_h", frm="a", to="b", km=10.0):
+    p = {"kind": "reachable", "segment_id": seg, key: budget, "from": frm, "to": to,
+         "length_km": km}
+    if partial:
+        p["partial"] = True
+    return {"type": "Feature", "properties": p,
+            "geometry": {"type": "LineString", "coordinates": [[budget, 40.0], [seg, 41.0]]}}
+
+
+def _geojsons(fg):
+    return [c for c in fg._children.values() if isinstance(c, folium.GeoJson)]
+
+
+def test_reach_bands_tips_colours_and_style_largest_first():
+    fc = {"type": "FeatureCollection", "properties": {"unit": "h"}, "features": [
+        _band(12, 1234.5, 56789.0, "off road <5 km/h>"), _band(6, 300.0, 1000.0),
+        {"type": "Feature", "geometry": _poly(0)},  # no properties: not a band
+    ]}
+    m = folium.Map(tiles=None)
+    fg = maps.add_reach(m, fc, name="<b>R</b>")
+    assert fg in m._children.values() and fg.layer_name == "&lt;b&gt;R&lt;/b&gt;"
+    assert fg.show is True
+    bands = _geojsons(fg)
+    assert len(bands) == 2  # no reachable lines: no line layer
+    tips = [b.data["features"][0]["properties"]["tip"] for b in bands]
+    assert tips == [
+        "within 12 h: 1,234 km of corridor, 56,789 km²<br><small>off road &lt;5 km/h&gt;</small>",
+        "within 6 h: 300 km of corridor, 1,000 km²<br><small></small>",
+    ]
+    assert [b.data["features"][0]["geometry"] for b in bands] == [_poly(12), _poly(6)]
+    styles = [b.style_function(b.data["features"][0]) for b in bands]
+    # the smaller budget is the darker colour
+    assert styles == [
+        {"color": maps.REACH_COLOURS[1], "weight": 1, "fillColor": maps.REACH_COLOURS[1],
+         "fillOpacity": 0.28, "className": "corridor-reach-band"},
+        {"color": maps.REACH_COLOURS[0], "weight": 1, "fillColor": maps.REACH_COLOURS[0],
+         "fillOpacity": 0.28, "className": "corridor-reach-band"},
+    ]
+    for b in bands:
+        (tip,) = [c for c in b._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+        assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+
+
+def test_reach_more_budgets_than_colours_share_the_lightest():
+    n = len(maps.REACH_COLOURS) + 2
+    fc = {"type": "FeatureCollection", "features": [_band(b, 1.0, 1.0) for b in range(1, n + 1)]}
+    fg = maps.add_reach(None, fc)
+    assert fg.layer_name == "Reach"
+    fills = [b.style_function(None)["fillColor"] for b in _geojsons(fg)]
+    assert fills == [*maps.REACH_COLOURS, maps.REACH_COLOURS[-1], maps.REACH_COLOURS[-1]]
+
+
+def test_reach_in_usd_per_tonne_and_the_smallest_budget_line_per_segment():
+    key = "budget_usd_per_t"
+    fc = {"type": "FeatureCollection", "properties": {"unit": "USD/t"}, "features": [
+        _band(100, 50.0, 10.0, key=key), _band(50, 20.0, 5.0, key=key),
+        _reach_line(1, 100, key=key, frm="<x>", to="y", km=1234.0),
+        _reach_line(1, 50, key=key, frm="<x>", to="y", km=12.5, partial=True),
+        _reach_line(2, 50, key=key, frm="p", to="q"),
+        _reach_line(2, 100, key=key, frm="p", to="q"),
+        _reach_line(3, 50, key=key, frm="r", to="s", km=1.0),  # a tie: the first one stays
+        _reach_line(3, 50, key=key, frm="r", to="s", km=2.0),
+        {"type": "Feature", "properties": {"kind": "other", key: 1}, "geometry": None},
+        {"type": "Feature", "geometry": None},
+    ]}
+    fg = maps.add_reach(None, fc)
+    *bands, lines = _geojsons(fg)
+    assert [b.data["features"][0]["properties"]["tip"].split("<br>")[0] for b in bands] == [
+        "within 100 USD/t: 50.0 km of corridor, 10.0 km²",
+        "within 50 USD/t: 20.0 km of corridor, 5.0 km²"]
+    feats = lines.data["features"]
+    assert [f["properties"]["tip"] for f in feats] == [
+        "&lt;x&gt; – y: 12.5 km within 50 USD/t (cut where the budget runs out)",
+        "p – q: 10.0 km within 50 USD/t",
+        "r – s: 1.0 km within 50 USD/t",
+    ]
+    assert [f["geometry"]["coordinates"][0][0] for f in feats] == [50, 50, 50]
+    assert lines.style_function(feats[0]) == {"color": "#08306b", "weight": 2.5, "opacity": 0.9,
+                                              "className": "corridor-reach-line"}
+    (tip,) = [c for c in lines._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+    assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+
+
+def test_reach_without_bands_is_refused_naming_the_layer():
+    for bad in ({"type": "FeatureCollection", "features": [_reach_line(1, 5)]},
+                {"type": "FeatureCollection"}, "not geojson"):
+        with pytest.raises(maps.GeoDataError) as err:
+            maps.add_reach(None, bad, name="Reach <b>")
+        assert [str(p) for p in err.value.problems] == [
+            "reach: 'Reach <b>': no band features to draw"]
+
+
+def test_access_lines_by_kind_with_their_style_and_escaped_label():
+    def f(kind, label, x):
+        return {"type": "Feature", "properties": {"kind": kind, "label": label},
+                "geometry": {"type": "LineString", "coordinates": [[x, 40.0], [x, 41.0]]}}
+
+    fc = {"type": "FeatureCollection", "features": [
+        f("straight line", "<s>1 km", 1.0), f("base network", "road 5 km", 2.0),
+        f("corridor", "x", 3.0), {"type": "Feature", "geometry": None},
+        f("base network", "track 2 km", 4.0)]}
+    m = folium.Map(tiles=None)
+    fg = maps.add_access(m, fc)
+    assert fg in m._children.values() and fg.layer_name == "Off the corridors" and fg.show
+    road, straight = _geojsons(fg)
+    assert [x["properties"]["tip"] for x in road.data["features"]] == ["road 5 km", "track 2 km"]
+    assert [x["geometry"]["coordinates"][0][0] for x in road.data["features"]] == [2.0, 4.0]
+    assert [x["properties"]["tip"] for x in straight.data["features"]] == ["&lt;s&gt;1 km"]
+    assert road.style_function(None) == {**maps.ACCESS_STYLE["base network"],
+                                         "className": "corridor-access-base-network"}
+    assert straight.style_function(None) == {**maps.ACCESS_STYLE["straight line"],
+                                             "className": "corridor-access-straight-line"}
+    for gj in (road, straight):
+        (tip,) = [c for c in gj._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+        assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+    assert maps.ACCESS_STYLE == {
+        "base network": {"color": "#e6550d", "weight": 4, "opacity": 0.9, "dashArray": "8 5"},
+        "straight line": {"color": "#252525", "weight": 3, "opacity": 0.9, "dashArray": "2 7"},
+    }
+    assert _geojsons(maps.add_access(None, {"type": "FeatureCollection"})) == []
+    assert _geojsons(maps.add_access(None, "not geojson")) == []
+
+
+# --- the Map page's layer script, by value ------------------------------------------------------
+
+
+def _script_data(script: str) -> dict:
+    import json
+
+    start = script.index("var D = ") + len("var D = ")
+    data, _end = json.JSONDecoder().raw_decode(script, start)
+    return data
+
+
+def test_layer_script_data_by_value():
+    import json
+
+    import geopandas as gpd
+    from shapely.geometry import Polygon, box
+
+    from geo.layers import load_layer
+
+    regions = gpd.GeoDataFrame(
+        {"key": ["KG-T", "gone", "empty", 7]},
+        geometry=[box(72.0, 42.0, 73.0, 43.0), None, Polygon(), box(74.0, 42.0, 75.0, 43.0)],
+        crs="EPSG:4326")
+    hubs = load_layer("hubs").iloc[:2]
+    posts = load_layer("checkpoints").iloc[:3]
+    corridors = load_layer("corridors")
+    context = load_layer("context")
+    names = {"bishkek": "Бишкек"}
+    script = maps.page_layers_script(regions, context=context, corridors=corridors,
+                                     checkpoints=posts, hubs=hubs, names=names,
+                                     line_tolerance_deg=0.01, context_tolerance_deg=0.02)
+    data = _script_data(script)
+    assert [f["id"] for f in data["regions"]["features"]] == ["KG-T", "7"]
+    assert data["regions"]["type"] == "FeatureCollection"
+    assert data["regions"]["features"][0] == {
+        "type": "Feature", "id": "KG-T", "properties": {},
+        "geometry": maps._geometry_json(regions.geometry.iloc[0], 0.0)}
+    assert data["nodata"] == f"url(#{maps.NO_DATA_PATTERN_ID})"
+    assert (data["gap"], data["hubSize"], data["checkpointSize"]) == (
+        maps.DECLUTTER_PX, maps.HUB_SIZE_PX, maps.CHECKPOINT_SIZE_PX)
+    assert data["context"] == json.loads(json.dumps(list(maps.context_collections(context,
+                                                                                    0.02))))
+    props, styles = maps.corridor_props(corridors, names)
+    coll, distinct = data["corridors"]
+    feats = coll["features"]
+    assert coll["type"] == "FeatureCollection"
+    assert [distinct[f["properties"]["s"]] for f in feats] == styles
+    assert len(distinct) == len({json.dumps(s, sort_keys=True) for s in styles})
+    assert [f["geometry"] for f in feats] == [
+        f["geometry"] for f in maps._collection(corridors, props, 0.01)["features"]]
+
+    def rows(rs, css, size):
+        return [[round(r.lat, 5), round(r.lon, 5),
+                 maps._marker_html(r.colour, r.icon, css, size, r.feature_id), r.popup,
+                 r.tooltip] for r in rs]
+
+    assert data["hubs"] == rows(maps.hub_rows(hubs), "corridor-hub", maps.HUB_SIZE_PX)
+    assert data["checkpoints"] == rows(maps.checkpoint_rows(posts), "corridor-checkpoint",
+                                       maps.CHECKPOINT_SIZE_PX)
+    # compact JSON with the text as it is (no \\u escapes), the declutter function filled in
+    assert "Бишкек" in script and '"gap":' in script and "__DATA__" not in script
+    assert "var declutter = " + maps.DECLUTTER_JS in script and "__DECLUTTER__" not in script
+
+
+def test_layer_script_needs_the_key_column():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    regions = gpd.GeoDataFrame({"code": ["KG-T"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.page_layers_script(regions)
+    assert "region outlines" in str(err.value) and "key" in str(err.value)
+
+
+# --- choropleth styles and legend, by value -------------------------------------------------
+
+
+def test_choropleth_styles_fills_tooltips_and_legend_by_value():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    oblasts = gpd.GeoDataFrame(
+        {"code": ["A-1", "A-2", "A-3", "A-4"], "name_en": ["One <1>", "Two", "Three", "Four"]},
+        geometry=[box(i, 0, i + 1, 1) for i in range(4)], crs="EPSG:4326")
+    values = pd.DataFrame({
+        "region": ["A-1", "A-2", "A-2", "A-3", "A-4"],
+        "value": [10.0, 999.0, 20.0, 40.0, float("nan")],  # A-2 twice: the last row counts
+        "year": [2020, 2020, 2021, 2022, 2022],
+        "period": ["year", "year", "H1", None, "year"],
+        "source": ["s <1>", "old", "s2", None, "s4"],
+        "note": [None, None, "n2", None, None],
+    })
+    styles, legend = maps.choropleth_styles(oblasts, values, indicator_label="GRP <x>",
+                                            unit="m USD", scheme="equal_interval", k=3)
+    pal = maps.PALETTES[3]
+    assert styles == {
+        "A-1": (pal[0], "<b>One &lt;1&gt; (A-1)</b><br>GRP &lt;x&gt;: 10.0 m USD<br>period: 2020"
+                        "<br>source: s &lt;1&gt;"),
+        "A-2": (pal[0], "<b>Two (A-2)</b><br>GRP &lt;x&gt;: 20.0 m USD<br>period: 2021 H1"
+                        "<br>source: s2<br>note: n2"),
+        "A-3": (pal[2], "<b>Three (A-3)</b><br>GRP &lt;x&gt;: 40.0 m USD<br>period: 2022"),
+        "A-4": (f"url(#{maps.NO_DATA_PATTERN_ID})", "<b>Four (A-4)</b><br>GRP &lt;x&gt;: no data"),
+    }
+    assert (legend.title, legend.unit, legend.scheme) == ("GRP <x>", "m USD", "equal_interval")
+    assert legend.lower == 10.0
+    assert legend.bins == pytest.approx([20.0, 30.0, 40.0])
+    assert legend.colours == pal
+    assert legend.labels == ["10.0 - 20.0", "20.0 - 30.0", "30.0 - 40.0"]
+    assert legend.counts == [2, 0, 1]
+    assert legend.n_no_data == 1
+
+
+def test_choropleth_styles_without_any_value_is_all_no_data():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    oblasts = gpd.GeoDataFrame({"code": ["A-1"], "name_en": ["One"]}, geometry=[box(0, 0, 1, 1)],
+                               crs="EPSG:4326")
+    styles, legend = maps.choropleth_styles(
+        oblasts, pd.DataFrame({"region": ["B-9"], "value": [1.0]}), indicator_label="x",
+        unit="u")
+    assert styles == {"A-1": (f"url(#{maps.NO_DATA_PATTERN_ID})", "<b>One (A-1)</b><br>x: no data")}
+    assert (legend.lower, legend.bins, legend.colours, legend.labels, legend.counts,
+            legend.n_no_data, legend.scheme) == (None, [], [], [], [], 1, "quantiles")
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.choropleth_styles(oblasts, pd.DataFrame({"region": ["A-1"]}), indicator_label="x",
+                               unit="u")
+    assert [str(p) for p in err.value.problems] == ["indicator values: missing column 'value'"]
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.choropleth_styles(oblasts.drop(columns="name_en"),
+                               pd.DataFrame({"region": ["A-1"], "value": [1.0]}),
+                               indicator_label="x", unit="u")
+    assert [str(p) for p in err.value.problems] == ["oblasts layer: missing column 'name_en'"]
+
+
+# --- proportional symbols, by value -------------------------------------------------------------
+
+
+def test_symbol_group_markers_by_value():
+    import pandas as pd
+
+    pts = pd.DataFrame([
+        {"code": "KG-GO", "name": "Osh <city>", "lat": 40.53, "lon": 72.8, "value": 25.0,
+         "year": 2022, "period": "H1", "source": "s <1>", "note": "n"},
+        {"code": "XX-1", "name": "one", "lat": 40.0, "lon": 72.0, "value": 100.0},
+        {"code": "XX-0", "name": "zero", "lat": 40.0, "lon": 72.0, "value": -1.0},
+    ])
+    fg = maps.symbol_group(pts, indicator_label="trade <t>", unit="million USD",
+                           max_value=100.0)
+    assert fg.layer_name == "Cities without a polygon" and fg.show is True
+    markers = [c for c in fg._children.values() if isinstance(c, folium.CircleMarker)]
+    assert [mk.location for mk in markers] == [[40.53, 72.8], [40.0, 72.0]]
+    o = markers[0].options
+    assert o["radius"] == pytest.approx(maps.SYMBOL_MAX_RADIUS_PX / 2)
+    assert markers[1].options["radius"] == maps.SYMBOL_MAX_RADIUS_PX
+    assert (o["color"], o["weight"], o["fillColor"], o["fillOpacity"], o["className"]) == (
+        "#3f007d", 1.5, "#807dba", 0.75, "corridor-symbol")
+    tips = [next(c for c in mk._children.values() if isinstance(c, folium.Tooltip))
+            for mk in markers]
+    assert tips[0].text == ("<b>Osh &lt;city&gt; (KG-GO)</b><br>trade &lt;t&gt;: 25.0 million USD"
+                            "<br>period: 2022 H1<br>source: s &lt;1&gt;<br>note: n")
+    assert tips[1].text == "<b>one (XX-1)</b><br>trade &lt;t&gt;: 100 million USD"
+    assert all(t.options["sticky"] is True for t in tips)
+    named = maps.symbol_group(pts.iloc[:0], indicator_label="t", unit="u", max_value=1.0,
+                              name="Osh <b>")
+    assert named.layer_name == "Osh &lt;b&gt;" and not named._children
