@@ -429,3 +429,24 @@ def test_symbol_group_markers_by_value():
     named = maps.symbol_group(pts.iloc[:0], indicator_label="t", unit="u", max_value=1.0,
                               name="Osh <b>")
     assert named.layer_name == "Osh &lt;b&gt;" and not named._children
+
+
+# --- the relief overlay, by value ---------------------------------------------------------------
+
+
+def test_relief_overlay_by_value_in_its_own_pane():
+    m = folium.Map(tiles=None)
+    bounds = [[36.0, 66.0], [45.0, 85.0]]
+    overlay = maps.add_relief(m, "/app/static/relief/x.jpg", bounds, "<GEBCO> 2023")
+    assert overlay in m._children.values()
+    assert overlay.url == "/app/static/relief/x.jpg" and overlay.bounds == bounds
+    assert overlay.pixelated is False
+    assert overlay.options == {"opacity": 0.55, "pane": maps.RELIEF_PANE,
+                               "attribution": "&lt;GEBCO&gt; 2023",
+                               "class_name": "corridor-relief", "interactive": False}
+    (pane,) = [c for c in m._children.values() if isinstance(c, folium.map.CustomPane)]
+    assert (pane.name, pane.z_index, pane.pointer_events) == (maps.RELIEF_PANE, 405, False)
+    lighter = maps.add_relief(folium.Map(tiles=None), "/r.png", bounds, "a", opacity=0.3)
+    assert lighter.options["opacity"] == 0.3
+    html = m.get_root().render()
+    assert "image-rendering" not in html  # pixelated=False: smooth scaling
