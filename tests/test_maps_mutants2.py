@@ -450,3 +450,53 @@ def test_relief_overlay_by_value_in_its_own_pane():
     assert lighter.options["opacity"] == 0.3
     html = m.get_root().render()
     assert "image-rendering" not in html  # pixelated=False: smooth scaling
+
+
+# --- group names a user reads in the layer control, and the defaults --------------------------
+
+
+def _fine_polygon():
+    """A region outline with detail finer than a degree (a 1-degree simplification drops it)."""
+    from shapely.geometry import Polygon
+
+    return Polygon([(70.0, 40.0), (70.3, 40.05), (70.6, 40.0), (70.6, 40.6), (70.3, 40.55),
+                    (70.0, 40.6)])
+
+
+def test_highlight_group_default_name_shown_and_drawn_as_shipped():
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame({"code": ["A"]}, geometry=[_fine_polygon()], crs="EPSG:4326")
+    fg = maps.highlight_group(gdf)
+    assert fg.layer_name == "Selected region" and fg.show is True
+    (gj,) = _geojsons(fg)
+    assert gj.data["features"][0]["geometry"] == maps._geometry_json(_fine_polygon(), 0.0)
+    assert len(gj.data["features"][0]["geometry"]["coordinates"][0]) == 7
+    simplified = _geojsons(maps.highlight_group(gdf, tolerance_deg=0.1))[0]
+    assert len(simplified.data["features"][0]["geometry"]["coordinates"][0]) < 7
+
+
+def test_corridor_group_default_name_and_lines_as_shipped():
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    line = LineString([(70.0, 40.0), (70.3, 40.2), (70.6, 40.0), (70.9, 40.2)])
+    gdf = gpd.GeoDataFrame({"id": ["s"], "mode": ["road"], "corridors": [["CAREC 1"]],
+                            "length_km": [100.0]}, geometry=[line], crs="EPSG:4326")
+    fg = maps.add_corridors(None, gdf)
+    assert fg.layer_name == "Corridors"
+    (gj,) = _geojsons(fg)
+    assert len(gj.data["features"][0]["geometry"]["coordinates"]) == 4
+
+
+def test_page_state_and_tile_groups_names_and_tiles():
+    fg = maps.page_state_group(["oblasts"])
+    assert fg.layer_name == "Map page state" and fg.show is True
+    tiles = maps.tile_group()
+    assert tiles.layer_name == "Online tiles" and tiles.show is True
+    other = maps.tile_group("CartoDB positron", name="Light <tiles>")
+    assert other.layer_name == "Light &lt;tiles&gt;"
+    (layer,) = [c for c in other._children.values() if isinstance(c, folium.TileLayer)]
+    assert "cartocdn" in layer.tiles and "openstreetmap" not in layer.tiles
+    assert (layer.options["min_zoom"], layer.options["max_zoom"]) == (maps.MIN_ZOOM,
+                                                                      maps.MAX_ZOOM)
