@@ -405,6 +405,7 @@ def test_symbol_group_markers_by_value():
     import pandas as pd
 
     pts = pd.DataFrame([
+        {"code": "XX-9", "name": "none", "lat": 40.0, "lon": 72.0, "value": 0.0},
         {"code": "KG-GO", "name": "Osh <city>", "lat": 40.53, "lon": 72.8, "value": 25.0,
          "year": 2022, "period": "H1", "source": "s <1>", "note": "n"},
         {"code": "XX-1", "name": "one", "lat": 40.0, "lon": 72.0, "value": 100.0},
@@ -429,6 +430,14 @@ def test_symbol_group_markers_by_value():
     named = maps.symbol_group(pts.iloc[:0], indicator_label="t", unit="u", max_value=1.0,
                               name="Osh <b>")
     assert named.layer_name == "Osh &lt;b&gt;" and not named._children
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.symbol_group(pts.drop(columns=["lat", "value"]), indicator_label="t", unit="u",
+                          max_value=1.0)
+    assert [str(p) for p in err.value.problems] == [
+        "symbol points: missing column 'lat'", "symbol points: missing column 'value'"]
+    # radius: 0 without a positive maximum, the full radius for the maximum itself
+    assert maps.symbol_radius_px(1.0, 0.0) == 0.0
+    assert maps.symbol_radius_px(0.5, 0.5) == maps.SYMBOL_MAX_RADIUS_PX
 
 
 # --- the relief overlay, by value ---------------------------------------------------------------
@@ -488,6 +497,12 @@ def test_corridor_group_default_name_and_lines_as_shipped():
     assert fg.layer_name == "Corridors" and fg.show is True
     (gj,) = _geojsons(fg)
     assert len(gj.data["features"][0]["geometry"]["coordinates"]) == 4
+    (tip,) = [c for c in gj._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+    assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+    (pop,) = [c for c in gj._children.values() if isinstance(c, folium.GeoJsonPopup)]
+    assert (pop.fields, pop.labels, pop.popup_options["max_width"]) == (["pop"], False, 360)
+    (simple,) = _geojsons(maps.add_corridors(None, gdf, tolerance_deg=0.5))
+    assert len(simple.data["features"][0]["geometry"]["coordinates"]) == 2
 
 
 def test_page_state_and_tile_groups_names_and_tiles():
