@@ -516,3 +516,14 @@ def test_page_state_and_tile_groups_names_and_tiles():
     assert "cartocdn" in layer.tiles and "openstreetmap" not in layer.tiles
     assert (layer.options["min_zoom"], layer.options["max_zoom"]) == (maps.MIN_ZOOM,
                                                                       maps.MAX_ZOOM)
+
+
+def test_fit_to_pads_by_eight_pixels_by_default():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    m = folium.Map(tiles=None)
+    out = maps.fit_to(m, gpd.GeoDataFrame(geometry=[box(70, 40, 80, 44)], crs="EPSG:4326"))
+    assert out is m and m.location == [42.0, 75.0]
+    (fit,) = [c for c in m._children.values() if type(c).__name__ == "FitBounds"]
+    assert fit.bounds == [[40.0, 70.0], [44.0, 80.0]] and fit.options["padding"] == (8, 8)
