@@ -527,3 +527,47 @@ def test_fit_to_pads_by_eight_pixels_by_default():
     assert out is m and m.location == [42.0, 75.0]
     (fit,) = [c for c in m._children.values() if type(c).__name__ == "FitBounds"]
     assert fit.bounds == [[40.0, 70.0], [44.0, 80.0]] and fit.options["padding"] == (8, 8)
+
+
+def test_context_flow_and_hub_groups_defaults():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    ctx = gpd.GeoDataFrame({"code": ["A"], "name_en": ["Aland"]}, geometry=[_fine_polygon()],
+                           crs="EPSG:4326")
+    fg = maps.add_context(None, ctx)
+    assert fg.layer_name == "Neighbours" and fg.show is True
+    fill, _outline = _geojsons(fg)
+    assert len(fill.data["features"][0]["geometry"]["coordinates"][0]) == 7
+    rough, _ = _geojsons(maps.add_context(None, ctx, tolerance_deg=0.1))
+    assert len(rough.data["features"][0]["geometry"]["coordinates"][0]) < 7
+    flows = pd.DataFrame({"origin": ["KZ"], "dest": ["KG"], "origin_lat": [43.0],
+                          "origin_lon": [74.0], "dest_lat": [42.0], "dest_lon": [78.0],
+                          "value": [5.0], "unit": ["million USD"], "year": [2018]})
+    lines = maps.add_flow_lines(None, flows)
+    assert lines.show is True
+    (line,) = lines._children.values()
+    assert line.options["weight"] == 14.0  # the largest flow gets the default full width
+    hubs = gpd.GeoDataFrame({"id": ["h"], "name_en": ["H"], "kind": ["dry-port"],
+                             "status": ["operating"]}, geometry=[Point(80.0, 44.0)],
+                            crs="EPSG:4326")
+    assert maps.add_hubs(None, hubs).layer_name == "Logistics hubs"
+
+
+def test_border_view_counts_only_flagged_regions_not_missing_flags():
+    import geopandas as gpd
+    import numpy as np
+    from shapely.geometry import box
+
+    def oblasts(**flags):
+        return gpd.GeoDataFrame(flags, geometry=[box(60, 40, 62, 42), box(70, 41, 72, 43),
+                                                 box(80, 45, 85, 50)], crs="EPSG:4326")
+
+    # a float flag column with gaps (NaN is not a border region)
+    view = maps.border_view_bounds(
+        oblasts(borders_kz_kg=[False, True, False], borders_cn=[np.nan, np.nan, 0.0]), None)
+    assert view == ((40.5, 69.5), (43.5, 72.5))
+    # the China flag alone is enough
+    view = maps.border_view_bounds(oblasts(borders_cn=[False, False, True]), None)
+    assert view == ((44.5, 79.5), (50.5, 85.5))
