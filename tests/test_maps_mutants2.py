@@ -168,6 +168,7 @@ def test_reach_bands_tips_colours_and_style_largest_first():
         "within 6 h: 300 km of corridor, 1,000 km²<br><small></small>",
     ]
     assert [b.data["features"][0]["geometry"] for b in bands] == [_poly(12), _poly(6)]
+    assert [b.data["features"][0]["type"] for b in bands] == ["Feature", "Feature"]
     styles = [b.style_function(b.data["features"][0]) for b in bands]
     # the smaller budget is the darker colour
     assert styles == [
@@ -209,6 +210,8 @@ def test_reach_in_usd_per_tonne_and_the_smallest_budget_line_per_segment():
         "within 100 USD/t: 50.0 km of corridor, 10.0 km²",
         "within 50 USD/t: 20.0 km of corridor, 5.0 km²"]
     feats = lines.data["features"]
+    assert lines.data["type"] == "FeatureCollection"
+    assert {f["type"] for f in feats} == {"Feature"}
     assert [f["properties"]["tip"] for f in feats] == [
         "&lt;x&gt; – y: 12.5 km within 50 USD/t (cut where the budget runs out)",
         "p – q: 10.0 km within 50 USD/t",
@@ -244,6 +247,8 @@ def test_access_lines_by_kind_with_their_style_and_escaped_label():
     assert fg in m._children.values() and fg.layer_name == "Off the corridors" and fg.show
     road, straight = _geojsons(fg)
     assert [x["properties"]["tip"] for x in road.data["features"]] == ["road 5 km", "track 2 km"]
+    assert {x["type"] for x in road.data["features"] + straight.data["features"]} == {"Feature"}
+    assert road.data["type"] == straight.data["type"] == "FeatureCollection"
     assert [x["geometry"]["coordinates"][0][0] for x in road.data["features"]] == [2.0, 4.0]
     assert [x["properties"]["tip"] for x in straight.data["features"]] == ["&lt;s&gt;1 km"]
     assert road.style_function(None) == {**maps.ACCESS_STYLE["base network"],
@@ -571,3 +576,67 @@ def test_border_view_counts_only_flagged_regions_not_missing_flags():
     # the China flag alone is enough
     view = maps.border_view_bounds(oblasts(borders_cn=[False, False, True]), None)
     assert view == ((44.5, 79.5), (50.5, 85.5))
+
+
+# --- the choropleth group and its stand-alone legend ----------------------------------------------
+
+
+def _oblasts(n):
+    import geopandas as gpd
+    from shapely import affinity
+
+    return gpd.GeoDataFrame(
+        {"code": [f"A-{i}" for i in range(n)], "name_en": [f"R{i}" for i in range(n)]},
+        geometry=[affinity.translate(_fine_polygon(), xoff=i) for i in range(n)],
+        crs="EPSG:4326")
+
+
+def test_choropleth_group_layer_by_value():
+    import pandas as pd
+
+    obl = _oblasts(7)
+    values = pd.DataFrame({"region": list(obl["code"]), "value": [1.0, 2, 3, 4, 5, 6, 7]})
+    fg, legend = maps.choropleth_group(obl, values, indicator_label="x", unit="u",
+                                       name="Oblasts <b>")
+    assert len(legend.bins) == 5  # five classes by default, from seven distinct values
+    assert fg.layer_name == "Oblasts &lt;b&gt;" and fg.show is True
+    (gj,) = _geojsons(fg)
+    assert gj.layer_name == "Oblasts &lt;b&gt;"
+    feats = gj.data["features"]
+    styles, _ = maps.choropleth_styles(obl, values, indicator_label="x", unit="u")
+    assert [f["properties"] for f in feats] == [
+        {"code": c, "fill": styles[c][0], "tip": styles[c][1]} for c in obl["code"]]
+    assert len(feats[0]["geometry"]["coordinates"][0]) == 7  # drawn as shipped by default
+    assert gj.style_function(feats[0]) == {"fillColor": styles["A-0"][0], "fillOpacity": 0.8,
+                                           "color": "#4d4d4d", "weight": 1,
+                                           "className": "corridor-oblast"}
+    assert gj.highlight_function(feats[0]) == {"weight": 3, "color": "#000000"}
+    (tip,) = [c for c in gj._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+    assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+    fg2, _ = maps.choropleth_group(obl, values, indicator_label="x", unit="u", k=3,
+                                   tolerance_deg=0.1)
+    (gj2,) = _geojsons(fg2)
+    assert len(gj2.data["features"][0]["geometry"]["coordinates"][0]) < 7
+    assert maps.choropleth_group(obl, values, indicator_label="x", unit="u")[0].layer_name == (
+        "Oblasts")
+    assert len(maps.choropleth_styles(obl, values, indicator_label="x", unit="u")[1].bins) == 5
+
+
+def test_stand_alone_choropleth_has_its_legend_top_right():
+    import pandas as pd
+
+    obl = _oblasts(2)
+    m = folium.Map(tiles=None)
+    legend = maps.add_choropleth(m, obl, pd.DataFrame({"region": ["A-0"], "value": [1.0]}),
+                                 indicator_label="GRP <x>", unit="u")
+    (box,) = [c for c in m._children.values() if isinstance(c, maps.Legend)]
+    assert box.position == "topright" and box.legend_html == legend.to_html()
+    assert "GRP &lt;x&gt;" in box.legend_html
+    assert [g for g in m._children.values() if isinstance(g, folium.FeatureGroup)]
+
+
+def test_a_legend_with_a_count_missing_is_refused_not_cut():
+    info = maps.LegendInfo(title="t", unit="u", scheme="quantiles", colours=["#a", "#b"],
+                           labels=["1 - 2", "2 - 3"], counts=[1])
+    with pytest.raises(ValueError):
+        info.to_html()
