@@ -640,3 +640,16 @@ def test_a_legend_with_a_count_missing_is_refused_not_cut():
                            labels=["1 - 2", "2 - 3"], counts=[1])
     with pytest.raises(ValueError):
         info.to_html()
+
+
+def test_corridor_props_name_the_layer_in_a_missing_column():
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    gdf = gpd.GeoDataFrame({"id": ["s"], "mode": ["road"]},
+                           geometry=[LineString([(70, 40), (71, 41)])], crs="EPSG:4326")
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.corridor_props(gdf)
+    assert [str(p) for p in err.value.problems] == [
+        "corridors layer: missing column 'corridors'",
+        "corridors layer: missing column 'length_km'"]
