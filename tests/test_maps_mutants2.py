@@ -6,6 +6,7 @@ out), checked on the folium objects and the rendered page."""
 from __future__ import annotations
 
 import folium
+import numpy as np
 import pytest
 
 from geo import maps
@@ -653,3 +654,88 @@ def test_corridor_props_name_the_layer_in_a_missing_column():
     assert [str(p) for p in err.value.problems] == [
         "corridors layer: missing column 'corridors'",
         "corridors layer: missing column 'length_km'"]
+
+
+# --- labels, the network, classification, context and layer names in full ----------------------
+
+
+def test_place_label_is_text_only_not_clickable_and_above_markers():
+    mk = maps._label(42.0, 74.0, "Bishkek <x>", "corridor-place")
+    assert mk.location == [42.0, 74.0]
+    assert mk.options == {"interactive": False, "z_index_offset": maps.LABEL_Z_INDEX_OFFSET}
+    (icon,) = mk._children.values()
+    assert icon.options == {
+        "html": '<div class="corridor-place-label corridor-place">Bishkek &lt;x&gt;</div>',
+        "icon_size": (160, 18), "icon_anchor": (-24, 9), "class_name": "corridor-label-icon"}
+
+
+def test_network_features_tooltip_and_flat_coordinates():
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    gdf = gpd.GeoDataFrame(
+        {"from_id": ["a"], "to_id": ["b"], "mode": ["rail"], "corridors": [None],
+         "length_km": [12.5]},
+        geometry=[LineString([(70.0, 40.0, 900.0), (71.0, 41.0, 950.0)])], crs="EPSG:4326")
+    fg = maps.add_network(None, gdf, names={"a": "A <1>"})
+    assert fg.layer_name == "Corridor network" and fg.show is True
+    (gj,) = _geojsons(fg)
+    (feat,) = gj.data["features"]
+    assert feat["type"] == "Feature" and gj.data["type"] == "FeatureCollection"
+    assert feat["geometry"] == {"type": "LineString",
+                                "coordinates": [[70.0, 40.0], [71.0, 41.0]]}
+    assert feat["properties"] == {"tip": "A &lt;1&gt; – b<br>rail, 12.5 km",
+                                  "dash": maps.MODE_DASH["rail"]}
+    (tip,) = [c for c in gj._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+    assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+
+
+def test_classify_refuses_an_unknown_scheme_and_caps_the_classes():
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.classify(np.array([1.0, 2.0]), "jenks", 3)
+    assert [str(p) for p in err.value.problems] == [
+        f"classification: 'jenks': unknown scheme; expected one of {maps.SCHEMES}"]
+    yb, bins = maps.classify(np.arange(1, 21, dtype=float), "equal_interval", 10)
+    assert len(bins) == maps.MAX_CLASSES and yb.max() == maps.MAX_CLASSES - 1
+    assert yb.dtype.kind == "i" and bins.dtype == float
+
+
+def test_context_names_the_layer_and_draws_a_missing_shape_as_nothing():
+    import geopandas as gpd
+
+    ctx = gpd.GeoDataFrame({"code": ["A", "B"], "name_en": ["Aland", "Bland"]},
+                           geometry=[_fine_polygon(), None], crs="EPSG:4326")
+    fill, outline = maps.context_collections(ctx)
+    assert [f["properties"]["tip"] for f in fill["features"]] == ["<b>Aland (A)</b>"]
+    assert len(fill["features"][0]["geometry"]["coordinates"][0]) == 7
+    assert len(outline["features"]) == 1
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.context_collections(ctx.drop(columns="name_en"))
+    assert [str(p) for p in err.value.problems] == ["context layer: missing column 'name_en'"]
+
+
+def test_corridor_props_without_optional_columns_and_hubs_layer_named():
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point
+
+    gdf = gpd.GeoDataFrame({"id": ["s"], "mode": ["road"], "corridors": [None],
+                            "length_km": [5.0]},
+                           geometry=[LineString([(70, 40), (71, 41)])], crs="EPSG:4326")
+    (props,), _ = maps.corridor_props(gdf)
+    assert props["tip"] == "<b> - </b><br>mode: road<br>length: 5.0 km ()"
+    hubs = gpd.GeoDataFrame({"id": ["h"], "name_en": ["H"], "kind": ["barge"],
+                             "status": ["planned"]}, geometry=[Point(80.123456789, 44.987654321)],
+                            crs="EPSG:4326")
+    (row,) = maps.hub_rows(hubs)
+    assert row.icon == "fa-circle"
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.hub_rows(hubs.drop(columns="kind"))
+    assert [str(p) for p in err.value.problems] == ["hubs layer: missing column 'kind'"]
+    from shapely.geometry import box
+
+    regions = gpd.GeoDataFrame({"key": ["K"]}, geometry=[box(70, 40, 71, 41)], crs="EPSG:4326")
+    data = _script_data(maps.page_layers_script(regions, hubs=hubs))
+    assert data["hubs"][0][:2] == [44.98765, 80.12346]
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.page_layers_script(regions.rename(columns={"key": "code"}))
+    assert [str(p) for p in err.value.problems] == ["region outlines: missing column 'key'"]
