@@ -84,12 +84,12 @@ $(ELEV_NC): | $(VENV)/bin/python
 	mv $@.part $@
 
 run: install
-	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) \
+	$(VENV)/bin/streamlit run serve_app.py --server.port $(PORT) --server.address $(ADDRESS) \
 	  --server.headless true \
 	  --browser.gatherUsageStats false
 
 lint: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check geo tests bench streamlit_app.py webapp
+	$(VENV)/bin/ruff check geo tests bench streamlit_app.py serve_app.py webapp
 
 test: test-deps lint
 	$(PY) -m pytest

@@ -135,10 +135,11 @@ def _wait_repaint(page, before: str, title: str) -> None:
     )
 
 
-def app_run(browser, run: Run, n_repaint: int) -> None:
-    """Cold-start the app, load the Map page, switch indicators; stop the app."""
+def app_run(browser, run: Run, n_repaint: int, script: str = "serve_app.py") -> None:
+    """Cold-start the app (``script``, as ``make run`` does), load the Map page, switch
+    indicators; stop the app."""
     t0 = time.perf_counter()
-    proc, url = start_app()
+    proc, url = start_app(script=script)
     try:
         sizes = {"bytes": 0}
         ctx, page = _page(browser, url, sizes)
@@ -183,12 +184,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3, help="cold starts of each page (default 3)")
     ap.add_argument("--repaints", type=int, default=4, help="indicator switches per run")
+    ap.add_argument("--app-script", default="serve_app.py",
+                    help="what `streamlit run` starts for the app (default serve_app.py, as "
+                         "`make run`; streamlit_app.py: without warm start and bundle gzip)")
     args = ap.parse_args(argv)
     if not Path(CHROMIUM).is_file():
         print(f"{CHROMIUM} is missing: install Debian's chromium (`make browser`)", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 
+    print(f"app: streamlit run {args.app_script}")
     print(f"load average at start: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} cores)", flush=True)
     runs = []
@@ -198,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(args.runs):
                 bare_s, bare_bytes = bare_cold_start(browser)
                 r = Run(bare_cold_s=bare_s, bare_bytes=bare_bytes)
-                app_run(browser, r, args.repaints)
+                app_run(browser, r, args.repaints, args.app_script)
                 runs.append(r)
                 print(f"run {i + 1}: bare page {r.bare_cold_s:.2f} s, app first map paint "
                       f"{r.cold_s:.2f} s, first-paint bytes {r.first_paint_bytes / 1e6:.2f} MB "

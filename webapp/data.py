@@ -155,6 +155,18 @@ def tidy_with_uploads() -> pd.DataFrame:
         return tidy_data()
 
 
+def warm_caches() -> None:
+    """Fill the data caches of a first page (the server's warm start, :mod:`webapp.server`):
+    the shipped statistics, and those with the stored uploads as :func:`tidy_with_uploads`
+    reads them. A store that cannot be read is left for the page, which says why."""
+    tidy_data()
+    try:
+        store = user_store()
+        _with_uploads(str(store.path), tuple((u.name, u.id) for u in store.list_uploads()))
+    except GeoDataError:
+        pass
+
+
 def label_uploads(options: pd.DataFrame) -> pd.DataFrame:
     """The Map page's indicator choices with the uploads last, labelled ``uploaded: NAME``.
 

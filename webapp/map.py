@@ -25,7 +25,6 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import boundaries, indicators, maps, offline
 from geo.csvsafe import neutralise_frame
@@ -39,6 +38,7 @@ from webapp.data import (
     sources_table,
     tidy_with_uploads,
 )
+from webapp.data import warm_caches as data_warm_caches
 
 TOGGLEABLE = ("oblasts", "checkpoints", "corridors", "hubs", "flows", "tiles")
 DEFAULT_LAYERS = ("oblasts", "checkpoints", "corridors", "hubs")  # local-first: tiles on request
@@ -198,6 +198,23 @@ def build_base_map() -> Any:
     m.location = [(s + n) / 2, (w + e) / 2]
     m = maps.finish_map(m, layer_control=False)
     return maps.add_page_layers(m, page_layers_url())  # the app's own file: after localising
+
+
+def warm_caches() -> None:
+    """Fill the caches every first Map page needs, before anyone opens it.
+
+    Called once by the server's warm start (:mod:`webapp.server`) in a background thread:
+    the shipped layers and statistics, the region outlines of every boundary year, the
+    page's layer script (written to ``static/map``) and the relief. The same cached
+    functions the page calls, with the same arguments, so the page finds them filled (or
+    waits for the one being filled: Streamlit's cache locks each key). A layer that does
+    not load is left for the page, which shows its error.
+    """
+    for name in DEFAULT_LAYERS:
+        _try_layer(name)
+    data_warm_caches()
+    _relief()
+    page_layers_url()
 
 
 # --------------------------------------------------------------------------- URL state
@@ -832,6 +849,11 @@ def render() -> None:
 
         groups, legend = _groups(gdfs, values, label=label, unit=shown_unit, scheme=scheme,
                                  region=region, flows=flows, symbols=symbols, year=year)
+    # imported here, in the script run: streamlit-folium registers its component with the
+    # app only when imported under a script run (the server's warm start imports this module
+    # in a thread of its own, where the import would leave the component unregistered: 404)
+    from streamlit_folium import st_folium
+
     st_folium(
         build_base_map(), key="corridor_map", height=MAP_HEIGHT_PX, use_container_width=True,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],

@@ -1,5 +1,7 @@
 """Run the app under ``streamlit run`` on a free local port, and the Chromium to look at it.
 
+The app is started as ``make run`` starts it (``serve_app.py``: warm start, bundle gzip).
+
 Shared by the browser tests (``tests/browser/conftest.py``) and the app benchmark
 (``bench/bench_app.py``). The app runs in offline mode (``CORRIDOR_OFFLINE=1``) on
 127.0.0.1 only.
@@ -40,7 +42,7 @@ def free_port() -> int:
 
 def start_app(
     env_extra: dict[str, str] | None = None, timeout_s: float = 60.0,
-    script: str | os.PathLike[str] = "streamlit_app.py",
+    script: str | os.PathLike[str] = "serve_app.py",
 ) -> tuple[subprocess.Popen, str]:
     """Start the app (or another Streamlit ``script``) on a free port; wait until healthy.
 
