@@ -6,6 +6,7 @@ out), checked on the folium objects and the rendered page."""
 from __future__ import annotations
 
 import folium
+import numpy as np
 import pytest
 
 from geo import maps
@@ -168,6 +169,7 @@ def test_reach_bands_tips_colours_and_style_largest_first():
         "within 6 h: 300 km of corridor, 1,000 km²<br><small></small>",
     ]
     assert [b.data["features"][0]["geometry"] for b in bands] == [_poly(12), _poly(6)]
+    assert [b.data["features"][0]["type"] for b in bands] == ["Feature", "Feature"]
     styles = [b.style_function(b.data["features"][0]) for b in bands]
     # the smaller budget is the darker colour
     assert styles == [
@@ -209,6 +211,8 @@ def test_reach_in_usd_per_tonne_and_the_smallest_budget_line_per_segment():
         "within 100 USD/t: 50.0 km of corridor, 10.0 km²",
         "within 50 USD/t: 20.0 km of corridor, 5.0 km²"]
     feats = lines.data["features"]
+    assert lines.data["type"] == "FeatureCollection"
+    assert {f["type"] for f in feats} == {"Feature"}
     assert [f["properties"]["tip"] for f in feats] == [
         "&lt;x&gt; – y: 12.5 km within 50 USD/t (cut where the budget runs out)",
         "p – q: 10.0 km within 50 USD/t",
@@ -244,6 +248,8 @@ def test_access_lines_by_kind_with_their_style_and_escaped_label():
     assert fg in m._children.values() and fg.layer_name == "Off the corridors" and fg.show
     road, straight = _geojsons(fg)
     assert [x["properties"]["tip"] for x in road.data["features"]] == ["road 5 km", "track 2 km"]
+    assert {x["type"] for x in road.data["features"] + straight.data["features"]} == {"Feature"}
+    assert road.data["type"] == straight.data["type"] == "FeatureCollection"
     assert [x["geometry"]["coordinates"][0][0] for x in road.data["features"]] == [2.0, 4.0]
     assert [x["properties"]["tip"] for x in straight.data["features"]] == ["&lt;s&gt;1 km"]
     assert road.style_function(None) == {**maps.ACCESS_STYLE["base network"],
@@ -405,6 +411,7 @@ def test_symbol_group_markers_by_value():
     import pandas as pd
 
     pts = pd.DataFrame([
+        {"code": "XX-9", "name": "none", "lat": 40.0, "lon": 72.0, "value": 0.0},
         {"code": "KG-GO", "name": "Osh <city>", "lat": 40.53, "lon": 72.8, "value": 25.0,
          "year": 2022, "period": "H1", "source": "s <1>", "note": "n"},
         {"code": "XX-1", "name": "one", "lat": 40.0, "lon": 72.0, "value": 100.0},
@@ -429,3 +436,306 @@ def test_symbol_group_markers_by_value():
     named = maps.symbol_group(pts.iloc[:0], indicator_label="t", unit="u", max_value=1.0,
                               name="Osh <b>")
     assert named.layer_name == "Osh &lt;b&gt;" and not named._children
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.symbol_group(pts.drop(columns=["lat", "value"]), indicator_label="t", unit="u",
+                          max_value=1.0)
+    assert [str(p) for p in err.value.problems] == [
+        "symbol points: missing column 'lat'", "symbol points: missing column 'value'"]
+    # radius: 0 without a positive maximum, the full radius for the maximum itself
+    assert maps.symbol_radius_px(1.0, 0.0) == 0.0
+    assert maps.symbol_radius_px(0.5, 0.5) == maps.SYMBOL_MAX_RADIUS_PX
+
+
+# --- the relief overlay, by value ---------------------------------------------------------------
+
+
+def test_relief_overlay_by_value_in_its_own_pane():
+    m = folium.Map(tiles=None)
+    bounds = [[36.0, 66.0], [45.0, 85.0]]
+    overlay = maps.add_relief(m, "/app/static/relief/x.jpg", bounds, "<GEBCO> 2023")
+    assert overlay in m._children.values()
+    assert overlay.url == "/app/static/relief/x.jpg" and overlay.bounds == bounds
+    # not clickable (Leaflet's default for an image overlay when the option is left out)
+    assert overlay.options.get("interactive", False) is False
+    assert {k: v for k, v in overlay.options.items() if k != "interactive"} == {
+        "opacity": 0.55, "pane": maps.RELIEF_PANE, "attribution": "&lt;GEBCO&gt; 2023",
+        "class_name": "corridor-relief"}
+    (pane,) = [c for c in m._children.values() if isinstance(c, folium.map.CustomPane)]
+    assert (pane.name, pane.z_index, pane.pointer_events) == (maps.RELIEF_PANE, 405, False)
+    lighter = maps.add_relief(folium.Map(tiles=None), "/r.png", bounds, "a", opacity=0.3)
+    assert lighter.options["opacity"] == 0.3
+    html = m.get_root().render()
+    assert "image-rendering" not in html  # pixelated=False: smooth scaling
+
+
+# --- group names a user reads in the layer control, and the defaults --------------------------
+
+
+def _fine_polygon():
+    """A region outline with detail finer than a degree (a 1-degree simplification drops it)."""
+    from shapely.geometry import Polygon
+
+    return Polygon([(70.0, 40.0), (70.3, 40.05), (70.6, 40.0), (70.6, 40.6), (70.3, 40.55),
+                    (70.0, 40.6)])
+
+
+def test_highlight_group_default_name_shown_and_drawn_as_shipped():
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame({"code": ["A"]}, geometry=[_fine_polygon()], crs="EPSG:4326")
+    fg = maps.highlight_group(gdf)
+    assert fg.layer_name == "Selected region" and fg.show is True
+    (gj,) = _geojsons(fg)
+    assert gj.data["features"][0]["geometry"] == maps._geometry_json(_fine_polygon(), 0.0)
+    assert len(gj.data["features"][0]["geometry"]["coordinates"][0]) == 7
+    simplified = _geojsons(maps.highlight_group(gdf, tolerance_deg=0.1))[0]
+    assert len(simplified.data["features"][0]["geometry"]["coordinates"][0]) < 7
+
+
+def test_corridor_group_default_name_and_lines_as_shipped():
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    line = LineString([(70.0, 40.0), (70.3, 40.2), (70.6, 40.0), (70.9, 40.2)])
+    gdf = gpd.GeoDataFrame({"id": ["s"], "mode": ["road"], "corridors": [["CAREC 1"]],
+                            "length_km": [100.0]}, geometry=[line], crs="EPSG:4326")
+    fg = maps.add_corridors(None, gdf)
+    assert fg.layer_name == "Corridors" and fg.show is True
+    (gj,) = _geojsons(fg)
+    assert len(gj.data["features"][0]["geometry"]["coordinates"]) == 4
+    (tip,) = [c for c in gj._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+    assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+    (pop,) = [c for c in gj._children.values() if isinstance(c, folium.GeoJsonPopup)]
+    assert (pop.fields, pop.labels, pop.popup_options["max_width"]) == (["pop"], False, 360)
+    (simple,) = _geojsons(maps.add_corridors(None, gdf, tolerance_deg=0.5))
+    assert len(simple.data["features"][0]["geometry"]["coordinates"]) == 2
+
+
+def test_page_state_and_tile_groups_names_and_tiles():
+    fg = maps.page_state_group(["oblasts"])
+    assert fg.layer_name == "Map page state" and fg.show is True
+    tiles = maps.tile_group()
+    assert tiles.layer_name == "Online tiles" and tiles.show is True
+    other = maps.tile_group("CartoDB positron", name="Light <tiles>")
+    assert other.layer_name == "Light &lt;tiles&gt;"
+    (layer,) = [c for c in other._children.values() if isinstance(c, folium.TileLayer)]
+    assert "cartocdn" in layer.tiles and "openstreetmap" not in layer.tiles
+    assert (layer.options["min_zoom"], layer.options["max_zoom"]) == (maps.MIN_ZOOM,
+                                                                      maps.MAX_ZOOM)
+
+
+def test_fit_to_pads_by_eight_pixels_by_default():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    m = folium.Map(tiles=None)
+    out = maps.fit_to(m, gpd.GeoDataFrame(geometry=[box(70, 40, 80, 44)], crs="EPSG:4326"))
+    assert out is m and m.location == [42.0, 75.0]
+    (fit,) = [c for c in m._children.values() if type(c).__name__ == "FitBounds"]
+    assert fit.bounds == [[40.0, 70.0], [44.0, 80.0]] and fit.options["padding"] == (8, 8)
+
+
+def test_context_flow_and_hub_groups_defaults():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    ctx = gpd.GeoDataFrame({"code": ["A"], "name_en": ["Aland"]}, geometry=[_fine_polygon()],
+                           crs="EPSG:4326")
+    fg = maps.add_context(None, ctx)
+    assert fg.layer_name == "Neighbours" and fg.show is True
+    fill, _outline = _geojsons(fg)
+    assert len(fill.data["features"][0]["geometry"]["coordinates"][0]) == 7
+    rough, _ = _geojsons(maps.add_context(None, ctx, tolerance_deg=0.1))
+    assert len(rough.data["features"][0]["geometry"]["coordinates"][0]) < 7
+    flows = pd.DataFrame({"origin": ["KZ"], "dest": ["KG"], "origin_lat": [43.0],
+                          "origin_lon": [74.0], "dest_lat": [42.0], "dest_lon": [78.0],
+                          "value": [5.0], "unit": ["million USD"], "year": [2018]})
+    lines = maps.add_flow_lines(None, flows)
+    assert lines.show is True
+    (line,) = lines._children.values()
+    assert line.options["weight"] == 14.0  # the largest flow gets the default full width
+    hubs = gpd.GeoDataFrame({"id": ["h"], "name_en": ["H"], "kind": ["dry-port"],
+                             "status": ["operating"]}, geometry=[Point(80.0, 44.0)],
+                            crs="EPSG:4326")
+    assert maps.add_hubs(None, hubs).layer_name == "Logistics hubs"
+
+
+def test_border_view_counts_only_flagged_regions_not_missing_flags():
+    import geopandas as gpd
+    import numpy as np
+    from shapely.geometry import box
+
+    def oblasts(**flags):
+        return gpd.GeoDataFrame(flags, geometry=[box(60, 40, 62, 42), box(70, 41, 72, 43),
+                                                 box(80, 45, 85, 50)], crs="EPSG:4326")
+
+    # a float flag column with gaps (NaN is not a border region)
+    view = maps.border_view_bounds(
+        oblasts(borders_kz_kg=[False, True, False], borders_cn=[np.nan, np.nan, 0.0]), None)
+    assert view == ((40.5, 69.5), (43.5, 72.5))
+    # the China flag alone is enough
+    view = maps.border_view_bounds(oblasts(borders_cn=[False, False, True]), None)
+    assert view == ((44.5, 79.5), (50.5, 85.5))
+
+
+# --- the choropleth group and its stand-alone legend ----------------------------------------------
+
+
+def _oblasts(n):
+    import geopandas as gpd
+    from shapely import affinity
+
+    return gpd.GeoDataFrame(
+        {"code": [f"A-{i}" for i in range(n)], "name_en": [f"R{i}" for i in range(n)]},
+        geometry=[affinity.translate(_fine_polygon(), xoff=i) for i in range(n)],
+        crs="EPSG:4326")
+
+
+def test_choropleth_group_layer_by_value():
+    import pandas as pd
+
+    obl = _oblasts(7)
+    values = pd.DataFrame({"region": list(obl["code"]), "value": [1.0, 2, 3, 4, 5, 6, 7]})
+    fg, legend = maps.choropleth_group(obl, values, indicator_label="x", unit="u",
+                                       name="Oblasts <b>")
+    assert len(legend.bins) == 5  # five classes by default, from seven distinct values
+    assert fg.layer_name == "Oblasts &lt;b&gt;" and fg.show is True
+    (gj,) = _geojsons(fg)
+    assert gj.layer_name == "Oblasts &lt;b&gt;"
+    feats = gj.data["features"]
+    styles, _ = maps.choropleth_styles(obl, values, indicator_label="x", unit="u")
+    assert [f["properties"] for f in feats] == [
+        {"code": c, "fill": styles[c][0], "tip": styles[c][1]} for c in obl["code"]]
+    assert len(feats[0]["geometry"]["coordinates"][0]) == 7  # drawn as shipped by default
+    assert gj.style_function(feats[0]) == {"fillColor": styles["A-0"][0], "fillOpacity": 0.8,
+                                           "color": "#4d4d4d", "weight": 1,
+                                           "className": "corridor-oblast"}
+    assert gj.highlight_function(feats[0]) == {"weight": 3, "color": "#000000"}
+    (tip,) = [c for c in gj._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+    assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+    fg2, _ = maps.choropleth_group(obl, values, indicator_label="x", unit="u", k=3,
+                                   tolerance_deg=0.1)
+    (gj2,) = _geojsons(fg2)
+    assert len(gj2.data["features"][0]["geometry"]["coordinates"][0]) < 7
+    assert maps.choropleth_group(obl, values, indicator_label="x", unit="u")[0].layer_name == (
+        "Oblasts")
+    assert len(maps.choropleth_styles(obl, values, indicator_label="x", unit="u")[1].bins) == 5
+
+
+def test_stand_alone_choropleth_has_its_legend_top_right():
+    import pandas as pd
+
+    obl = _oblasts(2)
+    m = folium.Map(tiles=None)
+    legend = maps.add_choropleth(m, obl, pd.DataFrame({"region": ["A-0"], "value": [1.0]}),
+                                 indicator_label="GRP <x>", unit="u")
+    (box,) = [c for c in m._children.values() if isinstance(c, maps.Legend)]
+    assert box.position == "topright" and box.legend_html == legend.to_html()
+    assert "GRP &lt;x&gt;" in box.legend_html
+    assert [g for g in m._children.values() if isinstance(g, folium.FeatureGroup)]
+
+
+def test_a_legend_with_a_count_missing_is_refused_not_cut():
+    info = maps.LegendInfo(title="t", unit="u", scheme="quantiles", colours=["#a", "#b"],
+                           labels=["1 - 2", "2 - 3"], counts=[1])
+    with pytest.raises(ValueError):
+        info.to_html()
+
+
+def test_corridor_props_name_the_layer_in_a_missing_column():
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    gdf = gpd.GeoDataFrame({"id": ["s"], "mode": ["road"]},
+                           geometry=[LineString([(70, 40), (71, 41)])], crs="EPSG:4326")
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.corridor_props(gdf)
+    assert [str(p) for p in err.value.problems] == [
+        "corridors layer: missing column 'corridors'",
+        "corridors layer: missing column 'length_km'"]
+
+
+# --- labels, the network, classification, context and layer names in full ----------------------
+
+
+def test_place_label_is_text_only_not_clickable_and_above_markers():
+    mk = maps._label(42.0, 74.0, "Bishkek <x>", "corridor-place")
+    assert mk.location == [42.0, 74.0]
+    assert mk.options == {"interactive": False, "z_index_offset": maps.LABEL_Z_INDEX_OFFSET}
+    (icon,) = mk._children.values()
+    assert icon.options == {
+        "html": '<div class="corridor-place-label corridor-place">Bishkek &lt;x&gt;</div>',
+        "icon_size": (160, 18), "icon_anchor": (-24, 9), "class_name": "corridor-label-icon"}
+
+
+def test_network_features_tooltip_and_flat_coordinates():
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    gdf = gpd.GeoDataFrame(
+        {"from_id": ["a"], "to_id": ["b"], "mode": ["rail"], "corridors": [None],
+         "length_km": [12.5]},
+        geometry=[LineString([(70.0, 40.0, 900.0), (71.0, 41.0, 950.0)])], crs="EPSG:4326")
+    fg = maps.add_network(None, gdf, names={"a": "A <1>"})
+    assert fg.layer_name == "Corridor network" and fg.show is True
+    (gj,) = _geojsons(fg)
+    (feat,) = gj.data["features"]
+    assert feat["type"] == "Feature" and gj.data["type"] == "FeatureCollection"
+    assert feat["geometry"] == {"type": "LineString",
+                                "coordinates": [[70.0, 40.0], [71.0, 41.0]]}
+    assert feat["properties"] == {"tip": "A &lt;1&gt; – b<br>rail, 12.5 km",
+                                  "dash": maps.MODE_DASH["rail"]}
+    (tip,) = [c for c in gj._children.values() if isinstance(c, folium.GeoJsonTooltip)]
+    assert (tip.fields, tip.labels, tip.tooltip_options["sticky"]) == (["tip"], False, True)
+
+
+def test_classify_refuses_an_unknown_scheme_and_caps_the_classes():
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.classify(np.array([1.0, 2.0]), "jenks", 3)
+    assert [str(p) for p in err.value.problems] == [
+        f"classification: 'jenks': unknown scheme; expected one of {maps.SCHEMES}"]
+    yb, bins = maps.classify(np.arange(1, 21, dtype=float), "equal_interval", 10)
+    assert len(bins) == maps.MAX_CLASSES and yb.max() == maps.MAX_CLASSES - 1
+    assert yb.dtype.kind == "i" and bins.dtype == float
+
+
+def test_context_names_the_layer_and_draws_a_missing_shape_as_nothing():
+    import geopandas as gpd
+
+    ctx = gpd.GeoDataFrame({"code": ["A", "B"], "name_en": ["Aland", "Bland"]},
+                           geometry=[_fine_polygon(), None], crs="EPSG:4326")
+    fill, outline = maps.context_collections(ctx)
+    assert [f["properties"]["tip"] for f in fill["features"]] == ["<b>Aland (A)</b>"]
+    assert len(fill["features"][0]["geometry"]["coordinates"][0]) == 7
+    assert len(outline["features"]) == 1
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.context_collections(ctx.drop(columns="name_en"))
+    assert [str(p) for p in err.value.problems] == ["context layer: missing column 'name_en'"]
+
+
+def test_corridor_props_without_optional_columns_and_hubs_layer_named():
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point
+
+    gdf = gpd.GeoDataFrame({"id": ["s"], "mode": ["road"], "corridors": [None],
+                            "length_km": [5.0]},
+                           geometry=[LineString([(70, 40), (71, 41)])], crs="EPSG:4326")
+    (props,), _ = maps.corridor_props(gdf)
+    assert props["tip"] == "<b> - </b><br>mode: road<br>length: 5.0 km ()"
+    hubs = gpd.GeoDataFrame({"id": ["h"], "name_en": ["H"], "kind": ["barge"],
+                             "status": ["planned"]}, geometry=[Point(80.123456789, 44.987654321)],
+                            crs="EPSG:4326")
+    (row,) = maps.hub_rows(hubs)
+    assert row.icon == "fa-circle"
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.hub_rows(hubs.drop(columns="kind"))
+    assert [str(p) for p in err.value.problems] == ["hubs layer: missing column 'kind'"]
+    from shapely.geometry import box
+
+    regions = gpd.GeoDataFrame({"key": ["K"]}, geometry=[box(70, 40, 71, 41)], crs="EPSG:4326")
+    data = _script_data(maps.page_layers_script(regions, hubs=hubs))
+    assert data["hubs"][0][:2] == [44.98765, 80.12346]
+    with pytest.raises(maps.GeoDataError) as err:
+        maps.page_layers_script(regions.rename(columns={"key": "code"}))
+    assert [str(p) for p in err.value.problems] == ["region outlines: missing column 'key'"]
