@@ -32,13 +32,15 @@ def _tmp_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 #: store test (children started by mutmut's runner inherit ``MUTANT_UNDER_TEST`` without its
 #: set-up), the app tests of the CSV downloads (they patch the Routes page's graph; mutmut
 #: runs tests in its own order), and two tests that start processes from the repository root
-#: (the app's imports, ``make -n run``), which mutmut's copy in ``mutants/`` is not. None tests a
+#: (the app's imports, ``make -n run``), which mutmut's copy in ``mutants/`` is not, nor the
+#: app's server tests (they start ``serve_app.py`` and read the Makefile). None tests a
 #: mutated module.
 NOT_UNDER_MUTMUT = (
     "tests/test_store.py::test_concurrent_writes_from_two_processes_all_survive",
     "tests/test_csvsafe_app.py::",
     "tests/test_anywhere.py::test_app_modules_do_not_import_the_kernel_or_the_network",
     "tests/test_indicators_upload.py::test_make_run_binds_localhost_unless_told",
+    "tests/test_server.py::",
 )
 
 
