@@ -126,6 +126,7 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.test-installed
 bench: $(VENV)/.bench-installed elevation
 	$(PY) -m bench.bench_routing
 	$(PY) -m bench.bench_app
+	$(PY) -m bench.bench_warm_start
 	$(PY) -m bench.bench_terrain
 	$(PY) -m bench.bench_continental
 	$(PY) -m bench.bench_reach
