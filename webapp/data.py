@@ -138,6 +138,13 @@ def _with_uploads(path: str, keys: tuple[tuple[str, int], ...]) -> pd.DataFrame:
     return pd.concat([tidy_data(), uploaded_rows(pairs)], ignore_index=True)
 
 
+def _tidy_with_stored_uploads() -> pd.DataFrame:
+    """The shipped tidy data plus every upload in the store (raises GeoDataError if the store
+    cannot be read)."""
+    store = user_store()
+    return _with_uploads(str(store.path), tuple((u.name, u.id) for u in store.list_uploads()))
+
+
 def tidy_with_uploads() -> pd.DataFrame:
     """The shipped tidy data plus every stored upload (:func:`uploaded_rows`).
 
@@ -146,9 +153,7 @@ def tidy_with_uploads() -> pd.DataFrame:
     why (the map still draws).
     """
     try:
-        store = user_store()
-        infos = store.list_uploads()
-        return _with_uploads(str(store.path), tuple((u.name, u.id) for u in infos))
+        return _tidy_with_stored_uploads()
     except GeoDataError as exc:
         st.warning("Uploaded data is not shown: " + "; ".join(
             escape_markdown(p.reason) for p in exc.problems))
@@ -159,12 +164,10 @@ def warm_caches() -> None:
     """Fill the data caches of a first page (the server's warm start, :mod:`webapp.server`):
     the shipped statistics, and those with the stored uploads as :func:`tidy_with_uploads`
     reads them. A store that cannot be read is left for the page, which says why."""
-    tidy_data()
     try:
-        store = user_store()
-        _with_uploads(str(store.path), tuple((u.name, u.id) for u in store.list_uploads()))
+        _tidy_with_stored_uploads()
     except GeoDataError:
-        pass
+        tidy_data()  # what the page falls back to
 
 
 def label_uploads(options: pd.DataFrame) -> pd.DataFrame:

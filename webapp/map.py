@@ -204,14 +204,12 @@ def warm_caches() -> None:
     """Fill the caches every first Map page needs, before anyone opens it.
 
     Called once by the server's warm start (:mod:`webapp.server`) in a background thread:
-    the shipped layers and statistics, the region outlines of every boundary year, the
-    page's layer script (written to ``static/map``) and the relief. The same cached
-    functions the page calls, with the same arguments, so the page finds them filled (or
+    the statistics, the relief, and the page's layer script (written to ``static/map``),
+    which loads the shipped layers and the region outlines of every boundary year. The same
+    cached functions the page calls, with the same arguments, so the page finds them filled (or
     waits for the one being filled: Streamlit's cache locks each key). A layer that does
     not load is left for the page, which shows its error.
     """
-    for name in DEFAULT_LAYERS:
-        _try_layer(name)
     data_warm_caches()
     _relief()
     page_layers_url()
