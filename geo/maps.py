@@ -790,7 +790,7 @@ def choropleth_group(
     k: int = 5,
     name: str = "Oblasts",
     tolerance_deg: float = 0.0,
-) -> LegendInfo:
+) -> tuple[folium.FeatureGroup, LegendInfo]:
     """The oblasts coloured by an indicator; regions without a value are hatched "no data".
 
     Parameters
