@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.network_fixture import build_small, fixture_layers
+
 _SESSION_DIR = tempfile.mkdtemp(prefix="corridor-store-")
 atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
 os.environ["CORRIDOR_STORE"] = str(Path(_SESSION_DIR) / "store.sqlite3")
@@ -77,3 +79,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.nodeid.startswith(NOT_UNDER_MUTMUT):
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def small_layers():
+    """The small test network's layers (:func:`tests.network_fixture.fixture_layers`)."""
+    return fixture_layers()
+
+
+@pytest.fixture(scope="module")
+def small_graph(small_layers):
+    """The graph of :func:`small_layers` (:func:`tests.network_fixture.build_small`)."""
+    return build_small(small_layers)

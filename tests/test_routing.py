@@ -277,11 +277,6 @@ from tests.network_fixture import build_small, fixture_layers, with_changes, wit
 
 
 @pytest.fixture(scope="module")
-def small_layers():
-    return fixture_layers()
-
-
-@pytest.fixture(scope="module")
 def S(small_layers):  # noqa: N802
     return build_small(small_layers)
 

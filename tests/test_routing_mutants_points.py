@@ -11,17 +11,7 @@ import pytest
 from geo.distance import geodesic_km
 from geo.errors import GeoDataError, NoRouteError, Problem
 from geo.routing import route_between_points, shortest_route, snap_point
-from tests.network_fixture import build_small, fixture_layers, with_changes, without
-
-
-@pytest.fixture(scope="module")
-def L():  # noqa: N802
-    return fixture_layers()
-
-
-@pytest.fixture(scope="module")
-def S(L):  # noqa: N802
-    return build_small(L)
+from tests.network_fixture import build_small, with_changes, without
 
 
 def _at(G, seg: str, f: float) -> tuple[float, float]:
@@ -35,9 +25,9 @@ def _edge(G, seg):
     return next(d for _, _, k, d in G.edges(keys=True, data=True) if k == seg)
 
 
-def test_snap_by_value(S):
-    lat, lon = _at(S, "bishkek--naryn", 0.25)
-    s = snap_point(S, lat + 0.01, lon)
+def test_snap_by_value(small_graph):
+    lat, lon = _at(small_graph, "bishkek--naryn", 0.25)
+    s = snap_point(small_graph, lat + 0.01, lon)
     assert (s.lat, s.lon) == (lat + 0.01, lon)
     assert s.segment_id == "bishkek--naryn" and {s.u, s.v} == {"bishkek", "naryn"}
     assert s.fraction == pytest.approx(0.25, abs=0.01)
@@ -45,13 +35,13 @@ def test_snap_by_value(S):
     assert 0 < s.distance_km < 1.2
     assert geodesic_km(s.snapped_lon, s.snapped_lat, lon, lat) < 1.0
     # the nearest of all segments, checked against every segment's line
-    idx = S.graph["segments"]
+    idx = small_graph.graph["segments"]
     from shapely.geometry import Point
 
-    near = [_at(S, "bishkek--naryn", 0.6), _at(S, "osh--irkeshtam-kg", 0.3), (42.92, 74.64),
-            (43.1, 75.0), _at(S, "urumqi--kashgar", 0.01)]
+    near = [_at(small_graph, "bishkek--naryn", 0.6), _at(small_graph, "osh--irkeshtam-kg", 0.3),
+            (42.92, 74.64), (43.1, 75.0), _at(small_graph, "urumqi--kashgar", 0.01)]
     for lat_, lon_ in ((la + 0.1, lo - 0.05) for la, lo in near):
-        s = snap_point(S, lat_, lon_)
+        s = snap_point(small_graph, lat_, lon_)
         p = Point(lon_, lat_)
         best = min(
             (geodesic_km(lon_, lat_, q.x, q.y), key[2])
@@ -61,21 +51,21 @@ def test_snap_by_value(S):
         assert s.distance_km == pytest.approx(best[0]), (lat_, lon_)  # ties: either segment
 
 
-def test_bad_coordinates_are_all_reported(S):
+def test_bad_coordinates_are_all_reported(small_graph):
     with pytest.raises(GeoDataError) as err:
-        snap_point(S, "x", 180.5, source="start")
+        snap_point(small_graph, "x", 180.5, source="start")
     assert err.value.problems == [
         Problem("start", "latitude", "must be a number, got 'x'"),
         Problem("start", "longitude", "must be between -180 and 180, got 180.5"),
     ]
     with pytest.raises(GeoDataError) as err:
-        snap_point(S, float("nan"), True)
+        snap_point(small_graph, float("nan"), True)
     assert err.value.problems == [
         Problem("point", "latitude", "must be a number, got nan"),
         Problem("point", "longitude", "must be a number, got True"),
     ]
     with pytest.raises(GeoDataError) as err:
-        snap_point(S, -90.5, -181)
+        snap_point(small_graph, -90.5, -181)
     assert err.value.problems == [
         Problem("point", "latitude", "must be between -90 and 90, got -90.5"),
         Problem("point", "longitude", "must be between -180 and 180, got -181"),
@@ -83,13 +73,13 @@ def test_bad_coordinates_are_all_reported(S):
     # the limits themselves are coordinates: refused only as too far from the network
     for lat, lon in ((90, 180), (-90, -180), (90.0, -180.0)):
         with pytest.raises(GeoDataError, match="km from the nearest corridor"):
-            snap_point(S, lat, lon)
+            snap_point(small_graph, lat, lon)
 
 
-def test_a_far_point_says_how_far_and_from_what(S):
-    limit = S.graph["profile"].max_snap_km
+def test_a_far_point_says_how_far_and_from_what(small_graph):
+    limit = small_graph.graph["profile"].max_snap_km
     with pytest.raises(GeoDataError) as err:
-        snap_point(S, 30.0, 60.0, source="end")
+        snap_point(small_graph, 30.0, 60.0, source="end")
     [p] = err.value.problems
     assert (p.source, p.where) == ("end", "(30.0000, 60.0000)")
     m = re.fullmatch(
@@ -98,22 +88,22 @@ def test_a_far_point_says_how_far_and_from_what(S):
         p.reason,
     )
     assert m, p.reason
-    names = {d["name"] for _, d in S.nodes(data=True)}
+    names = {d["name"] for _, d in small_graph.nodes(data=True)}
     assert m.group(2) in names and m.group(3) in names
     assert int(m.group(1)) > limit
 
 
-def test_measure_between_two_segments_by_value(S):
-    a = _at(S, "bishkek--naryn", 0.25)
-    b = _at(S, "torugart-cn--kashgar", 0.5)
-    r = route_between_points(S, a, b, by="distance", month=7, unknown_schedules="open")
+def test_measure_between_two_segments_by_value(small_graph):
+    a = _at(small_graph, "bishkek--naryn", 0.25)
+    b = _at(small_graph, "torugart-cn--kashgar", 0.5)
+    r = route_between_points(small_graph, a, b, by="distance", month=7, unknown_schedules="open")
     assert (r.label, r.by, r.month, r.unknown_closures, r.unknown_schedules) == (
         "measured", "distance", 7, "open", "open"
     )
-    sa, sb = snap_point(S, *a), snap_point(S, *b)
+    sa, sb = snap_point(small_graph, *a), snap_point(small_graph, *b)
     assert r.snap_km == (sa.distance_km, sb.distance_km)
     first, last = r.legs[0], r.legs[-1]
-    d = _edge(S, "bishkek--naryn")
+    d = _edge(small_graph, "bishkek--naryn")
     share = 1 - sa.fraction if sa.v == "naryn" else sa.fraction
     assert share == pytest.approx(0.75, abs=0.01)
     assert (first.from_id, first.to_id, first.from_name, first.to_name) == (
@@ -132,7 +122,7 @@ def test_measure_between_two_segments_by_value(S):
     assert first.closed_months == d["closed_months"] and first.corridors == d["corridors"]
     assert first.coords[0] == pytest.approx((sa.snapped_lon, sa.snapped_lat))
     assert first.coords[-1] == pytest.approx((75.99, 41.43))
-    e = _edge(S, "torugart-cn--kashgar")
+    e = _edge(small_graph, "torugart-cn--kashgar")
     assert (last.from_id, last.to_id, last.from_name, last.to_name) == (
         "torugart-cn", "@b", "Torugart Port (CN)", "end"
     )
@@ -141,21 +131,21 @@ def test_measure_between_two_segments_by_value(S):
     assert last.coords[0] == pytest.approx((75.70, 39.95))
     assert last.coords[-1] == pytest.approx((sb.snapped_lon, sb.snapped_lat))
     assert [leg.to_id for leg in r.legs[1:-1]] == ["torugart-kg", "torugart-cn"]
-    mid = shortest_route(S, "Naryn", "torugart-cn", by="distance", month=7)
+    mid = shortest_route(small_graph, "Naryn", "torugart-cn", by="distance", month=7)
     assert r.length_km == pytest.approx(first.length_km + mid.length_km + last.length_km)
     # the crossing leg in between waits as the router's does (its month, its assumption)
     assert r.legs[2].wait_h == pytest.approx(
-        shortest_route(S, "torugart-kg", "torugart-cn", month=7, unknown_schedules="open")
+        shortest_route(small_graph, "torugart-kg", "torugart-cn", month=7, unknown_schedules="open")
         .legs[0].wait_h
     )
 
 
-def test_measure_along_one_segment_is_one_leg_either_way(S):
-    a = _at(S, "bishkek--naryn", 0.25)
-    b = _at(S, "bishkek--naryn", 0.75)
-    d = _edge(S, "bishkek--naryn")
+def test_measure_along_one_segment_is_one_leg_either_way(small_graph):
+    a = _at(small_graph, "bishkek--naryn", 0.25)
+    b = _at(small_graph, "bishkek--naryn", 0.75)
+    d = _edge(small_graph, "bishkek--naryn")
     for p, q in ((a, b), (b, a)):
-        r = route_between_points(S, p, q)
+        r = route_between_points(small_graph, p, q)
         [leg] = r.legs
         assert (leg.from_id, leg.to_id, leg.from_name, leg.to_name, leg.segment_id) == (
             "@a", "@b", "start", "end", "bishkek--naryn"
@@ -166,9 +156,10 @@ def test_measure_along_one_segment_is_one_leg_either_way(S):
         assert leg.coords[-1] == pytest.approx((q[1], q[0]), abs=1e-6)
 
 
-def test_measure_refuses_bad_input_all_at_once(S):
+def test_measure_refuses_bad_input_all_at_once(small_graph):
     with pytest.raises(GeoDataError) as err:
-        route_between_points(S, (95.0, 70.0), "x", by="fast", month=13, unknown_schedules="no")
+        route_between_points(small_graph, (95.0, 70.0), "x", by="fast", month=13,
+                             unknown_schedules="no")
     assert err.value.problems == [
         Problem("by", "'fast'", "must be one of distance, time, cost"),
         Problem("month", "13", "must be a whole number from 1 to 12"),
@@ -177,12 +168,13 @@ def test_measure_refuses_bad_input_all_at_once(S):
         Problem("end", "'x'", "must be a (latitude, longitude) pair"),
     ]
     with pytest.raises(GeoDataError) as err:
-        route_between_points(S, _at(S, "bishkek--naryn", 0.5), (30.0, 60.0))
+        route_between_points(small_graph, _at(small_graph, "bishkek--naryn", 0.5), (30.0, 60.0))
     assert [(p.source, p.where) for p in err.value.problems] == [("end", "(30.0000, 60.0000)")]
 
 
-def test_measure_from_a_closed_segment(L):
-    closed = build_small(with_changes(L, "corridors", {"bishkek--naryn": {"closed_months": [1]}}))
+def test_measure_from_a_closed_segment(small_layers):
+    closed = build_small(with_changes(small_layers, "corridors",
+                                      {"bishkek--naryn": {"closed_months": [1]}}))
     on, off = _at(closed, "bishkek--naryn", 0.5), _at(closed, "torugart-cn--kashgar", 0.5)
     for p, q, which in ((on, off, "start"), (off, on, "end")):
         with pytest.raises(NoRouteError) as err:
@@ -191,15 +183,15 @@ def test_measure_from_a_closed_segment(L):
             f"the {which} point lies on a segment closed in month 1"
         ]
     assert route_between_points(closed, on, off, month=2).legs[0].closed_months == {1}
-    unknown = build_small(with_changes(L, "corridors", {"bishkek--naryn": {
+    unknown = build_small(with_changes(small_layers, "corridors", {"bishkek--naryn": {
         "closures_known": False}}))
     with pytest.raises(NoRouteError, match="start point lies on a segment closed in month 1"):
         route_between_points(unknown, on, off, month=1, unknown_closures="winter")
     assert route_between_points(unknown, on, off, month=1).legs[0].closures_known is False
 
 
-def test_measure_between_parts_of_the_network_that_do_not_meet(L):
-    cut = build_small(with_changes(without(L, "almaty--dostyk"), "corridors", {
+def test_measure_between_parts_of_the_network_that_do_not_meet(small_layers):
+    cut = build_small(with_changes(without(small_layers, "almaty--dostyk"), "corridors", {
         "torugart": {"closed_months": [1]}, "irkeshtam": {"closed_months": [1]},
     }))
     a, b = _at(cut, "bishkek--naryn", 0.5), _at(cut, "torugart-cn--kashgar", 0.5)

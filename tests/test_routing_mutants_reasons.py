@@ -13,18 +13,8 @@ from tests.network_fixture import build_small, fixture_layers, with_changes, wit
 
 
 @pytest.fixture(scope="module")
-def L():  # noqa: N802
-    return fixture_layers()
-
-
-@pytest.fixture(scope="module")
-def S(L):  # noqa: N802
-    return build_small(L)
-
-
-@pytest.fixture(scope="module")
-def no_dostyk(L):
-    return build_small(without(L, "almaty--dostyk"))
+def no_dostyk(small_layers):
+    return build_small(without(small_layers, "almaty--dostyk"))
 
 
 def _reason(call) -> str:
@@ -58,8 +48,8 @@ def test_no_path_when_avoiding(no_dostyk):
     )) == "no route from Bishkek to Kashgar when avoiding Irkeshtam (KG), Torugart (KG), KZ"
 
 
-def test_no_path_between_unconnected_places(L):
-    iso = build_small(without(L, "alashankou--urumqi", "urumqi--kashgar"))
+def test_no_path_between_unconnected_places(small_layers):
+    iso = build_small(without(small_layers, "alashankou--urumqi", "urumqi--kashgar"))
     assert _reason(lambda: shortest_route(iso, "Bishkek", "Urumqi")) == (
         "no route from Bishkek to Urumqi: they are not connected by any corridor"
     )
@@ -81,8 +71,8 @@ def test_no_path_between_unconnected_places(L):
                                "cost_usd_per_t"]
 
 
-def test_no_path_in_a_closed_month_names_the_closed_places(L):
-    cl = build_small(with_changes(without(L, "almaty--dostyk"), "corridors", {
+def test_no_path_in_a_closed_month_names_the_closed_places(small_layers):
+    cl = build_small(with_changes(without(small_layers, "almaty--dostyk"), "corridors", {
         "torugart": {"closed_months": [1]}, "irkeshtam": {"closed_months": [1, 2]},
     }))
     assert _reason(lambda: shortest_route(cl, "Bishkek", "Kashgar", month=1, by="distance")) == (
@@ -96,8 +86,9 @@ def test_no_path_in_a_closed_month_names_the_closed_places(L):
     assert "torugart-cn" in shortest_route(cl, "Bishkek", "Kashgar", month=2).nodes
 
 
-def test_via_a_crossing_that_is_shut_says_why(L):
-    unk = build_small(with_changes(L, "corridors", {"torugart": {"closures_known": False}}))
+def test_via_a_crossing_that_is_shut_says_why(small_layers):
+    unk = build_small(with_changes(small_layers, "corridors",
+                                   {"torugart": {"closures_known": False}}))
     assert _reason(lambda: shortest_route(
         unk, "Bishkek", "Kashgar", via=["torugart-kg"], month=1, unknown_closures="winter"
     )) == (
@@ -108,17 +99,18 @@ def test_via_a_crossing_that_is_shut_says_why(L):
     assert "torugart-cn" in shortest_route(
         unk, "Bishkek", "Kashgar", via=["torugart-kg"], month=1
     ).nodes
-    gone = build_small(without(L, "torugart"))
+    gone = build_small(without(small_layers, "torugart"))
     assert _reason(lambda: shortest_route(gone, "Bishkek", "Kashgar", via=["torugart-kg"])) == (
         "no route crossing at Torugart (KG) – Torugart Port (CN): the two posts are not "
         "linked in the network"
     )
-    planned = build_small(with_changes(L, "checkpoints", {"torugart-kg": {"status": "planned"}}))
+    planned = build_small(with_changes(small_layers, "checkpoints",
+                                       {"torugart-kg": {"status": "planned"}}))
     assert _reason(lambda: shortest_route(
         planned, "Bishkek", "Kashgar", via=["torugart-kg"]
     )) == "no route crossing at Torugart (KG) – Torugart Port (CN): the crossing is only planned"
     only_planned = build_small(with_changes(
-        without(L, "almaty--dostyk", "irkeshtam"), "checkpoints",
+        without(small_layers, "almaty--dostyk", "irkeshtam"), "checkpoints",
         {"torugart-kg": {"status": "planned"}},
     ))
     assert _reason(lambda: shortest_route(only_planned, "Bishkek", "Kashgar")) == (
@@ -126,40 +118,40 @@ def test_via_a_crossing_that_is_shut_says_why(L):
     )
 
 
-def test_same_place_twice(S):
+def test_same_place_twice(small_graph):
     for call in (shortest_route, k_routes):
-        assert _reason(lambda call=call: call(S, "Almaty", "almaty")) == (
+        assert _reason(lambda call=call: call(small_graph, "Almaty", "almaty")) == (
             "origin and destination are the same place"
         )
 
 
 @pytest.mark.parametrize("k", [0, -1, True, 1.5, "2"])
-def test_alternatives_must_be_a_whole_number(S, k):
+def test_alternatives_must_be_a_whole_number(small_graph, k):
     with pytest.raises(GeoDataError) as err:
-        k_routes(S, "Almaty", "Kashgar", k)
+        k_routes(small_graph, "Almaty", "Kashgar", k)
     assert err.value.problems == [Problem("alternatives", repr(k), "must be a whole number >= 1")]
 
 
-def test_alternatives_are_labelled_and_three_by_default(S):
-    routes = k_routes(S, "Almaty", "Kashgar")
+def test_alternatives_are_labelled_and_three_by_default(small_graph):
+    routes = k_routes(small_graph, "Almaty", "Kashgar")
     assert [r.label for r in routes] == ["alternative 1", "alternative 2", "alternative 3"]
-    assert [r.label for r in k_routes(S, "Almaty", "Kashgar", 1)] == [""]
-    assert routes[0].nodes == shortest_route(S, "Almaty", "Kashgar").nodes
-    schedules = k_routes(S, "Bishkek", "Kashgar", 2, unknown_schedules="open")
+    assert [r.label for r in k_routes(small_graph, "Almaty", "Kashgar", 1)] == [""]
+    assert routes[0].nodes == shortest_route(small_graph, "Almaty", "Kashgar").nodes
+    schedules = k_routes(small_graph, "Bishkek", "Kashgar", 2, unknown_schedules="open")
     assert {r.unknown_schedules for r in schedules} == {"open"}
 
 
-def test_matrix_wants_two_places(S):
+def test_matrix_wants_two_places(small_graph):
     with pytest.raises(GeoDataError) as err:
-        distance_matrix(S, ["Almaty"])
+        distance_matrix(small_graph, ["Almaty"])
     assert err.value.problems == [Problem("places", "", "give at least two places")]
     with pytest.raises(GeoDataError) as err:
-        distance_matrix(S, ["Almaty", "Almaty"], month=13)
+        distance_matrix(small_graph, ["Almaty", "Almaty"], month=13)
     assert [p.source for p in err.value.problems] == ["month"]
 
 
-def test_every_matrix_cell_is_the_routers_route_by_each_measure(L):
-    g = build_small(without(L, "almaty--dostyk"))
+def test_every_matrix_cell_is_the_routers_route_by_each_measure(small_layers):
+    g = build_small(without(small_layers, "almaty--dostyk"))
     places = ["Almaty", "Naryn", "Kashgar", "Osh"]
     for by in ("distance", "time", "cost"):
         m = distance_matrix(g, places, by=by)
@@ -172,16 +164,16 @@ def test_every_matrix_cell_is_the_routers_route_by_each_measure(L):
             ), (by, r.origin, r.destination)
 
 
-def test_the_border_rule_names_the_crossings_asked_for(S):
+def test_the_border_rule_names_the_crossings_asked_for(small_graph):
     assert _reason(lambda: shortest_route(
-        S, "Almaty", "Bishkek", via=["ak-zhol", "kordai"], by="distance"
+        small_graph, "Almaty", "Bishkek", via=["ak-zhol", "kordai"], by="distance"
     )) == (
         "no route from Almaty to Bishkek that crosses the KG-KZ border only at Ak-Zhol – "
         "Kordai and every other border at most once; name the crossings as via places to "
         "allow more"
     )
     assert _reason(lambda: shortest_route(
-        S, "Almaty", "Bishkek", via=["torugart-kg", "dostyk"], by="distance"
+        small_graph, "Almaty", "Bishkek", via=["torugart-kg", "dostyk"], by="distance"
     )) == (
         "no route from Almaty to Bishkek that crosses the CN-KG border only at Torugart (KG) "
         "– Torugart Port (CN), the CN-KZ border only at Alashankou – Dostyk and every other "
@@ -196,9 +188,9 @@ def test_avoiding_a_country_in_a_month_is_still_the_avoidance(no_dostyk):
         )) == "no route from Almaty to Kashgar when avoiding KG"
 
 
-def test_a_crossing_assumed_closed_in_winter_is_named(L):
-    unk = build_small(with_changes(without(L, "almaty--dostyk", "irkeshtam"), "corridors",
-                                   {"torugart": {"closures_known": False}}))
+def test_a_crossing_assumed_closed_in_winter_is_named(small_layers):
+    unk = build_small(with_changes(without(small_layers, "almaty--dostyk", "irkeshtam"),
+                                   "corridors", {"torugart": {"closures_known": False}}))
     assert _reason(lambda: shortest_route(
         unk, "Bishkek", "Kashgar", month=1, unknown_closures="winter"
     )) == (
@@ -208,9 +200,9 @@ def test_a_crossing_assumed_closed_in_winter_is_named(L):
     assert shortest_route(unk, "Bishkek", "Kashgar", month=1).nodes[-1] == "kashgar"
 
 
-def test_a_part_that_would_cross_two_asked_borders_again(S):
+def test_a_part_that_would_cross_two_asked_borders_again(small_graph):
     assert _reason(lambda: shortest_route(
-        S, "Almaty", "Bishkek", via=["kordai", "torugart-cn"], by="distance"
+        small_graph, "Almaty", "Bishkek", via=["kordai", "torugart-cn"], by="distance"
     )) == (
         "no route from Ak-Zhol to Torugart Port (CN) without crossing the CN-KG, KG-KZ "
         "border again"

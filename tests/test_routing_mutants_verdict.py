@@ -21,24 +21,14 @@ from geo.routing import (
     k_routes,
     shortest_route,
 )
-from tests.network_fixture import build_small, fixture_layers, with_changes
+from tests.network_fixture import build_small, with_changes
 
 KG_CN = [("via Torugart", ["torugart-kg"]), ("via Irkeshtam", ["irkeshtam-kg"])]
 OSH_STEP = "Bishkek → Osh: drive 18.6 h (650 km, 35 km/h, mountain road class (profile))"
 
 
-@pytest.fixture(scope="module")
-def L():  # noqa: N802
-    return fixture_layers()
-
-
-@pytest.fixture(scope="module")
-def S(L):  # noqa: N802
-    return build_small(L)
-
-
-def test_verdict_in_full(S):
-    c = compare_routes(S, "Bishkek", "Kashgar", KG_CN)
+def test_verdict_in_full(small_graph):
+    c = compare_routes(small_graph, "Bishkek", "Kashgar", KG_CN)
     assert comparison_verdict(c) == {
         "distance": "via Torugart wins on distance by 500 km over via Irkeshtam; deciding "
         "step: Bishkek → Osh: 650 km",
@@ -51,8 +41,8 @@ def test_verdict_in_full(S):
     assert comparison_verdict(list(c.routes)) == comparison_verdict(c)
 
 
-def test_verdict_of_different_modes(S):
-    c = compare_routes(S, "Almaty", "Kashgar", [("via Torugart", ["torugart-kg"]),
+def test_verdict_of_different_modes(small_graph):
+    c = compare_routes(small_graph, "Almaty", "Kashgar", [("via Torugart", ["torugart-kg"]),
                                                 ("via Dostyk", ["dostyk"])], by="distance")
     v = comparison_verdict(c)
     assert v["modes"] == (
@@ -72,8 +62,8 @@ def test_verdict_of_different_modes(S):
     )
 
 
-def test_ties_fewer_routes_and_unavailable_alternatives(L):
-    cl = build_small(with_changes(L, "corridors", {"torugart": {"closed_months": [1]}}))
+def test_ties_fewer_routes_and_unavailable_alternatives(small_layers):
+    cl = build_small(with_changes(small_layers, "corridors", {"torugart": {"closed_months": [1]}}))
     c = compare_routes(cl, "Bishkek", "Kashgar", [*KG_CN, ("via Osh", ["osh"])], month=1)
     assert comparison_verdict(c) == {
         "distance": "via Irkeshtam and via Osh tie on distance",
@@ -103,8 +93,8 @@ def test_ties_fewer_routes_and_unavailable_alternatives(L):
     assert comparison_verdict(two)["unavailable"].count("; again: no route") == 1
 
 
-def test_a_small_gap_is_a_win_not_a_tie(S):
-    r = compare_routes(S, "Bishkek", "Kashgar", KG_CN).routes[0]
+def test_a_small_gap_is_a_win_not_a_tie(small_graph):
+    r = compare_routes(small_graph, "Bishkek", "Kashgar", KG_CN).routes[0]
     leg = r.legs[-1]
     slower = replace(r, label="slower", legs=(*r.legs[:-1], replace(
         leg, drive_h=leg.drive_h + 0.5, haul_usd_per_t=leg.haul_usd_per_t + 0.5,
@@ -193,8 +183,8 @@ def test_bedel_verdict_states_its_assumptions():
     )
 
 
-def test_no_deciding_step_when_the_loser_has_none_of_its_own(S):
-    r = compare_routes(S, "Bishkek", "Kashgar", KG_CN).routes[0]
+def test_no_deciding_step_when_the_loser_has_none_of_its_own(small_graph):
+    r = compare_routes(small_graph, "Bishkek", "Kashgar", KG_CN).routes[0]
     leg = r.legs[-1]
     # the same legs, one of them slower and dearer: no step or leg the winner lacks
     slower = replace(r, label="slower", legs=(*r.legs[:-1], replace(
@@ -206,13 +196,13 @@ def test_no_deciding_step_when_the_loser_has_none_of_its_own(S):
     assert v["distance"] == "via Torugart and slower tie on distance"
 
 
-def test_comparisons_keep_the_request(S):
-    c = compare_routes(S, "Bishkek", "Kashgar", KG_CN, by="distance", unknown_closures="winter",
-                       unknown_schedules="open", month=7)
+def test_comparisons_keep_the_request(small_graph):
+    c = compare_routes(small_graph, "Bishkek", "Kashgar", KG_CN, by="distance",
+                       unknown_closures="winter", unknown_schedules="open", month=7)
     assert {(r.by, r.unknown_closures, r.unknown_schedules, r.month) for r in c.routes} == {
         ("distance", "winter", "open", 7)
     }
-    r = shortest_route(S, "Bishkek", "Kashgar", unknown_closures="winter")
+    r = shortest_route(small_graph, "Bishkek", "Kashgar", unknown_closures="winter")
     assert (r.label, r.unknown_closures) == ("", "winter")
 
 
