@@ -149,7 +149,8 @@ $(VENV)/.mutation-installed: pyproject.toml $(VENV)/.test-installed
 
 mutation: $(VENV)/.mutation-installed assets elevation
 	nice -n 10 $(PY) scripts/mutation_report.py $(foreach m,$(MODULE),--module $(m)) \
-	  --max-children $(MUTANT_CHILDREN) $(if $(SURVIVORS),--survivors) $(if $(RESUME),--resume)
+	  --max-children $(MUTANT_CHILDREN) $(if $(SURVIVORS),--survivors) $(if $(RESUME),--resume) \
+	  $(foreach g,$(ONLY),--only '$(g)')
 
 clean:
 	rm -rf $(VENV) $(CACHE)

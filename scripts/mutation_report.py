@@ -222,8 +222,37 @@ def link_caches() -> None:
             target.symlink_to(source, target_is_directory=True)
 
 
+def select_mutants(
+    statuses: dict[str, dict[str, str]],
+    listed: Equivalents,
+    survivors_only: bool = False,
+    resume: bool = False,
+    only: list[str] | None = None,
+) -> list[str]:
+    """The mutants :func:`run_mutmut` runs, by name, from each module's recorded statuses.
+
+    ``survivors_only`` picks the undetected ones not listed as equivalent, ``resume`` those not
+    checked yet, neither of them every mutant; ``only`` (name globs) narrows the choice.
+    """
+    return [
+        name
+        for module, by_name in statuses.items()
+        for name, status in sorted(by_name.items())
+        if (
+            (survivors_only and status in UNDETECTED and listed.reason(name, module) is None)
+            or (resume and status in ("not checked", "interrupted"))
+            or not (survivors_only or resume)
+        )
+        and (not only or any(fnmatch.fnmatchcase(name, glob) for glob in only))
+    ]
+
+
 def run_mutmut(
-    modules: list[str], max_children: int, survivors_only: bool = False, resume: bool = False
+    modules: list[str],
+    max_children: int,
+    survivors_only: bool = False,
+    resume: bool = False,
+    only: list[str] | None = None,
 ) -> int:
     """``mutmut run`` on every mutant of ``modules`` (re-run, so new tests count).
 
@@ -231,19 +260,15 @@ def run_mutmut(
     listed in the equivalents file are run again (quick after adding tests; the killed ones
     stay killed unless the code changed). With
     ``resume``, only those not checked yet (an interrupted run goes on where it stopped).
+    ``only`` (name globs such as ``geo.maps.x_base_map__mutmut_*``) narrows any of these
+    selections to the matching mutants.
     """
     link_caches()
     mutmut = Path(sys.executable).parent / "mutmut"
     cmd = [str(mutmut), "run", "--max-children", str(max_children)]
-    if survivors_only or resume:
-        listed = load_equivalents()
-        names = [
-            n
-            for m in modules
-            for n, status in sorted(read_results(m).status_by_mutant.items())
-            if (survivors_only and status in UNDETECTED and listed.reason(n, m) is None)
-            or (resume and status in ("not checked", "interrupted"))
-        ]
+    if survivors_only or resume or only:
+        statuses = {m: read_results(m).status_by_mutant for m in modules}
+        names = select_mutants(statuses, load_equivalents(), survivors_only, resume, only)
         if not names:
             print("nothing to run")
             return 0
@@ -373,6 +398,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--resume", action="store_true", help="run only the mutants not checked yet"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="GLOB",
+        help="run only the mutants whose names match (repeatable), e.g. 'geo.maps.x_esc__*'",
+    )
     parser.add_argument("--no-diffs", action="store_true", help="list survivors without diffs")
     args = parser.parse_args(argv)
     modules = args.module or [m for m in CORE_MODULES if (ROOT / m).exists()]
@@ -381,7 +412,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"not a core module of geo/: {', '.join(unknown)} (one of {CORE_MODULES})")
     if not args.no_run:
         code = run_mutmut(
-            modules, args.max_children, survivors_only=args.survivors, resume=args.resume
+            modules,
+            args.max_children,
+            survivors_only=args.survivors,
+            resume=args.resume,
+            only=args.only,
         )
         if code != 0:
             print(f"mutmut exited with {code}", file=sys.stderr)

@@ -70,3 +70,32 @@ def test_rules_and_names_are_read(tmp_path):
     assert eq.reason("geo.cli.x_main__mutmut_3", "geo/cli.py") == "equivalent: same call"
     # a name the rule's glob does not match is not listed (no file is read for it)
     assert eq.reason("geo.cli.x__run__mutmut_1", "geo/cli.py") is None
+
+
+def test_the_mutants_chosen_for_a_run(tmp_path):
+    path = tmp_path / "equivalents.txt"
+    path.write_text("geo.x.x_f__mutmut_2 equivalent: same call\n", encoding="utf-8")
+    listed = report.load_equivalents(path)
+    statuses = {
+        "geo/x.py": {
+            "geo.x.x_f__mutmut_1": "survived",
+            "geo.x.x_f__mutmut_2": "survived",
+            "geo.x.x_f__mutmut_3": "killed",
+            "geo.x.x_g__mutmut_1": "not checked",
+            "geo.x.x_g__mutmut_2": "survived",
+        }
+    }
+    choose = report.select_mutants
+    assert choose(statuses, listed, survivors_only=True) == [
+        "geo.x.x_f__mutmut_1",
+        "geo.x.x_g__mutmut_2",
+    ]
+    assert choose(statuses, listed, resume=True) == ["geo.x.x_g__mutmut_1"]
+    assert choose(statuses, listed, survivors_only=True, only=["geo.x.x_g__*"]) == [
+        "geo.x.x_g__mutmut_2"
+    ]
+    assert choose(statuses, listed, only=["geo.x.x_f__mutmut_?"]) == [
+        "geo.x.x_f__mutmut_1",
+        "geo.x.x_f__mutmut_2",
+        "geo.x.x_f__mutmut_3",
+    ]
