@@ -79,6 +79,10 @@ def test_from_the_far_side_of_a_post_the_via_post_is_the_crossing(small_graph, s
     r = shortest_route(small_graph, "torugart-cn", "Bishkek", via=["torugart-kg"])
     assert r.nodes == ["torugart-cn", "torugart-kg", "naryn", "bishkek"]
     assert r.crossings == ["Torugart Port (CN) → Torugart (KG)"]
+    # and the via places after it still count
+    r = shortest_route(small_graph, "torugart-cn", "Osh", via=["torugart-kg", "ak-zhol"])
+    assert r.nodes == ["torugart-cn", "torugart-kg", "naryn", "bishkek", "ak-zhol", "bishkek",
+                       "osh"]
     # with that crossing closed there is no route: not a detour round by Irkeshtam
     closed = build_small(with_changes(small_layers, "corridors",
                                       {"torugart": {"closed_months": [1]}}))

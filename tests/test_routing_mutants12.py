@@ -1,0 +1,78 @@
+"""Which paths a request gets: the best of parallel segments, many views of one graph, the
+border rule when joining the parts of a via request, and loop-free alternatives first; on the
+small network of ``tests/network_fixture.py`` and the shipped graph."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo.graph import build_graph
+from geo.routing import k_routes, shortest_route
+from tests.network_fixture import build_small
+
+
+@pytest.fixture(scope="module")
+def G():  # noqa: N802
+    return build_graph()
+
+
+def test_of_parallel_segments_the_view_keeps_the_best_for_the_measure(G):
+    # Shymkent - Taraz: a rail line (203.3 km, cheaper) and a road (169.7 km, faster)
+    for by, segment in (("distance", "taraz--shymkent"), ("time", "taraz--shymkent"),
+                        ("cost", "taraz--shymkent-rail")):
+        [leg] = shortest_route(G, "Shymkent", "Taraz", by=by).legs
+        assert leg.segment_id == segment, by
+
+
+def test_of_equally_good_parallel_segments_the_first_in_the_layer_is_used(small_layers):
+    corridors = small_layers["corridors"]
+    twin = corridors.loc[["bishkek--naryn"]].copy()
+    twin["id"] = "bishkek--naryn-2"
+    twin.index = twin["id"]
+    layers = dict(small_layers, corridors=pd.concat([corridors, twin]))
+    S = build_small(layers)
+    for by in ("distance", "time", "cost"):
+        [leg] = shortest_route(S, "Bishkek", "Naryn", by=by).legs
+        assert leg.segment_id == "bishkek--naryn", by
+
+
+def test_a_graph_answers_after_more_views_than_are_kept(small_layers):
+    S, fresh = build_small(small_layers), build_small(small_layers)
+    # 3 measures x 12 months x 2 assumptions: 72 views of one graph (64 are kept)
+    got = {
+        (by, month, closures): shortest_route(S, "Almaty", "Kashgar", by=by, month=month,
+                                              unknown_closures=closures).nodes
+        for by in ("distance", "time", "cost")
+        for month in range(1, 13)
+        for closures in ("open", "winter")
+    }
+    assert len(got) == 72
+    for by in ("distance", "time", "cost"):
+        want = shortest_route(fresh, "Almaty", "Kashgar", by=by).nodes
+        assert got[by, 1, "open"] == got[by, 12, "winter"] == want
+
+
+def test_a_join_that_crosses_a_border_twice_gives_way_to_the_next_best(small_graph):
+    # from Almaty to Alashankou the fastest road goes back through Kyrgyzstan and China (the
+    # Dostyk rail dwell is 94 h), which would cross the KG-KZ border a second time after
+    # Ak-Zhol -> Kordai: the route takes the next best second part, by Dostyk
+    r = shortest_route(small_graph, "ak-zhol", "alashankou", via=["almaty"], by="time")
+    assert r.nodes == ["ak-zhol", "kordai", "almaty", "dostyk", "alashankou"]
+    assert r.crossings == ["Ak-Zhol → Kordai", "Dostyk → Alashankou"]
+
+
+def test_alternatives_are_loop_free_when_any_are(small_graph):
+    # a third alternative exists only by going back to Ak-Zhol from Bishkek (a loop)
+    routes = k_routes(small_graph, "ak-zhol", "alashankou", 3, via=["bishkek"], by="time")
+    assert [r.nodes for r in routes] == [
+        ["ak-zhol", "bishkek", "naryn", "torugart-kg", "torugart-cn", "kashgar", "urumqi",
+         "alashankou"],
+        ["ak-zhol", "bishkek", "osh", "irkeshtam-kg", "irkeshtam-cn", "kashgar", "urumqi",
+         "alashankou"],
+    ]
+    assert [r.label for r in routes] == ["alternative 1", "alternative 2"]
+    # with no loop-free way at all, the loops are the alternatives (back to Bishkek)
+    loops = k_routes(small_graph, "bishkek", "irkeshtam-kg", 3, via=["naryn"], by="time")
+    assert loops[0].nodes == ["bishkek", "naryn", "bishkek", "osh", "irkeshtam-kg"]
+    assert all(len(set(r.nodes)) < len(r.nodes) for r in loops)
