@@ -76,3 +76,14 @@ def test_alternatives_are_loop_free_when_any_are(small_graph):
     loops = k_routes(small_graph, "bishkek", "irkeshtam-kg", 3, via=["naryn"], by="time")
     assert loops[0].nodes == ["bishkek", "naryn", "bishkek", "osh", "irkeshtam-kg"]
     assert all(len(set(r.nodes)) < len(r.nodes) for r in loops)
+
+
+def test_alternatives_through_a_via_place_come_best_first_by_their_whole_time(small_graph):
+    # Bishkek -> Naryn via Irkeshtam (KG): all four alternatives are loops, each a join of a
+    # path to Irkeshtam and one on to Naryn; they come in the order of the whole route's
+    # time, not of the first part's and then the second's
+    routes = k_routes(small_graph, "bishkek", "naryn", 4, via=["irkeshtam-kg"], by="time")
+    times = [r.time_h for r in routes]
+    assert times == sorted(times)
+    assert [round(t, 3) for t in times] == [60.571, 209.595, 209.595, 233.106]
+    assert routes[3].nodes[-3:] == ["torugart-cn", "torugart-kg", "naryn"]
