@@ -87,3 +87,12 @@ def test_alternatives_through_a_via_place_come_best_first_by_their_whole_time(sm
     assert times == sorted(times)
     assert [round(t, 3) for t in times] == [60.571, 209.595, 209.595, 233.106]
     assert routes[3].nodes[-3:] == ["torugart-cn", "torugart-kg", "naryn"]
+
+
+def test_alternatives_stop_at_the_candidates_examined_per_part(G):
+    # Aksu -> Aktau via Kashgar: of the 24 candidate paths examined per part, the joins that
+    # cross no border twice give 14 alternatives, fewer than the 24 asked, best first
+    routes = k_routes(G, "Aksu", "Aktau", 24, via=["Kashgar"], by="time")
+    assert len(routes) == 14
+    times = [r.time_h for r in routes]
+    assert times == sorted(times) and round(times[0], 1) == 102.2
