@@ -101,3 +101,12 @@ def test_the_side_to_cross_from_is_chosen_with_the_avoided_places_left_out(small
     assert _reason(lambda: shortest_route(
         small_graph, "Almaty", "Kashgar", via=["torugart-kg"], avoid=["naryn"]
     )) == "no route from Torugart (KG) to Kashgar when avoiding Naryn"
+
+
+def test_the_side_to_cross_from_is_chosen_with_the_avoided_countries_left_out(small_graph):
+    # Alashankou -> Irkeshtam Port via Torugart avoiding Kazakhstan: the KG side cannot be
+    # reached (only through Kazakhstan), so the request crosses from the CN side and finds
+    # no way on from the KG side without crossing the KG-CN border again
+    assert _reason(lambda: shortest_route(
+        small_graph, "alashankou", "irkeshtam-cn", via=["torugart-kg"], avoid_countries=["KZ"]
+    )) == "no route from Torugart (KG) to Irkeshtam Port (CN) when avoiding KZ"

@@ -96,3 +96,10 @@ def test_alternatives_stop_at_the_candidates_examined_per_part(G):
     assert len(routes) == 14
     times = [r.time_h for r in routes]
     assert times == sorted(times) and round(times[0], 1) == 102.2
+
+
+def test_the_fifth_alternative_is_the_best_the_candidates_allow(G):
+    # Aksu -> Beyneu via Talas: the search widens the candidates per part (5, 11, ...)
+    # until it has five joins; the fifth is the 128.3 h route, not a slower one
+    routes = k_routes(G, "Aksu", "Beyneu", 5, via=["Talas"], by="time")
+    assert [round(r.time_h, 1) for r in routes] == [86.3, 98.4, 102.0, 122.8, 128.3]
