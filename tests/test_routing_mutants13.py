@@ -216,3 +216,18 @@ def test_a_matrix_cell_the_router_works_out_is_by_the_matrix_measure(small_graph
     assert (cell.length_km, cell.time_h, cell.cost_usd_per_t) == (
         r.length_km, r.time_h, r.cost_usd_per_t
     )
+
+
+def test_with_every_kg_cn_crossing_closed_the_reason_names_the_one_the_route_would_take():
+    from geo.graph import load_network_layers
+
+    segments = ["torugart-kg--torugart-cn-port", "irkeshtam-kg--irkeshtam-cn-port",
+                "bedel-kg--bedel-cn"]
+    shut = build_graph(with_changes(load_network_layers(), "corridors",
+                                    {s: {"closed_months": [1]} for s in segments}))
+    # in any other month the fastest way is Torugart (Bedel's unknown days assumed as the
+    # cited posts' on that border): that is the crossing named
+    assert _reason(lambda: shortest_route(shut, "Bishkek", "Kashgar", month=1)) == (
+        "no route from Bishkek to Kashgar in month 1: closed that month (Torugart (KG), "
+        "Torugart Port (CN, Topa))"
+    )
