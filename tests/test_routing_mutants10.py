@@ -110,3 +110,12 @@ def test_the_side_to_cross_from_is_chosen_with_the_avoided_countries_left_out(sm
     assert _reason(lambda: shortest_route(
         small_graph, "alashankou", "irkeshtam-cn", via=["torugart-kg"], avoid_countries=["KZ"]
     )) == "no route from Torugart (KG) to Irkeshtam Port (CN) when avoiding KZ"
+
+
+def test_december_is_a_month_and_a_bad_closure_assumption_is_named(small_graph):
+    assert shortest_route(small_graph, "Bishkek", "Naryn", month=12).month == 12
+    with pytest.raises(GeoDataError) as err:
+        shortest_route(small_graph, "Bishkek", "Naryn", unknown_closures="summer")
+    assert [(p.source, p.where, p.reason) for p in err.value.problems] == [
+        ("unknown_closures", "'summer'", "must be one of open, winter")
+    ]
