@@ -10,6 +10,7 @@ segment nearest to it on the ground, not in degrees.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -205,3 +206,22 @@ def test_a_point_at_exactly_the_snap_limit_is_on_the_network(small_layers, small
     with pytest.raises(GeoDataError, match="km from the nearest corridor"):
         snap_point(G, *farther)
     assert math.isfinite(km)
+
+
+def test_a_point_too_far_is_refused_naming_the_nearest_segment(small_graph):
+    """Beyond the snap limit the search box need not hold the nearest segment: (40.2 N,
+    74.4 E) lies 60 km from Irkeshtam Port - Kashgar, and was refused as 140 km from
+    Bishkek - Osh."""
+    point = (40.2, 74.4)
+    limit = small_graph.graph["profile"].max_snap_km
+    (km, seg), (next_km, _) = _nearest(small_graph, *point)[:2]
+    assert km > limit and next_km - km > 1
+    [names] = [{small_graph.nodes[u]["name"], small_graph.nodes[v]["name"]}
+               for u, v, k in small_graph.edges(keys=True) if k == seg]
+    with pytest.raises(GeoDataError) as err:
+        snap_point(small_graph, *point)
+    [p] = err.value.problems
+    said = re.fullmatch(r"(\d+) km from the nearest corridor \((.+) – (.+)\); pick .*", p.reason)
+    assert said and said.group(1) == f"{km:.0f}", p.reason
+    assert {said.group(2), said.group(3)} == names, p.reason
+
