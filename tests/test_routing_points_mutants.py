@@ -180,7 +180,7 @@ def _nearest(G, lat: float, lon: float) -> list[tuple[float, str]]:
     [
         # the nearest segment lies east or west of the point: farther in degrees than one
         # north or south of it (a degree of longitude is 78-85 km here, of latitude 111 km)
-        (45.4, 82.7),
+        (45.35, 82.7),
         (40.1, 75.9),
     ],
 )

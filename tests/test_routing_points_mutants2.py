@@ -69,17 +69,27 @@ def test_an_assumed_truck_queue_sends_the_measure_to_another_crossing(queued):
     assert not any("truck queue" in w.reason for leg in r.legs for w in leg.waits)
 
 
-def test_a_click_east_of_a_road_snaps_to_it_not_to_one_nearer_in_degrees(queued):
-    """At 41.4 N a degree of longitude is 83 km, of latitude 111 km: the Naryn - At-Bashy road
-    lies to the west, farther in degrees than other lines but nearest on the ground."""
-    lat, lon = 41.4, 76.3
+@pytest.mark.parametrize(
+    "point",
+    [
+        # the nearest road lies east or west of the click, farther in degrees than another
+        # road north or south of it (at 41-48 N a degree of longitude is 74-84 km, of
+        # latitude 111 km): Naryn - At-Bashy, Karakol - Barskoon, Ayagoz - Bakhty
+        (41.4, 76.3),
+        (42.5, 78.65),
+        (48.05, 80.15),
+    ],
+)
+def test_a_click_snaps_to_the_road_nearest_on_the_ground(queued, point):
+    lat, lon = point
     idx = queued.graph["segments"]
     p = Point(lon, lat)
-    km, seg = min(
+    (km, seg), (next_km, _) = sorted(
         (geodesic_km(lon, lat, q.x, q.y), key[2])
         for line, key in zip(idx.lines, idx.keys, strict=True)
         for q in [line.interpolate(line.project(p, normalized=True), normalized=True)]
-    )
+    )[:2]
     assert km <= queued.graph["profile"].max_snap_km
+    assert next_km - km > 0.5  # no tie: one road is the nearest
     s = snap_point(queued, lat, lon)
     assert (s.segment_id, s.distance_km) == (seg, pytest.approx(km))
