@@ -272,8 +272,9 @@ def test_route_layers_markers_and_labels_as_drawn(routes):
     for (_, o), label in zip(crossings, ["west", "north", "near", "a"], strict=True):
         assert (o["radius"], o["color"], o["weight"], o["fill"], o["fillColor"],
                 o["fillOpacity"]) == (7, "#ffffff", 2, True, colours[label], 1.0)
-    ends = {o["className"]: (loc, o) for loc, o in marks if o["className"] != crossings[0][1][
-        "className"]}
+    ends = {o["className"]: (loc, o) for loc, o in marks
+            if o["className"] != "corridor-route-crossing"}
+    assert set(ends) == {"corridor-route-origin", "corridor-route-destination"}
     assert ends["corridor-route-origin"][0] == [42.87, 74.59]
     assert ends["corridor-route-destination"][0] == [39.47, 75.99]
     for _, o in ends.values():
