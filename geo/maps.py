@@ -930,7 +930,8 @@ def _div_marker(
     )
 
 
-#: Paired posts closer than this (degrees) are drawn side by side, west one to the left.
+#: Paired posts at most this far apart (degrees) are a close pair (:func:`pair_shifts`): the
+#: tooltip names the partner, and the western post would move left, the eastern one right.
 PAIR_OFFSET_DEG = 0.2
 PAIR_SHIFT_PX = 11
 
