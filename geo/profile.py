@@ -136,7 +136,9 @@ class Profile:
     weekend_wait_h: float = 48 / 168 * 24
     holiday_dates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     truck_queue_h: dict[str, float] = field(default_factory=dict)
-    utc_offset_h: dict[str, float] = field(default_factory=lambda: _d(KZ=5.0, KG=6.0, CN=8.0))
+    utc_offset_h: dict[str, float] = field(
+        default_factory=lambda: _d(KZ=5.0, KG=6.0, CN=8.0, UZ=5.0, AZ=4.0, GE=4.0, TR=3.0)
+    )
     cost_usd_per_tkm: dict[str, float] = field(
         default_factory=lambda: _d(road=0.07, rail=0.04, ferry=0.10)
     )
@@ -371,7 +373,9 @@ PARAMETER_SOURCES: dict[str, str] = {
     "(MIR 24, 9 Jun 2023); no queue on 23 May 2022 (kaktus.media 460366)",
     "utc_offset_h": "KZ: single time zone UTC+5 from 1 March 2024 (government decree of "
     "19 Jan 2024, The Astana Times 2024-01-22); KG UTC+6 and CN UTC+8 (Beijing time, "
-    "used at the ports): the countries' standard times",
+    "used at the ports); UZ UTC+5, AZ UTC+4, GE UTC+4, TR UTC+3: the countries' standard "
+    "times, none of them with daylight saving time (IANA time zone database: Asia/Almaty, "
+    "Asia/Bishkek, Asia/Shanghai, Asia/Tashkent, Asia/Baku, Asia/Tbilisi, Europe/Istanbul)",
     "cost_usd_per_tkm": "assumption: indicative haulage rates, override with your own quotes",
     "ferry_fee_usd_per_t": "assumption: indicative port and ferry charges",
     "crossing_cost_usd": "CAREC CPMM TFI2: KZ road $123 (2020), KG $116 (2023); CN assumed "
