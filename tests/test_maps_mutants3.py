@@ -112,9 +112,10 @@ def _marker_html(colour: str, icon: str, css: str, size: int, fid: str) -> str:
 
 
 def test_checkpoint_markers_on_the_page_icon_popup_and_tooltip(checkpoints):
-    """Bedel KG/CN (13 km apart: a close pair), Torugart KG and its port 85 km away, Dostyk
-    without Alashankou: where each marker is, its round icon centred on the post, its popup
-    (as checkpoint_popup writes it, 320 px wide at most) and a tooltip naming a close pair."""
+    """Bedel KG/CN (0.013 degrees apart: a close pair), Torugart KG and its port 0.85 degrees
+    apart, Dostyk without Alashankou: where each marker is, its round icon centred on the
+    post, its popup (as checkpoint_popup writes it, 320 px wide at most) and a tooltip naming
+    a close pair."""
     sample = checkpoints.loc[["bedel-kg", "bedel-cn", "torugart-kg", "torugart-cn-port",
                               "dostyk"]]
     names = dict(zip(sample["id"], sample["name_en"], strict=True))
@@ -175,13 +176,15 @@ def test_hub_markers_are_22_px_centred_on_the_hub():
     assert mk["popup_options"] == {"maxWidth": 320}
 
 
-def test_rendering_the_map_again_binds_each_popup_once(checkpoints):
+def test_a_map_rendered_twice_as_streamlit_folium_does_binds_each_popup_once(checkpoints):
     m = maps.base_map(offline=True)
     maps.add_checkpoints(m, checkpoints.loc[["kordai", "ak-zhol"]])
+    # st_folium renders the page, then the map again, and sends the page's parts
     m.get_root().render()
-    again = m.get_root().render()
-    assert again.count("L.popup(") == 2 and again.count(".bindPopup(") == 2
-    assert again.count("pair: Ak-Zhol (ak-zhol)") == 1
+    m.render()
+    script = m.get_root().script.render()
+    assert script.count("L.popup(") == 2 and script.count(".bindPopup(") == 2
+    assert script.count("pair: Ak-Zhol (ak-zhol)") == 1
 
 
 def test_a_popup_renders_only_inside_a_figure():
