@@ -1078,7 +1078,13 @@ def _calendar_wait(
 def _follow_calendar(
     G: nx.MultiGraph, legs: list[Leg], depart: datetime, unknown_schedules: str = "pair"
 ) -> list[Leg]:
-    """The legs with their schedule waits worked out for a departure at ``depart``."""
+    """The legs with their schedule waits worked out for a departure at ``depart``.
+
+    Raises
+    ------
+    NoRouteError
+        When the posts of a crossing do not open within three weeks of the truck's arrival.
+    """
     profile = _profile(G)
     origin_country = G.nodes[legs[0].from_id]["country"] if legs[0].from_id in G else None
     offset = profile.utc_offset_h.get(origin_country, 0.0)
@@ -1096,6 +1102,13 @@ def _follow_calendar(
         waits = _calendar_wait(edge, t, offset, profile, unknown_schedules)
         waits += _queue_waits(leg.from_id, leg.to_id, profile)
         new = replace(leg, waits=tuple(waits), wait_h=sum(w.hours for w in waits))
+        never = [w.reason for w in waits if math.isinf(w.hours)]
+        if never:
+            # the legs after it cannot be timed (nor can a clock be moved on by infinity)
+            raise NoRouteError(
+                f"no route leaving {depart:%a %Y-%m-%d %H:%M}: at {leg.from_name} → "
+                f"{leg.to_name} {never[0]}"
+            )
         out.append(new)
         t += timedelta(hours=new.time_h)
     return out

@@ -49,9 +49,11 @@ NOT_UNDER_MUTMUT = (
 #: Caches that outlive a test session and hold results computed by mutated code: mutmut runs
 #: the tests once in its main process, then forks it for every mutant, so without clearing,
 #: a mutant's tests would get the original code's cached results (and the mutant would
-#: survive). Cleared at the start of a mutant's session when it is in the module named.
+#: survive). Cleared at the start of a mutant's session when it is in the module named
+#: (``cache_clear()`` for a function's cache, ``clear()`` for a dict of cached results:
+#: routing's views and legs per graph, kept for graphs that test modules cache themselves).
 CACHES_OF_MUTATED_CODE = {
-    "geo.routing.": ("geo.routing:_leg_profile",),
+    "geo.routing.": ("geo.routing:_leg_profile", "geo.routing:_VIEWS", "geo.routing:_LEGS"),
     "geo.terrain.": ("geo.routing:_leg_profile",),
     "geo.indicators.": ("geo.indicators:_folded_codes",),
     "geo.layers.": ("geo.layers:_load_shipped",),
@@ -68,7 +70,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             continue
         for ref in caches:
             module, _, name = ref.partition(":")
-            getattr(importlib.import_module(module), name).cache_clear()
+            cache = getattr(importlib.import_module(module), name)
+            (cache.cache_clear if hasattr(cache, "cache_clear") else cache.clear)()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
