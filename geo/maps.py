@@ -930,7 +930,8 @@ def _div_marker(
     )
 
 
-#: Paired posts closer than this (degrees) are drawn side by side, west one to the left.
+#: Paired posts at most this far apart (degrees) are a close pair (:func:`pair_shifts`): the
+#: tooltip names the partner, and the western post would move left, the eastern one right.
 PAIR_OFFSET_DEG = 0.2
 PAIR_SHIFT_PX = 11
 
@@ -1053,14 +1054,16 @@ class _Declutter(_NoCompile):
 
 def checkpoint_popup(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
     """Escaped popup HTML of one checkpoint (pair, status, season, crossing time, sources)."""
+    # an optional text left empty is NaN in a layer read from GeoJSON (and NaN is truthy)
     pair = row.get("pair_id")
-    pair_txt = f"{names.get(pair, pair)} ({pair})" if pair else None
+    pair_txt = f"{names.get(pair, pair)} ({pair})" if isinstance(pair, str) and pair else None
     ct = row.get("crossing_time_h")
     ct_txt = None
     if ct is not None and not (isinstance(ct, float) and math.isnan(ct)):
         ct_txt = f"{fmt_number(ct)} h"
-        if row.get("crossing_time_source"):
-            ct_txt += f" ({row['crossing_time_source']})"
+        ct_source = row.get("crossing_time_source")
+        if isinstance(ct_source, str) and ct_source:
+            ct_txt += f" ({ct_source})"
     modes = row.get("modes")
     return _tip(
         [

@@ -1946,6 +1946,22 @@ def _check_latlon(lat: Any, lon: Any, source: str) -> list[Problem]:
     return problems
 
 
+def _nearest_segment(
+    lines: Sequence[LineString], p: Point, cand: Iterable[int]
+) -> tuple[float, int, float, Point]:
+    """Of the lines numbered ``cand``, the one nearest to ``p`` on the ground:
+    ``(distance_km, number, fraction along it, nearest point)``."""
+    best = None
+    for i in cand:
+        line = lines[i]
+        f = line.project(p, normalized=True)
+        q = line.interpolate(f, normalized=True)
+        d_km = geodesic_km(p.x, p.y, q.x, q.y)
+        if best is None or d_km < best[0]:
+            best = (d_km, int(i), f, q)
+    return best
+
+
 def snap_point(G: nx.MultiGraph, lat: float, lon: float, source: str = "point") -> Snap:
     """Snap a point to the nearest corridor segment.
 
@@ -1965,15 +1981,11 @@ def snap_point(G: nx.MultiGraph, lat: float, lon: float, source: str = "point") 
     cand = list(idx.tree.query(p.buffer(deg)))
     if not cand:
         cand = [int(idx.tree.nearest(p))]
-    best = None
-    for i in cand:
-        line: LineString = idx.lines[i]
-        f = line.project(p, normalized=True)
-        q = line.interpolate(f, normalized=True)
-        d_km = geodesic_km(lon, lat, q.x, q.y)
-        if best is None or d_km < best[0]:
-            best = (d_km, i, f, q)
-    d_km, i, f, q = best
+    d_km, i, f, q = _nearest_segment(idx.lines, p, cand)
+    if d_km > limit_km:
+        # the box holds every segment within the limit, not always the nearest beyond it:
+        # the refusal names the nearest of all
+        d_km, i, f, q = _nearest_segment(idx.lines, p, range(len(idx.lines)))
     u, v, key = idx.keys[i]
     if d_km > limit_km:
         name = f"{G.nodes[u]['name']} – {G.nodes[v]['name']}"
