@@ -1084,10 +1084,19 @@ def _follow_calendar(
     ------
     NoRouteError
         When the posts of a crossing do not open within three weeks of the truck's arrival.
+    GeoDataError
+        When the profile has no clock (``utc_offset_h``) for the origin's country.
     """
     profile = _profile(G)
-    origin_country = G.nodes[legs[0].from_id]["country"] if legs[0].from_id in G else None
-    offset = profile.utc_offset_h.get(origin_country, 0.0)
+    origin_country = G.nodes[legs[0].from_id]["country"]
+    if origin_country not in profile.utc_offset_h:
+        raise GeoDataError(Problem(
+            "profile",
+            f"utc_offset_h.{origin_country}",
+            f"no clock for {origin_country} ({legs[0].from_name}): a departure time is read "
+            "on the origin's standard time; add it to the profile's [utc_offset_h] table",
+        ))
+    offset = profile.utc_offset_h[origin_country]
     t = depart
     out = []
     for leg in legs:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from geo.errors import GeoDataError, Problem
 from geo.graph import build_graph
 from geo.profile import Profile
 from geo.routing import shortest_route
@@ -58,3 +59,20 @@ def test_a_departure_from_tashkent_meets_torugart_on_tashkents_clock(G):
         "opens Mon 07 Sep 00:00"
     )
     assert wait.hours == pytest.approx((datetime(2026, 9, 7) - arrive_kg) / timedelta(hours=1))
+
+
+def test_a_departure_from_a_country_without_a_clock_is_refused(small_graph):
+    G = small_graph.copy()  # node attributes copied: the fixture's graph is left as it is
+    G.nodes["bishkek"]["country"] = "TM"
+    with pytest.raises(GeoDataError) as info:
+        shortest_route(G, "Bishkek", "Naryn", depart="2026-09-04 08:00")
+    assert info.value.problems == [
+        Problem(
+            "profile",
+            "utc_offset_h.TM",
+            "no clock for TM (Bishkek): a departure time is read on the origin's standard "
+            "time; add it to the profile's [utc_offset_h] table",
+        )
+    ]
+    # without a departure no clock is needed
+    assert shortest_route(G, "Bishkek", "Naryn").legs[0].from_id == "bishkek"
