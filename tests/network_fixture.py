@@ -8,10 +8,14 @@ here for the tests, not taken from any source.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import geopandas as gpd
+import pytest
 from shapely.geometry import LineString, Point
+
+from geo.errors import NoRouteError
 
 PLACES = {
     "almaty": ("Almaty", "KZ", 76.93, 43.24),
@@ -153,3 +157,12 @@ def without(layers: dict[str, gpd.GeoDataFrame], *segment_ids: str) -> dict[str,
     out = dict(layers)
     out["corridors"] = layers["corridors"].drop(list(segment_ids))
     return out
+
+
+def no_route_reason(call: Callable[[], Any]) -> str:
+    """The one reason of the :class:`~geo.errors.NoRouteError` that ``call()`` raises."""
+    with pytest.raises(NoRouteError) as err:
+        call()
+    [problem] = err.value.problems
+    assert problem.source == "route" and problem.where == ""
+    return problem.reason

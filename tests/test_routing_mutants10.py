@@ -6,16 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from geo.errors import GeoDataError, NoRouteError
+from geo.errors import GeoDataError
 from geo.routing import shortest_route
 from tests.network_fixture import build_small, with_changes
-
-
-def _reason(call) -> str:
-    with pytest.raises(NoRouteError) as err:
-        call()
-    [problem] = err.value.problems
-    return problem.reason
+from tests.network_fixture import no_route_reason as _reason
 
 
 def test_a_bad_measure_and_a_bad_departure_are_both_reported(small_graph):

@@ -23,6 +23,7 @@ from geo.routing import (
     shortest_route,
 )
 from tests.network_fixture import build_small, with_changes
+from tests.network_fixture import no_route_reason as _reason
 
 VIAS = [("via Torugart", ["torugart-kg"]), ("via Irkeshtam", ["irkeshtam-kg"])]
 
@@ -40,13 +41,6 @@ def unknown(small_layers):
         p: {"weekend_closed": None, "closures_known": False}
         for p in ("kordai", "torugart-kg", "irkeshtam-kg")
     }))
-
-
-def _reason(call) -> str:
-    with pytest.raises(NoRouteError) as err:
-        call()
-    [problem] = err.value.problems
-    return problem.reason
 
 
 def test_the_time_verdict_names_every_assumed_crossing_and_only_the_time_verdict(unknown):

@@ -7,22 +7,15 @@ import math
 
 import pytest
 
-from geo.errors import GeoDataError, NoRouteError, Problem
+from geo.errors import GeoDataError, Problem
 from geo.routing import distance_matrix, k_routes, shortest_route
 from tests.network_fixture import build_small, fixture_layers, with_changes, without
+from tests.network_fixture import no_route_reason as _reason
 
 
 @pytest.fixture(scope="module")
 def no_dostyk(small_layers):
     return build_small(without(small_layers, "almaty--dostyk"))
-
-
-def _reason(call) -> str:
-    with pytest.raises(NoRouteError) as err:
-        call()
-    [problem] = err.value.problems
-    assert problem.source == "route" and problem.where == ""
-    return problem.reason
 
 
 def test_no_path_without_crossing_an_asked_border_again(no_dostyk):
